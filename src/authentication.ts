@@ -1,0 +1,73 @@
+/** Custom API-key authentication: the key, an optional webhook signing secret, and a label. */
+import type { Authentication, ZObject, Bundle } from 'zapier-platform-core';
+import { API_KEY_HELP, apiHost, callApi, isRecord, unwrapData } from './lib/api';
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() ? value.trim() : undefined;
+
+const dig = (value: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), value);
+
+/** Where the test response may name the account, most specific first. */
+const LABEL_PATHS: readonly (readonly string[])[] = [
+  ['company', 'name'],
+  ['company_name'],
+  ['companyName'],
+  ['account', 'name'],
+  ['organization', 'name'],
+  ['name'],
+  ['user', 'email'],
+  ['email'],
+  ['key', 'name'],
+];
+
+const ID_PATHS: readonly (readonly string[])[] = [
+  ['company', 'id'],
+  ['companyId'],
+  ['company_id'],
+  ['account', 'id'],
+];
+
+/** The connection label: the company the key belongs to, else its id, else the API host. */
+export const connectionLabelFor = (testBody: unknown): string => {
+  const data = unwrapData(testBody);
+  const pick = (paths: readonly (readonly string[])[]): string | undefined =>
+    paths.map((p) => text(dig(data, p)) ?? text(dig(testBody, p))).find(Boolean);
+  const name = pick(LABEL_PATHS);
+  if (name) return name;
+  const id = pick(ID_PATHS);
+  if (id) return `company ${id}`;
+  return `ISAO (${apiHost()})`;
+};
+
+const test = async (z: ZObject, bundle: Bundle) => {
+  if (!bundle.authData.api_key?.trim()) {
+    throw new z.errors.Error('Enter your ISAO API key.', 'missing_api_key', 400);
+  }
+  const { data } = await callApi(z, { path: '/test', authTest: true });
+  const body = isRecord(data) ? data : {};
+  return { ...body, connection_label: connectionLabelFor(data) };
+};
+
+export default {
+  type: 'custom',
+  fields: [
+    {
+      key: 'api_key',
+      label: 'API Key',
+      type: 'password',
+      required: true,
+      helpText: API_KEY_HELP,
+    },
+    {
+      key: 'webhook_secret',
+      label: 'Webhook Signing Secret',
+      type: 'password',
+      required: false,
+      helpText:
+        'Optional. The signing secret shown with your webhook settings in the ISAO dashboard. When set, Zapier checks the `X-Isao-Hmac-Sha256` signature of every event and rejects events that are unsigned, tampered with or replayed. Leave empty to accept events without checking signatures.',
+    },
+  ],
+  test,
+  connectionLabel: '{{bundle.inputData.connection_label}}',
+} satisfies Authentication;

@@ -1,0 +1,2 @@
+/** Every create (action), keyed as Zapier expects. */
+export const creates = {};

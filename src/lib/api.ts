@@ -1,0 +1,294 @@
+/**
+ * The one request layer: every call to the ISAO API goes through `callApi`, which resolves the
+ * base URL, and through the two middlewares below, which add the API key (only for the API host)
+ * and turn every failure into an error a Zap user can act on.
+ */
+import type {
+  AfterResponseMiddleware,
+  BeforeRequestMiddleware,
+  HttpRequestOptions,
+  HttpResponse,
+  ZObject,
+} from 'zapier-platform-core';
+
+export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
+export const REQUEST_TIMEOUT_MS = 25_000;
+const DOCS_URL = 'https://staging.isao.io/docs';
+export const API_KEY_HELP = `Find or create your API key in your ISAO dashboard (Settings → API keys). The key needs the \`webhooks:read\` and \`webhooks:write\` permissions (plus \`contacts:write\` to create contacts). See [the ISAO API documentation](${DOCS_URL}).`;
+
+/** The API base URL, read at request time: `ISAO_API_URL` when set, else ISAO's documented URL. */
+export const apiBaseUrl = (): string =>
+  (process.env.ISAO_API_URL?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+
+export const apiUrl = (path: string): string => `${apiBaseUrl()}/${path.replace(/^\/+/, '')}`;
+
+export const apiHost = (): string => {
+  try {
+    return new URL(apiBaseUrl()).host;
+  } catch {
+    return apiBaseUrl();
+  }
+};
+
+/** True only for URLs on the API's origin and under its base path: the key goes nowhere else. */
+export const isApiUrl = (url: string | undefined): boolean => {
+  if (!url) return false;
+  try {
+    const target = new URL(url);
+    const base = new URL(apiBaseUrl());
+    if (target.origin !== base.origin) return false;
+    const basePath = base.pathname.replace(/\/+$/, '');
+    return target.pathname === basePath || target.pathname.startsWith(`${basePath}/`);
+  } catch {
+    return false;
+  }
+};
+
+/** Request options the layer understands on top of core's. */
+export interface ApiRequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: Record<string, unknown>;
+  params?: Record<string, string | number>;
+  /** Statuses the caller handles itself (e.g. 404 on unsubscribe means "already gone"). */
+  acceptStatuses?: readonly number[];
+  /** The connection test: a 401 is a plain error there, not "reconnect your account". */
+  authTest?: boolean;
+  /** Milliseconds before giving up; REQUEST_TIMEOUT_MS by default. */
+  timeout?: number;
+}
+
+interface IsaoRequestFlags {
+  isaoAcceptStatuses?: readonly number[];
+  isaoAuthTest?: boolean;
+}
+
+type FlaggedRequest = HttpRequestOptions & IsaoRequestFlags;
+
+/** Sets a header, replacing any spelling of the same name. */
+const withHeader = (
+  headers: Record<string, string>,
+  name: string,
+  value: string,
+): Record<string, string> => ({
+  ...Object.fromEntries(
+    Object.entries(headers).filter(([key]) => key.toLowerCase() !== name.toLowerCase()),
+  ),
+  [name]: value,
+});
+
+/** beforeRequest: the API key and JSON headers, only for requests to the API. */
+export const addApiHeaders: BeforeRequestMiddleware = (request, _z, bundle) => {
+  if (!isApiUrl(request.url)) return request;
+  let headers = withHeader(request.headers ?? {}, 'Accept', 'application/json');
+  const apiKey = bundle.authData.api_key?.trim();
+  if (apiKey) headers = withHeader(headers, 'Authorization', `Bearer ${apiKey}`);
+  if (request.body !== undefined) headers = withHeader(headers, 'Content-Type', 'application/json');
+  return { ...request, headers, timeout: request.timeout ?? REQUEST_TIMEOUT_MS };
+};
+
+const MAX_DETAIL = 300;
+
+/** A short, single-line, tag-free message; never an HTML dump, never the API key. */
+export const sanitise = (text: string, secrets: readonly string[] = []): string => {
+  let out = text
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  }
+  return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL - 1)}…` : out;
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const messageOf = (value: unknown): string | undefined => {
+  if (typeof value === 'string' && value.trim()) return value.trim();
+  if (isRecord(value)) {
+    const field = typeof value.field === 'string' ? value.field : undefined;
+    const text = messageOf(value.message) ?? messageOf(value.error) ?? messageOf(value.detail);
+    if (text) return field && !text.includes(field) ? `${field}: ${text}` : text;
+  }
+  return undefined;
+};
+
+/**
+ * The API's own words from an error body: `{message}`, `{error}`, `{error:{message}}`,
+ * `{errors:[…]}` (strings or `{field, message}`) or `{success:false, …}`.
+ */
+export const apiErrorDetail = (body: unknown): string | undefined => {
+  if (typeof body === 'string') return body.trim() || undefined;
+  if (!isRecord(body)) return undefined;
+  const errors = Array.isArray(body.errors)
+    ? body.errors.map(messageOf).filter((m): m is string => Boolean(m))
+    : [];
+  const main = messageOf(body.message) ?? messageOf(body.error) ?? messageOf(body.detail);
+  if (errors.length > 0) return main ? `${main} (${errors.join('; ')})` : errors.join('; ');
+  return main;
+};
+
+const looksLikeHtml = (content: string): boolean => /^\s*<(!doctype|html|head|body)/i.test(content);
+
+const parseBody = (response: HttpResponse): { json: boolean; value: unknown } => {
+  const content = response.content;
+  if (!content.trim()) return { json: true, value: undefined };
+  try {
+    return { json: true, value: JSON.parse(content) as unknown };
+  } catch {
+    return { json: false, value: content };
+  }
+};
+
+/** What permission a request needs, so a 403 can name it. */
+const requiredPermission = (request: HttpRequestOptions): string => {
+  const url = request.url ?? '';
+  const reading = (request.method ?? 'GET') === 'GET';
+  if (/\/contacts(\/|$|\?)/.test(url) && !reading) return 'contacts:write';
+  if (/\/contacts(\/|$|\?)/.test(url)) return 'contacts:read';
+  return reading ? 'webhooks:read' : 'webhooks:write';
+};
+
+const describe = (response: HttpResponse, secrets: readonly string[]): string => {
+  const body = parseBody(response);
+  if (!body.json && typeof body.value === 'string' && looksLikeHtml(body.value)) {
+    return 'the server answered with an HTML page instead of JSON';
+  }
+  const detail = apiErrorDetail(body.value);
+  return detail ? sanitise(detail, secrets) : '';
+};
+
+/**
+ * afterResponse: every failure from the API becomes an error that says what happened and what to
+ * do. Core has already turned a 429 into a ThrottledError (honouring Retry-After) before this runs.
+ */
+export const mapApiErrors: AfterResponseMiddleware = (response, z, bundle) => {
+  const request = response.request as FlaggedRequest;
+  if (!isApiUrl(request.url)) return response;
+  const { status } = response;
+  const secrets = Object.values(bundle.authData).filter((v) => typeof v === 'string');
+  if (request.isaoAcceptStatuses?.includes(status)) {
+    return { ...response, skipThrowForStatus: true };
+  }
+
+  if (status < 400) {
+    const body = parseBody(response);
+    if (!body.json) {
+      throw new z.errors.Error(
+        `The ISAO API at ${apiHost()} returned a response that is not JSON (status ${status}${
+          looksLikeHtml(response.content) ? ', an HTML page' : ''
+        }). Check that the API URL is right.`,
+        'invalid_response',
+        status,
+      );
+    }
+    return response;
+  }
+
+  const detail = describe(response, secrets);
+  const said = detail ? `: ${detail}` : '';
+  if (status === 401) {
+    const message = `ISAO rejected the API key (401 Unauthorized${said}). The key is invalid or has been revoked: create a new key in your ISAO dashboard and reconnect.`;
+    if (request.isaoAuthTest) throw new z.errors.Error(message, 'invalid_api_key', 401);
+    throw new z.errors.ExpiredAuthError(message);
+  }
+  if (status === 403) {
+    const permission = requiredPermission(request);
+    throw new z.errors.Error(
+      `ISAO refused this request (403 Forbidden${said}). The API key lacks the \`${permission}\` permission: give the key that permission in your ISAO dashboard, or connect a key that has it.`,
+      'missing_permission',
+      403,
+    );
+  }
+  if (status === 400 || status === 409 || status === 422) {
+    throw new z.errors.HaltedError(
+      `ISAO could not process the request (${status})${said || ': no reason was given'}.`,
+    );
+  }
+  if (status === 404) {
+    throw new z.errors.Error(
+      `ISAO could not find ${new URL(request.url ?? apiBaseUrl()).pathname} (404 Not Found${said}).`,
+      'not_found',
+      404,
+    );
+  }
+  if (status >= 500) {
+    throw new z.errors.Error(
+      `The ISAO API had a problem (${status})${said || ': no details were given'}. Zapier will retry; if it keeps failing, check the ISAO status page.`,
+      'api_error',
+      status,
+    );
+  }
+  throw new z.errors.Error(`ISAO answered ${status}${said}.`, 'api_error', status);
+};
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ENOTFOUND: 'the host name could not be resolved',
+  EAI_AGAIN: 'the host name could not be resolved',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  UND_ERR_SOCKET: 'the connection was closed',
+};
+
+interface FetchLikeError {
+  name?: string;
+  type?: string;
+  code?: string;
+  errno?: string;
+  message?: string;
+}
+
+/** A timeout or connection failure as a message naming the API host, or undefined. */
+export const networkFailure = (
+  error: unknown,
+  timeoutMs: number = REQUEST_TIMEOUT_MS,
+): string | undefined => {
+  if (!isRecord(error)) return undefined;
+  const e = error as FetchLikeError;
+  if (e.type === 'request-timeout' || e.name === 'AbortError' || e.type === 'aborted') {
+    return `The ISAO API at ${apiHost()} did not answer within ${timeoutMs / 1000} seconds.`;
+  }
+  const code = e.code ?? e.errno;
+  if (e.name === 'FetchError' || (code && code in NETWORK_CODES)) {
+    const why = (code && NETWORK_CODES[code]) ?? 'the request failed';
+    return `Could not reach the ISAO API at ${apiHost()}: ${why}${code ? ` (${code})` : ''}.`;
+  }
+  return undefined;
+};
+
+/** The one way the app calls ISAO. Returns the parsed JSON body (undefined when empty). */
+export const callApi = async (
+  z: ZObject,
+  options: ApiRequestOptions,
+): Promise<{ status: number; data: unknown }> => {
+  const request: FlaggedRequest & { url: string } = {
+    url: apiUrl(options.path),
+    method: options.method ?? 'GET',
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    ...(options.params ? { params: options.params } : {}),
+    ...(options.acceptStatuses ? { isaoAcceptStatuses: options.acceptStatuses } : {}),
+    ...(options.authTest ? { isaoAuthTest: true } : {}),
+    ...(options.timeout ? { timeout: options.timeout } : {}),
+  };
+  let response: HttpResponse;
+  try {
+    response = await z.request(request);
+  } catch (error) {
+    const failure = networkFailure(error, options.timeout);
+    if (failure) throw new z.errors.Error(failure, 'network_error', 0);
+    throw error;
+  }
+  return { status: response.status, data: parseBody(response).value };
+};
+
+/** ISAO wraps most answers as `{success, data}`; recent/sample lists come bare. */
+export const unwrapData = (body: unknown): unknown =>
+  isRecord(body) && 'data' in body && ('success' in body || Object.keys(body).length <= 3)
+    ? body.data
+    : body;
+
+export { isRecord };

@@ -1,0 +1,60 @@
+import { api, apiPath, appTester, authData, API_KEY, caught, errorText } from './helpers';
+import authentication from '../src/authentication';
+
+const testAuth = (data: Record<string, string> = authData) =>
+  appTester(authentication.test, { authData: data });
+
+describe('authentication', () => {
+  it('tests the key with GET /test and labels the connection with the company', async () => {
+    api()
+      .get(apiPath('/test'))
+      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .matchHeader('accept', 'application/json')
+      .reply(200, { success: true, data: { company: { id: 'cmp_1', name: 'Acme Dental' } } });
+    const result = (await testAuth()) as Record<string, unknown>;
+    expect(result.connection_label).toBe('Acme Dental');
+    expect(authentication.connectionLabel).toBe('{{bundle.inputData.connection_label}}');
+  });
+
+  it.each([
+    [{ company_name: 'Flat Co' }, 'Flat Co'],
+    [{ data: { companyName: 'Camel Co' } }, 'Camel Co'],
+    [{ data: { companyId: 'cmb72' } }, 'company cmb72'],
+    [{ success: true }, 'ISAO (staging.isao.io)'],
+  ])('falls back to what the test response has: %j → %s', async (body, label) => {
+    api().get(apiPath('/test')).reply(200, body);
+    const result = (await testAuth()) as Record<string, unknown>;
+    expect(result.connection_label).toBe(label);
+  });
+
+  it('a rejected key is a plain error during the test, not "reconnect"', async () => {
+    api().get(apiPath('/test')).reply(401, { error: 'Invalid API key' });
+    const error = await caught(() => testAuth());
+    expect(error.name).not.toBe('ExpiredAuthError');
+    expect(errorText(error)).toContain(
+      'ISAO rejected the API key (401 Unauthorized: Invalid API key)',
+    );
+    expect(errorText(error)).toContain('invalid or has been revoked');
+  });
+
+  it('names the missing permission on 403', async () => {
+    api().get(apiPath('/test')).reply(403, { message: 'Forbidden' });
+    const error = await caught(() => testAuth());
+    expect(errorText(error)).toContain('`webhooks:read` permission');
+  });
+
+  it('asks for a key before calling the API', async () => {
+    const error = await caught(() => testAuth({ api_key: '  ' }));
+    expect(errorText(error)).toContain('Enter your ISAO API key');
+  });
+
+  it('declares the key and the optional signing secret as password fields', () => {
+    const fields = authentication.fields;
+    expect(fields).toEqual([
+      expect.objectContaining({ key: 'api_key', type: 'password', required: true }),
+      expect.objectContaining({ key: 'webhook_secret', type: 'password', required: false }),
+    ]);
+    expect(fields[0]?.helpText).toMatch(/webhooks:read.*webhooks:write/s);
+    expect(fields[0]?.helpText).toMatch(/\]\(https:\/\/[^)]+\)/);
+  });
+});

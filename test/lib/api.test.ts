@@ -1,0 +1,193 @@
+import nock from 'nock';
+import type { ZObject } from 'zapier-platform-core';
+import { api, apiPath, appTester, authData, API_KEY, caught, errorText } from '../helpers';
+import {
+  apiErrorDetail,
+  callApi,
+  isApiUrl,
+  sanitise,
+  type ApiRequestOptions,
+} from '../../src/lib/api';
+
+const call = (options: ApiRequestOptions) =>
+  appTester((z: ZObject) => callApi(z, options), { authData });
+
+describe('request layer: headers', () => {
+  it('sends the key and JSON headers to the API', async () => {
+    api()
+      .post(apiPath('/contacts'), { name: 'Ada' })
+      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .matchHeader('content-type', /application\/json/)
+      .matchHeader('accept', 'application/json')
+      .reply(201, { success: true, data: { id: 'c1' } });
+    const result = await call({ method: 'POST', path: '/contacts', body: { name: 'Ada' } });
+    expect(result).toEqual({ status: 201, data: { success: true, data: { id: 'c1' } } });
+  });
+
+  it.each([
+    'https://example.com/api/external/test',
+    'https://staging.isao.io.evil.example/api/external/test',
+    'https://staging.isao.io/api/externalx/test',
+    'http://staging.isao.io/api/external/test',
+  ])('never sends the key to another host or path: %s', async (url) => {
+    const { origin, pathname } = new URL(url);
+    nock(origin)
+      .get(pathname)
+      .reply(function () {
+        return [200, { authorization: this.req.headers.authorization ?? null }];
+      });
+    const result = await appTester(
+      async (z: ZObject) => (await z.request({ url })).data as unknown,
+      { authData },
+    );
+    expect(result).toEqual({ authorization: null });
+  });
+
+  it('reads ISAO_API_URL at request time and tolerates a trailing slash', async () => {
+    process.env.ISAO_API_URL = 'http://127.0.0.1:4010/v1/';
+    nock('http://127.0.0.1:4010')
+      .get('/v1/test')
+      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .reply(200, { ok: true });
+    expect(await call({ path: '/test' })).toEqual({ status: 200, data: { ok: true } });
+    expect(isApiUrl('https://staging.isao.io/api/external/test')).toBe(false);
+    delete process.env.ISAO_API_URL;
+    expect(isApiUrl('https://staging.isao.io/api/external/test')).toBe(true);
+  });
+});
+
+describe('request layer: error mapping', () => {
+  it('401 during a Zap run asks the user to reconnect (ExpiredAuthError)', async () => {
+    api().get(apiPath('/triggers/contact.created/recent')).reply(401, { message: 'Key revoked' });
+    const error = await caught(() => call({ path: '/triggers/contact.created/recent' }));
+    expect(error.name).toBe('ExpiredAuthError');
+    expect(errorText(error)).toContain('ISAO rejected the API key (401 Unauthorized: Key revoked)');
+  });
+
+  it.each([
+    ['POST', '/webhooks/subscribe', 'webhooks:write'],
+    ['DELETE', '/webhooks/unsubscribe', 'webhooks:write'],
+    ['GET', '/triggers/deal.won/sample', 'webhooks:read'],
+    ['POST', '/contacts', 'contacts:write'],
+  ] as const)('403 on %s %s names %s', async (method, path, permission) => {
+    api()
+      .intercept(apiPath(path), method)
+      .reply(403, { error: { message: 'Insufficient scope' } });
+    const error = await caught(() => call({ method, path, body: { x: 1 } }));
+    expect(error.name).toBe('AppError');
+    expect(errorText(error)).toContain('403 Forbidden: Insufficient scope');
+    expect(errorText(error)).toContain(`\`${permission}\` permission`);
+  });
+
+  it.each([
+    [400, { message: 'target_url is required' }, 'target_url is required'],
+    [409, { success: false, error: 'Subscription already exists' }, 'Subscription already exists'],
+    [
+      422,
+      { errors: [{ field: 'email', message: 'is invalid' }, 'name is too long'] },
+      'email: is invalid; name is too long',
+    ],
+    [
+      422,
+      { message: 'Validation failed', errors: ['phoneNumber is required'] },
+      'Validation failed (phoneNumber is required)',
+    ],
+  ])('%i halts with the API message', async (status, body, text) => {
+    api().post(apiPath('/contacts')).reply(status, body);
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe(`ISAO could not process the request (${status}): ${text}.`);
+  });
+
+  it('429 becomes ThrottledError with Retry-After (core does it before our middleware)', async () => {
+    api().get(apiPath('/test')).reply(429, { message: 'slow down' }, { 'Retry-After': '42' });
+    const error = await caught(() => call({ path: '/test' }));
+    expect(error.name).toBe('ThrottledError');
+    expect(JSON.parse(error.message)).toEqual({
+      message: 'The server returned 429 (Too Many Requests)',
+      delay: 42,
+    });
+  });
+
+  it('5xx with an HTML page gives status and a short message, no HTML, no key', async () => {
+    api()
+      .get(apiPath('/test'))
+      .reply(502, `<!DOCTYPE html><html><body><h1>Bad Gateway</h1>${API_KEY}</body></html>`, {
+        'Content-Type': 'text/html',
+      });
+    const error = await caught(() => call({ path: '/test' }));
+    expect(errorText(error)).toBe(
+      'The ISAO API had a problem (502): the server answered with an HTML page instead of JSON. Zapier will retry; if it keeps failing, check the ISAO status page.',
+    );
+  });
+
+  it('5xx JSON passes the API message through, with secrets redacted', async () => {
+    api()
+      .get(apiPath('/test'))
+      .reply(503, { message: `maintenance for ${API_KEY}` });
+    const error = await caught(() => call({ path: '/test' }));
+    expect(errorText(error)).toContain('(503): maintenance for [redacted]');
+    expect(error.message).not.toContain(API_KEY);
+  });
+
+  it('a 200 that is not JSON is an error, not garbage data', async () => {
+    api().get(apiPath('/test')).reply(200, '<html><body>Login</body></html>');
+    const error = await caught(() => call({ path: '/test' }));
+    expect(errorText(error)).toBe(
+      'The ISAO API at staging.isao.io returned a response that is not JSON (status 200, an HTML page). Check that the API URL is right.',
+    );
+  });
+
+  it('other 4xx name the status', async () => {
+    api().get(apiPath('/test')).reply(404, { message: 'No such route' });
+    const error = await caught(() => call({ path: '/test' }));
+    expect(errorText(error)).toBe(
+      'ISAO could not find /api/external/test (404 Not Found: No such route).',
+    );
+  });
+
+  it('statuses the caller accepts come back instead of throwing', async () => {
+    api().delete(apiPath('/webhooks/unsubscribe')).reply(404, { message: 'gone' });
+    const result = await call({
+      method: 'DELETE',
+      path: '/webhooks/unsubscribe',
+      body: {},
+      acceptStatuses: [404],
+    });
+    expect(result).toEqual({ status: 404, data: { message: 'gone' } });
+  });
+
+  it('a refused connection names the API host', async () => {
+    api()
+      .get(apiPath('/test'))
+      .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    const error = await caught(() => call({ path: '/test' }));
+    expect(errorText(error)).toBe(
+      'Could not reach the ISAO API at staging.isao.io: the connection was refused (ECONNREFUSED).',
+    );
+  });
+
+  it('a timeout names the API host and the wait', async () => {
+    api().get(apiPath('/test')).delay(500).reply(200, {});
+    const error = await caught(() => call({ path: '/test', timeout: 50 }));
+    expect(errorText(error)).toBe(
+      'The ISAO API at staging.isao.io did not answer within 0.05 seconds.',
+    );
+  });
+});
+
+describe('request layer: helpers', () => {
+  it('reads every documented error-body shape', () => {
+    expect(apiErrorDetail({ message: 'a' })).toBe('a');
+    expect(apiErrorDetail({ error: 'b' })).toBe('b');
+    expect(apiErrorDetail({ error: { message: 'c' } })).toBe('c');
+    expect(apiErrorDetail({ errors: ['d', { message: 'e' }] })).toBe('d; e');
+    expect(apiErrorDetail({ success: false, message: 'f' })).toBe('f');
+    expect(apiErrorDetail({ success: false })).toBeUndefined();
+  });
+
+  it('sanitises to one short line', () => {
+    expect(sanitise('<p>a\n\n b</p><script>x()</script>')).toBe('a b');
+    expect(sanitise('x'.repeat(1000))).toHaveLength(300);
+  });
+});
