@@ -1,0 +1,11 @@
+import { deal } from '../lib/entities';
+import { hookTrigger } from '../lib/hooks';
+
+export default hookTrigger({
+  key: 'deal_updated',
+  event: 'deal.updated',
+  entity: deal,
+  noun: 'Deal',
+  label: 'Updated Deal',
+  description: "Triggers when a deal's details change in ISAO.",
+});

@@ -1,0 +1,347 @@
+/**
+ * Every trigger's lifecycle through the real core runtime: subscribe, unsubscribe, perform for
+ * each envelope, performList (recent + sample fallback) and the output contract.
+ * Adding a trigger: one line in TRIGGERS.
+ */
+import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
+import App from '../../src';
+import type { EntityKind } from '../../src/lib/entities';
+import { api, apiPath, appTester, authData, API_KEY, caught, errorText } from '../helpers';
+
+const TRIGGERS: [key: string, event: string, kind: EntityKind, filtersTags: boolean][] = [
+  ['new_contact', 'contact.created', 'contact', true],
+  ['contact_updated', 'contact.updated', 'contact', true],
+  ['new_deal', 'deal.created', 'deal', false],
+  ['deal_updated', 'deal.updated', 'deal', false],
+  ['deal_stage_changed', 'deal.stage_changed', 'deal', false],
+  ['deal_won', 'deal.won', 'deal', false],
+  ['deal_lost', 'deal.lost', 'deal', false],
+  ['appointment_created', 'appointment.created', 'appointment', false],
+  ['appointment_updated', 'appointment.updated', 'appointment', false],
+  ['appointment_deleted', 'appointment.deleted', 'appointment', false],
+];
+
+type Op = 'perform' | 'performList' | 'performSubscribe' | 'performUnsubscribe';
+type Out = Record<string, unknown>;
+const TRIGGER_DEFS: Record<string, Trigger | undefined> = App.triggers;
+type OperationFn = (z: ZObject, bundle: Bundle) => unknown;
+const run = (key: string, op: Op, bundle: Partial<Bundle> = {}) => {
+  const fn = (TRIGGER_DEFS[key]!.operation as unknown as Record<Op, OperationFn>)[op];
+  return appTester<unknown, Bundle>(fn, { authData, ...bundle } as never);
+};
+const runList = async (key: string, op: Op, bundle: Partial<Bundle> = {}) =>
+  (await run(key, op, bundle)) as Out[];
+
+const RECORDS: Record<EntityKind, Out> = {
+  contact: {
+    id: 'contact_9',
+    name: 'Ada Lovelace',
+    email: 'ada@example.com',
+    tags: ['vip'],
+    createdAt: '2024-11-08T09:30:00.000Z',
+    updatedAt: '2024-11-09T09:30:00.000Z',
+  },
+  deal: {
+    id: 'deal_9',
+    title: 'Big deal',
+    value: 5000,
+    stage: 'Won',
+    status: 'won',
+    createdAt: '2024-11-01T09:30:00.000Z',
+    updatedAt: '2024-11-09T09:30:00.000Z',
+  },
+  appointment: {
+    id: 'appt_9',
+    startDateTime: '2024-11-12T13:00:00.000Z',
+    client: { firstName: 'Jon', lastName: 'Snow' },
+    fields: [
+      { label: 'Comments', value: 'Bring X-rays' },
+      { label: 'Préférence horaire?', value: 'AM' },
+    ],
+    createdAt: '2024-11-08T09:30:00.000Z',
+    updatedAt: '2024-11-10T09:30:00.000Z',
+  },
+};
+
+const envelope = (event: string, data: Out, eventId = 'event_12345') => ({
+  event,
+  timestamp: '2024-11-08T10:30:00.000Z',
+  data,
+  metadata: { companyId: 'cmb72clgt0003145mvfrg8iyh', eventId, source: 'api' },
+});
+
+/** Keys as Zapier flattens them (nested objects with `__`, arrays kept whole). */
+const flatKeys = (value: Out, prefix = ''): string[] =>
+  Object.entries(value).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? flatKeys(v as Out, `${prefix}${k}__`)
+      : [`${prefix}${k}`],
+  );
+
+describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
+  const trigger = TRIGGER_DEFS[key]!;
+  const record = RECORDS[kind];
+
+  it('is declared as a hook trigger with title-case label and "Triggers when …." description', () => {
+    expect(trigger.operation.type).toBe('hook');
+    expect(trigger.display.label).toMatch(/^([A-Z][a-z]*)( [A-Z][a-z]*| or)*$/);
+    expect(trigger.display.description).toMatch(/^Triggers when .+\.$/);
+  });
+
+  it('subscribes with the event and target URL', async () => {
+    api()
+      .post(apiPath('/webhooks/subscribe'), (body) => {
+        expect(body).toEqual({
+          event,
+          target_url: 'https://hooks.zapier.com/hooks/standard/1/abc',
+        });
+        return true;
+      })
+      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .reply(201, {
+        success: true,
+        data: {
+          id: 'hook_789',
+          subscription_id: 'sub_abc123',
+          event,
+          expiration_date: '2025-01-01T00:00:00Z',
+        },
+      });
+    const result = await run(key, 'performSubscribe', {
+      targetUrl: 'https://hooks.zapier.com/hooks/standard/1/abc',
+    });
+    expect(result).toEqual({
+      id: 'hook_789',
+      subscription_id: 'sub_abc123',
+      event,
+      expiration_date: '2025-01-01T00:00:00Z',
+    });
+  });
+
+  if (filtersTags) {
+    it('sends the Tags filter as filters.tags, trimmed, only when set', async () => {
+      api()
+        .post(apiPath('/webhooks/subscribe'), {
+          event,
+          target_url: 'https://hooks.example/1',
+          filters: { tags: ['lead', 'enterprise'] },
+        })
+        .reply(201, { success: true, data: { subscription_id: 'sub_1' } });
+      await run(key, 'performSubscribe', {
+        targetUrl: 'https://hooks.example/1',
+        inputData: { tags: [' lead', 'enterprise', ''] },
+      });
+    });
+  } else {
+    it('has no filter inputs', () => {
+      expect('inputFields' in trigger.operation).toBe(false);
+    });
+  }
+
+  it('fails clearly when subscribe returns no subscription_id', async () => {
+    api()
+      .post(apiPath('/webhooks/subscribe'))
+      .reply(200, { success: true, data: { id: 'hook_1' } });
+    const error = await caught(() =>
+      run(key, 'performSubscribe', { targetUrl: 'https://hooks.example/1' }),
+    );
+    expect(errorText(error)).toContain(
+      `ISAO accepted the ${event} subscription but did not return a subscription_id`,
+    );
+  });
+
+  it('unsubscribes with the subscription id', async () => {
+    api()
+      .delete(apiPath('/webhooks/unsubscribe'), { subscription_id: 'sub_abc123' })
+      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .reply(200, { success: true, message: 'Webhook unsubscribed successfully' });
+    const result = await run(key, 'performUnsubscribe', {
+      subscribeData: { id: 'hook_789', subscription_id: 'sub_abc123' } as never,
+    });
+    expect(result).toEqual({
+      success: true,
+      message: 'Webhook unsubscribed successfully',
+      subscription_id: 'sub_abc123',
+      already_removed: false,
+    });
+  });
+
+  it.each([404, 410])('treats %i on unsubscribe as already gone', async (status) => {
+    api()
+      .delete(apiPath('/webhooks/unsubscribe'))
+      .reply(status, { error: 'Subscription not found' });
+    const result = await run(key, 'performUnsubscribe', {
+      subscribeData: { subscription_id: 'sub_gone' } as never,
+    });
+    expect(result).toMatchObject({ subscription_id: 'sub_gone', already_removed: true });
+  });
+
+  it('refuses to unsubscribe without subscribeData, clearly', async () => {
+    const error = await caught(() => run(key, 'performUnsubscribe', {}));
+    expect(errorText(error)).toContain(`This Zap has no ISAO subscription id for ${event}`);
+  });
+
+  it('turns the ISAO envelope into one record with its metadata', async () => {
+    const out = await runList(key, 'perform', { cleanedRequest: envelope(event, record) });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ ...record, id: record.id });
+    expect(out[0]!.isao_event).toEqual({
+      type: event,
+      id: 'event_12345',
+      occurred_at: '2024-11-08T10:30:00.000Z',
+      source: 'api',
+      company_id: 'cmb72clgt0003145mvfrg8iyh',
+    });
+  });
+
+  it('parses the raw body when cleanedRequest is empty', async () => {
+    const raw = JSON.stringify(envelope(event, record));
+    const out = await runList(key, 'perform', { cleanedRequest: {}, rawRequest: { content: raw } });
+    expect(out[0]!.id).toBe(record.id);
+  });
+
+  it('ignores events of another type', async () => {
+    const other = event === 'deal.won' ? 'deal.lost' : 'deal.won';
+    expect(await runList(key, 'perform', { cleanedRequest: envelope(other, record) })).toEqual([]);
+  });
+
+  it('delivers a bare record (no envelope) as the record', async () => {
+    const out = await runList(key, 'perform', { cleanedRequest: record });
+    expect(out).toEqual([
+      expect.objectContaining({
+        id: record.id,
+        isao_event: expect.objectContaining({ type: event, id: null }),
+      }),
+    ]);
+  });
+
+  it('halts clearly on an empty or unparseable body', async () => {
+    let error = await caught(() =>
+      run(key, 'perform', { cleanedRequest: {}, rawRequest: { content: '' } }),
+    );
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe('The webhook from ISAO had an empty body: nothing to process.');
+    error = await caught(() => run(key, 'perform', { rawRequest: { content: '<xml/>' } }));
+    expect(errorText(error)).toBe('The webhook from ISAO was not valid JSON (it starts "<xml/>").');
+  });
+
+  it('lists recent records with the limit, shaped like perform', async () => {
+    api()
+      .get(apiPath(`/triggers/${event}/recent`))
+      .query({ limit: '3' })
+      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .reply(200, [record]);
+    const out = await runList(key, 'performList', { meta: { limit: 3 } as never });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ id: record.id, isao_event: { type: event, id: null } });
+    const expectedAt = event.endsWith('.created') ? record.createdAt : record.updatedAt;
+    expect((out[0]!.isao_event as Out).occurred_at).toBe(expectedAt);
+  });
+
+  it('falls back to the sample when there is nothing recent (default limit 10)', async () => {
+    api()
+      .get(apiPath(`/triggers/${event}/recent`))
+      .query({ limit: '10' })
+      .reply(200, []);
+    api()
+      .get(apiPath(`/triggers/${event}/sample`))
+      .reply(200, { ...record, id: `${kind}_sample` });
+    const out = await runList(key, 'performList', {});
+    expect(out.map((r) => r.id)).toEqual([`${kind}_sample`]);
+  });
+
+  it('contract: sample keys ⊆ perform keys = performList keys; outputFields all present', async () => {
+    const sample = trigger.operation.sample as Out;
+    const fromHook = (
+      await runList(key, 'perform', { cleanedRequest: envelope(event, sample) })
+    )[0]!;
+    api()
+      .get(apiPath(`/triggers/${event}/recent`))
+      .query(true)
+      .reply(200, [sample]);
+    const fromList = (await runList(key, 'performList', {}))[0]!;
+    const hookKeys = flatKeys(fromHook).sort();
+    expect(flatKeys(fromList).sort()).toEqual(hookKeys);
+    expect(hookKeys).toEqual(expect.arrayContaining(flatKeys(sample)));
+    const outputKeys = (trigger.operation.outputFields as { key: string }[]).map((f) => f.key);
+    expect(hookKeys).toEqual(expect.arrayContaining(outputKeys));
+  });
+});
+
+describe('appointments', () => {
+  const topicBody = (topic: string) => ({
+    data: {
+      event: {
+        topic,
+        appId: '5f6b0e8b9a1d8c0001a5e5d6',
+        businessId: '5f6b0e8b9a1d8c0001a5e5d7',
+        occuredAt: '2020-09-23T18:00:00.000Z',
+        payload: { appointment: RECORDS.appointment },
+      },
+    },
+  });
+
+  it.each([
+    ['appointment_create', 'appointment_created'],
+    ['appointment_update', 'appointment_updated'],
+    ['appointment_destroy', 'appointment_deleted'],
+  ])('maps topic %s to %s and no other trigger', async (topic, key) => {
+    for (const [other] of TRIGGERS.filter(([k, , kind]) => kind === 'appointment' && k !== key)) {
+      expect(await runList(other, 'perform', { cleanedRequest: topicBody(topic) })).toEqual([]);
+    }
+    const out = await runList(key, 'perform', { cleanedRequest: topicBody(topic) });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({
+      id: 'appt_9',
+      isao_event: {
+        occurred_at: '2020-09-23T18:00:00.000Z',
+        company_id: '5f6b0e8b9a1d8c0001a5e5d7',
+        source: '5f6b0e8b9a1d8c0001a5e5d6',
+      },
+    });
+  });
+
+  it('ignores other topics (app_connect)', async () => {
+    expect(
+      await runList('appointment_created', 'perform', { cleanedRequest: topicBody('app_connect') }),
+    ).toEqual([]);
+  });
+
+  it('flattens custom fields by a stable slug of their label and keeps the array', async () => {
+    const out = await runList('appointment_created', 'perform', {
+      cleanedRequest: envelope('appointment.created', RECORDS.appointment),
+    });
+    expect(out[0]!.custom_fields).toEqual({ comments: 'Bring X-rays', preference_horaire: 'AM' });
+    expect(out[0]!.fields).toEqual(RECORDS.appointment.fields);
+    expect(out[0]!.startDateTime).toBe('2024-11-12T13:00:00.000Z');
+  });
+
+  it('uses calendarid as the id when the appointment has no id (seed 004)', async () => {
+    const noId = { ...RECORDS.appointment };
+    delete noId.id;
+    const out = await runList('appointment_created', 'perform', {
+      cleanedRequest: { ...noId, calendarid: 10390617 },
+    });
+    expect(out[0]!.id).toBe(10390617);
+  });
+});
+
+test('a record without any id still gets a stable one (never dropped)', async () => {
+  const body = envelope('deal.won', { title: 'No id' }, 'evt_77');
+  expect((await runList('deal_won', 'perform', { cleanedRequest: body }))[0]!.id).toBe('evt_77');
+  const bare = (await runList('deal_won', 'perform', { cleanedRequest: { title: 'No id' } }))[0]!;
+  const again = (await runList('deal_won', 'perform', { cleanedRequest: { title: 'No id' } }))[0]!;
+  expect(bare.id).toMatch(/^[0-9a-f]{16}$/);
+  expect(again.id).toBe(bare.id);
+});
+
+test('an envelope with no record in data halts clearly', async () => {
+  const error = await caught(() =>
+    run('deal_won', 'perform', { cleanedRequest: { event: 'deal.won', data: null } }),
+  );
+  expect(errorText(error)).toBe('The ISAO deal.won event carried no record in "data".');
+});
+
+test('every trigger is in the table, once', () => {
+  expect(Object.keys(App.triggers).sort()).toEqual(TRIGGERS.map(([k]) => k).sort());
+});
