@@ -5,6 +5,7 @@
 import { defineTrigger } from 'zapier-platform-core';
 import type { Bundle, PlainInputField, ZObject } from 'zapier-platform-core';
 import { callApi, isRecord, unwrapData } from './api';
+import { firstDelivery, rejectReplay, verifySignature } from './delivery';
 import type { Entity, RawRecord } from './entities';
 import { toZapRecord, type EventMeta, type ZapRecord } from './records';
 
@@ -109,10 +110,13 @@ export const unwrapEvent = (z: ZObject, body: RawRecord): UnwrappedEvent => {
   return { event: undefined, entity: body, meta: {} };
 };
 
-/** The webhook body: Zapier's parsed `cleanedRequest`, else the raw content parsed here. */
-export const webhookBody = (z: ZObject, bundle: Bundle): RawRecord => {
+/**
+ * The webhook body: Zapier's parsed `cleanedRequest`, else the raw content parsed here. A signed
+ * body is always read from the raw content: exactly the bytes whose signature was checked.
+ */
+export const webhookBody = (z: ZObject, bundle: Bundle, signed = false): RawRecord => {
   const cleaned: unknown = bundle.cleanedRequest;
-  if (isRecord(cleaned) && Object.keys(cleaned).length > 0) return cleaned;
+  if (!signed && isRecord(cleaned) && Object.keys(cleaned).length > 0) return cleaned;
   const raw = bundle.rawRequest?.content ?? '';
   if (!raw.trim()) {
     throw new z.errors.HaltedError('The webhook from ISAO had an empty body: nothing to process.');
@@ -173,10 +177,13 @@ export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
   const record = (raw: RawRecord, meta: Partial<EventMeta>): ZapRecord =>
     toZapRecord(entity.kind, raw, { ...meta, type: event });
 
-  const perform = (z: ZObject, bundle: Bundle): ZapRecord[] => {
-    const unwrapped = unwrapEvent(z, webhookBody(z, bundle));
-    if (unwrapped.event !== undefined && unwrapped.event !== event) return [];
-    return [record(unwrapped.entity, unwrapped.meta)];
+  const perform = async (z: ZObject, bundle: Bundle): Promise<ZapRecord[]> => {
+    const signed = verifySignature(z, bundle);
+    const { event: named, entity: raw, meta } = unwrapEvent(z, webhookBody(z, bundle, signed));
+    if (named !== undefined && named !== event) return [];
+    if (signed) rejectReplay(z, meta.occurred_at ?? null);
+    if (!(await firstDelivery(z, bundle, meta.id ?? null))) return [];
+    return [record(raw, meta)];
   };
 
   const performList = async (z: ZObject, bundle: Bundle): Promise<ZapRecord[]> => {

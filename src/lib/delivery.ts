@@ -1,0 +1,142 @@
+/**
+ * Webhook authenticity and exactly-once delivery.
+ *
+ * Signatures: ISAO sends `X-Isao-Hmac-Sha256` = base64(HMAC-SHA256(secret, raw body)). We verify
+ * over the raw body exactly as received (never a re-serialised JSON object, whose key order and
+ * whitespace differ) and compare in constant time on equal-length buffers (node's timingSafeEqual
+ * throws on a length mismatch, so the length is checked first). The secret a subscribe call
+ * returned wins over the connection's `webhook_secret`; with no secret, events pass unchecked.
+ *
+ * Dedup: ISAO retries failed deliveries up to 3 times with the same `metadata.eventId`, and
+ * Zapier does not dedupe hook results. One `z.cache.set(key, 1, ttl, ['auth'], nx=true)` per
+ * event, keyed by subscription + event id: `false` means seen before. If the cache fails we
+ * deliver anyway (a duplicate is better than a lost event).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import { isRecord } from './api';
+
+export const SIGNATURE_HEADER = 'X-Isao-Hmac-Sha256';
+/** Covers ISAO's retry window (3 retries) with room to spare; also the replay window. */
+export const DEDUP_TTL_SECONDS = 2 * 60 * 60;
+const SHA256_BYTES = 32;
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() ? value.trim() : undefined;
+
+/** Header lookup as Zapier delivers them: any case, with or without the `Http-` prefix. */
+export const headerValue = (headers: unknown, name: string): string | undefined => {
+  if (!isRecord(headers)) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    const bare = key
+      .toLowerCase()
+      .replace(/^http[-_]/, '')
+      .replace(/_/g, '-');
+    if (bare === wanted) return Array.isArray(value) ? text(value[0]) : text(value);
+  }
+  return undefined;
+};
+
+/** The subscription's own secret (from subscribe), else the connection's, else none. */
+export const signingSecret = (bundle: Bundle): string | undefined => {
+  const subscribeData: unknown = bundle.subscribeData;
+  const fromSubscribe = isRecord(subscribeData)
+    ? (text(subscribeData.secret) ?? text(subscribeData.signing_secret))
+    : undefined;
+  return fromSubscribe ?? text(bundle.authData.webhook_secret);
+};
+
+/** Decodes a base64 SHA-256 digest; undefined when it is not one (wrong length, bad chars). */
+const decodeSignature = (signature: string): Buffer | undefined => {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(signature)) return undefined;
+  const bytes = Buffer.from(signature.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length === SHA256_BYTES ? bytes : undefined;
+};
+
+const HOW_TO = `Check that the Webhook Signing Secret in this Zap's ISAO connection matches the one in your ISAO webhook settings.`;
+
+/**
+ * Rejects (HaltedError: visible in Zap history, the Zap stays on) an event whose signature is
+ * missing, malformed or wrong, when a secret is known. Returns whether the event was signed.
+ */
+export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
+  const secret = signingSecret(bundle);
+  if (!secret) return false;
+  const signature = headerValue(bundle.rawRequest?.headers, SIGNATURE_HEADER);
+  if (!signature) {
+    throw new z.errors.HaltedError(
+      `Rejected an unsigned webhook: a signing secret is set, but the request had no ${SIGNATURE_HEADER} header. ${HOW_TO}`,
+    );
+  }
+  const provided = decodeSignature(signature);
+  if (!provided) {
+    throw new z.errors.HaltedError(
+      `Rejected a webhook with a malformed ${SIGNATURE_HEADER} header: expected the base64 of a 32-byte HMAC-SHA256.`,
+    );
+  }
+  const raw = bundle.rawRequest?.content;
+  if (typeof raw !== 'string') {
+    throw new z.errors.HaltedError(
+      'Could not verify the webhook signature: Zapier passed no raw request body.',
+    );
+  }
+  const expected = createHmac('sha256', secret).update(raw, 'utf8').digest();
+  if (!timingSafeEqual(expected, provided)) {
+    throw new z.errors.HaltedError(
+      `Rejected a webhook whose ${SIGNATURE_HEADER} signature does not match its body: it was altered or signed with another secret. ${HOW_TO}`,
+    );
+  }
+  return true;
+};
+
+/** A signed event older than the dedup window could be a captured request sent again. */
+export const rejectReplay = (z: ZObject, occurredAt: string | null, now = Date.now()): void => {
+  if (!occurredAt) return;
+  const at = Date.parse(occurredAt);
+  if (Number.isNaN(at)) return;
+  if (now - at > DEDUP_TTL_SECONDS * 1000) {
+    throw new z.errors.HaltedError(
+      `Rejected a replayed webhook: the signed event is from ${occurredAt}, older than the ${String(DEDUP_TTL_SECONDS / 3600)}-hour window in which ISAO delivers and retries events.`,
+    );
+  }
+};
+
+/** Which subscription this delivery belongs to, so one event reaches every Zap once. */
+const subscriptionKey = (bundle: Bundle): string => {
+  const subscribeData: unknown = bundle.subscribeData;
+  const fromSubscribe = isRecord(subscribeData)
+    ? (text(subscribeData.subscription_id) ?? text(subscribeData.id))
+    : undefined;
+  return fromSubscribe ?? text(bundle.targetUrl) ?? 'unsubscribed';
+};
+
+export const dedupKey = (bundle: Bundle, eventId: string): string =>
+  `isao:delivered:${subscriptionKey(bundle)}:${eventId}`;
+
+/**
+ * True the first time this subscription sees this event id (one cache call), false after.
+ * Events without an id, and any cache failure, count as first: they are delivered.
+ */
+export const firstDelivery = async (
+  z: ZObject,
+  bundle: Bundle,
+  eventId: string | null,
+): Promise<boolean> => {
+  if (!eventId) return true;
+  try {
+    const stored = await z.cache.set(
+      dedupKey(bundle, eventId),
+      1,
+      DEDUP_TTL_SECONDS,
+      ['auth'],
+      true,
+    );
+    return stored !== false;
+  } catch (error) {
+    z.console.warn(
+      `ISAO: could not check event ${eventId} for duplicates (${error instanceof Error ? error.message : String(error)}); delivering it anyway.`,
+    );
+    return true;
+  }
+};

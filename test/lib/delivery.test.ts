@@ -1,0 +1,237 @@
+/**
+ * Webhook signatures (through the real core runtime) and exactly-once delivery (against a cache
+ * stub that honours `nx` and TTL, which createAppTester's in-memory mock ignores).
+ */
+import { createHmac } from 'node:crypto';
+import { errors, type Bundle, type ZObject } from 'zapier-platform-core';
+import App from '../../src';
+import { DEDUP_TTL_SECONDS, headerValue } from '../../src/lib/delivery';
+import { appTester, caught, errorText } from '../helpers';
+
+const SECRET = 'whsec_connection';
+const sign = (raw: string, secret = SECRET) =>
+  createHmac('sha256', secret).update(raw, 'utf8').digest('base64');
+
+type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>[]>;
+const { perform } = App.triggers.new_contact.operation as unknown as { perform: Perform };
+
+const body = (eventId = 'evt_1', timestamp = new Date().toISOString()) =>
+  JSON.stringify({
+    event: 'contact.created',
+    timestamp,
+    data: { id: 'contact_1', name: 'Ada' },
+    metadata: { companyId: 'cmp_1', eventId, source: 'api' },
+  });
+
+/** A delivery as Zapier hands it to perform: parsed body, raw body, `Http-` headers. */
+const delivery = (raw: string, headers: Record<string, string>, extra: Partial<Bundle> = {}) => ({
+  authData: { api_key: 'k', webhook_secret: SECRET },
+  subscribeData: { subscription_id: 'sub_1' },
+  cleanedRequest: JSON.parse(raw) as unknown,
+  rawRequest: { content: raw, headers },
+  ...extra,
+});
+
+const run = (bundle: ReturnType<typeof delivery>) =>
+  appTester<Record<string, unknown>[], Bundle>(perform, bundle as never);
+
+describe('signatures', () => {
+  it.each([
+    'Http-X-Isao-Hmac-Sha256',
+    'X-Isao-Hmac-Sha256',
+    'x-isao-hmac-sha256',
+    'HTTP_X_ISAO_HMAC_SHA256',
+  ])('accepts a valid signature in header %s', async (name) => {
+    const raw = body();
+    const out = await run(delivery(raw, { [name]: sign(raw) }));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ id: 'contact_1', isao_event: { id: 'evt_1' } });
+  });
+
+  it('verifies the raw bytes, not a re-serialised object (whitespace, key order)', async () => {
+    const raw = `{ "metadata": {"eventId":"evt_ws","source":"api"},\n  "data": {"name":"Ada","id":"contact_1"}, "timestamp": "${new Date().toISOString()}", "event": "contact.created" }`;
+    expect(JSON.stringify(JSON.parse(raw))).not.toBe(raw);
+    const out = await run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) }));
+    expect(out[0]).toMatchObject({ id: 'contact_1', name: 'Ada' });
+  });
+
+  it('rejects a tampered body', async () => {
+    const raw = body();
+    const tampered = raw.replace('"Ada"', '"Eve"');
+    const error = await caught(() =>
+      run(delivery(tampered, { 'Http-X-Isao-Hmac-Sha256': sign(raw) })),
+    );
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toContain('signature does not match its body');
+  });
+
+  it('rejects a body signed with another secret', async () => {
+    const raw = body();
+    const error = await caught(() =>
+      run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'other') })),
+    );
+    expect(errorText(error)).toContain('signature does not match its body');
+  });
+
+  it('rejects an unsigned event when a secret is set', async () => {
+    const error = await caught(() => run(delivery(body(), {})));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toContain('no X-Isao-Hmac-Sha256 header');
+  });
+
+  it.each([
+    ['of another length', Buffer.alloc(16, 1).toString('base64')],
+    ['that is not base64', '!!!not-base64!!!'],
+    ['that is hex', 'a'.repeat(64)],
+  ])('rejects a signature %s without crashing', async (_what, signature) => {
+    const error = await caught(() =>
+      run(delivery(body(), { 'Http-X-Isao-Hmac-Sha256': signature })),
+    );
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toContain('malformed X-Isao-Hmac-Sha256');
+  });
+
+  it("a secret returned by subscribe wins over the connection's", async () => {
+    const raw = body();
+    const subscribeData = { subscription_id: 'sub_1', secret: 'whsec_subscription' };
+    const ok = await run(
+      delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'whsec_subscription') }, {
+        subscribeData,
+      } as never),
+    );
+    expect(ok).toHaveLength(1);
+    const error = await caught(() =>
+      run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) }, { subscribeData } as never)),
+    );
+    expect(errorText(error)).toContain('signature does not match');
+  });
+
+  it('rejects a signed event older than the dedup window as a replay', async () => {
+    const old = new Date(Date.now() - (DEDUP_TTL_SECONDS + 60) * 1000).toISOString();
+    const raw = body('evt_old', old);
+    const error = await caught(() => run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) })));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toContain('Rejected a replayed webhook');
+    const recent = body('evt_recent', new Date(Date.now() - 60_000).toISOString());
+    expect(await run(delivery(recent, { 'Http-X-Isao-Hmac-Sha256': sign(recent) }))).toHaveLength(
+      1,
+    );
+  });
+
+  it('without any secret, events pass unchecked (as before signing was set up)', async () => {
+    const raw = body('evt_u', '2020-01-01T00:00:00.000Z');
+    const bundle = {
+      ...delivery(raw, { 'Http-X-Isao-Hmac-Sha256': 'garbage' }),
+      authData: { api_key: 'k' },
+    };
+    expect(await run(bundle)).toHaveLength(1);
+  });
+
+  it('finds headers whatever their spelling', () => {
+    expect(headerValue({ 'Http-X-Isao-Hmac-Sha256': ' a ' }, 'X-Isao-Hmac-Sha256')).toBe('a');
+    expect(headerValue({ other: 'b' }, 'X-Isao-Hmac-Sha256')).toBeUndefined();
+    expect(headerValue(undefined, 'X-Isao-Hmac-Sha256')).toBeUndefined();
+  });
+});
+
+/** A z.cache that honours nx and TTL on a controllable clock, counting calls. */
+const cacheStub = () => {
+  const store = new Map<string, number>();
+  const calls: unknown[][] = [];
+  let now = 0;
+  const cache = {
+    get: () => Promise.reject(new Error('dedup must not read the cache')),
+    delete: () => Promise.reject(new Error('dedup must not delete from the cache')),
+    set: (key: string, _value: unknown, ttl?: number, scope?: string[], nx?: boolean) => {
+      calls.push([key, ttl, scope, nx]);
+      const expires = store.get(key);
+      if (nx && expires !== undefined && expires > now) return Promise.resolve(false);
+      store.set(key, ttl ? now + ttl * 1000 : Infinity);
+      return Promise.resolve(true);
+    },
+  };
+  return { cache, calls, advance: (ms: number) => (now += ms) };
+};
+
+const stubZ = (cache: unknown) => {
+  const warn = jest.fn();
+  return { z: { cache, errors, console: { warn } } as unknown as ZObject, warn };
+};
+
+const unsigned = (
+  eventId: string | undefined,
+  subscriptionId = 'sub_1',
+  event = 'contact.created',
+) =>
+  ({
+    authData: { api_key: 'k' },
+    subscribeData: { subscription_id: subscriptionId },
+    cleanedRequest: {
+      event,
+      timestamp: '2024-11-08T10:30:00.000Z',
+      data: { id: 'contact_1' },
+      metadata: eventId ? { eventId } : {},
+    },
+  }) as unknown as Bundle;
+
+describe('exactly-once delivery', () => {
+  it('drops a retried event on the same subscription, with one nx call of ≥ 1 h TTL', async () => {
+    const { cache, calls } = cacheStub();
+    const { z } = stubZ(cache);
+    expect(await perform(z, unsigned('evt_1'))).toHaveLength(1);
+    expect(await perform(z, unsigned('evt_1'))).toEqual([]);
+    expect(calls).toEqual([
+      ['isao:delivered:sub_1:evt_1', DEDUP_TTL_SECONDS, ['auth'], true],
+      ['isao:delivered:sub_1:evt_1', DEDUP_TTL_SECONDS, ['auth'], true],
+    ]);
+    expect(DEDUP_TTL_SECONDS).toBeGreaterThanOrEqual(3600);
+  });
+
+  it('delivers the same event to two subscriptions (two Zaps)', async () => {
+    const { cache } = cacheStub();
+    const { z } = stubZ(cache);
+    expect(await perform(z, unsigned('evt_2', 'sub_A'))).toHaveLength(1);
+    expect(await perform(z, unsigned('evt_2', 'sub_B'))).toHaveLength(1);
+  });
+
+  it('delivers again once the TTL has passed', async () => {
+    const { cache, advance } = cacheStub();
+    const { z } = stubZ(cache);
+    expect(await perform(z, unsigned('evt_3'))).toHaveLength(1);
+    advance(DEDUP_TTL_SECONDS * 1000 - 1);
+    expect(await perform(z, unsigned('evt_3'))).toEqual([]);
+    advance(2);
+    expect(await perform(z, unsigned('evt_3'))).toHaveLength(1);
+  });
+
+  it('always delivers events without an event id, without touching the cache', async () => {
+    const { cache, calls } = cacheStub();
+    const { z } = stubZ(cache);
+    expect(await perform(z, unsigned(undefined))).toHaveLength(1);
+    expect(await perform(z, unsigned(undefined))).toHaveLength(1);
+    expect(calls).toEqual([]);
+  });
+
+  it('spends no cache call on events of another type', async () => {
+    const { cache, calls } = cacheStub();
+    const { z } = stubZ(cache);
+    expect(await perform(z, unsigned('evt_4', 'sub_1', 'deal.won'))).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('fails open when the cache errors: delivered, logged once', async () => {
+    const { z, warn } = stubZ({ set: () => Promise.reject(new Error('rpc is not available')) });
+    expect(await perform(z, unsigned('evt_5'))).toHaveLength(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toContain(
+      'could not check event evt_5 for duplicates (rpc is not available)',
+    );
+  });
+
+  it('uses the real runtime cache under the subscription + event id key', async () => {
+    const out = await appTester(perform, unsigned('evt_6', 'sub_Z') as never);
+    expect(out).toHaveLength(1);
+    const { zcacheTestObj } = appTester as unknown as { zcacheTestObj: Record<string, unknown> };
+    expect(Object.keys(zcacheTestObj)).toContain('isao:delivered:sub_Z:evt_6');
+  });
+});
