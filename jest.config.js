@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // transpile only: `npm run lint` type-checks the tests with tsc
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // isolatedModules (tsconfig.json) makes ts-jest transpile only: `npm run lint` type-checks
+  transform: { '^.+\\.ts$': 'ts-jest' },
   clearMocks: true,
   restoreMocks: true,
 };
