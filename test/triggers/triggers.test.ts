@@ -335,6 +335,18 @@ test('a record without any id still gets a stable one (never dropped)', async ()
   expect(again.id).toBe(bare.id);
 });
 
+test.each([
+  [500, '100'],
+  [-1, '10'],
+])('performList caps the asked limit %i at %s', async (limit, sent) => {
+  api()
+    .get(apiPath('/triggers/deal.won/recent'))
+    .query({ limit: sent })
+    .reply(200, [{ id: 'd1' }]);
+  const out = await runList('deal_won', 'performList', { meta: { limit } as never });
+  expect(out.map((r) => r.id)).toEqual(['d1']);
+});
+
 test('an envelope with no record in data halts clearly', async () => {
   const error = await caught(() =>
     run('deal_won', 'perform', { cleanedRequest: { event: 'deal.won', data: null } }),
