@@ -1,0 +1,215 @@
+/**
+ * A local stand-in for the Zapier side of a Zap run, so the app can be driven end to end offline
+ * through the real zapier-platform-core runtime (the same Lambda handler Zapier calls):
+ * - `startLocalZapier(appPath)`: runs operations through core's `createAppHandler`, with an
+ *   in-memory RPC endpoint for `z.cache` that honours TTL and `nx` (as Zapier's does; the
+ *   createAppTester mock ignores both, so duplicate handling could not be shown with it);
+ * - `startCatchHook()`: an HTTP endpoint standing in for `hooks.zapier.com`, recording each
+ *   delivery and turning it into the bundle Zapier would give `perform`.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type LambdaHandler = (event: Record<string, unknown>) => Promise<{ results: unknown }>;
+// The handler zapierwrapper.js (and so Zapier's Lambda) uses; core exports it untyped.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createAppHandler } = require('zapier-platform-core') as {
+  createAppHandler: (appPath: string) => LambdaHandler;
+};
+
+const listen = async (server: Server): Promise<string> => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+};
+
+const close = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => {
+      resolve();
+    });
+  });
+
+const readBody = (req: NodeJS.ReadableStream): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+
+interface RpcRequest {
+  id: string;
+  method: string;
+  params: unknown[];
+}
+
+/** Zapier's zcache over core's RPC protocol, in memory: TTL (seconds) and `nx` honoured. */
+const cacheRpc = () => {
+  const store = new Map<string, { value: string; expires: number }>();
+  const calls: string[] = [];
+  const live = (key: string) => {
+    const entry = store.get(key);
+    if (entry && entry.expires <= Date.now()) store.delete(key);
+    return store.get(key);
+  };
+  const handle = ({ method, params }: RpcRequest): unknown => {
+    calls.push(method);
+    const [key, value, ttl, , nx] = params as [string, string?, number?, unknown?, boolean?];
+    if (method === 'zcache_get') return live(key)?.value ?? null;
+    if (method === 'zcache_delete') return store.delete(key);
+    if (method === 'zcache_set') {
+      if (nx && live(key)) return false;
+      store.set(key, { value: value ?? 'null', expires: ttl ? Date.now() + ttl * 1000 : Infinity });
+      return true;
+    }
+    throw new Error(`the local Zapier does not implement RPC method ${method}`);
+  };
+  return { handle, calls };
+};
+
+export interface LocalZapier {
+  /** Runs e.g. `triggers.new_contact.operation.perform` and returns its results. */
+  run: (method: string, bundle: Record<string, unknown>) => Promise<unknown>;
+  /** The RPC methods called so far (`zcache_set`, …). */
+  rpcCalls: string[];
+  close: () => Promise<void>;
+}
+
+/**
+ * @param appPath the app's entry (index.js), loaded by core as Zapier's Lambda loads it
+ * @param environment variables Zapier would inject (what `zapier-platform env:set` stores)
+ */
+export const startLocalZapier = async (
+  appPath: string,
+  environment: Record<string, string> = {},
+): Promise<LocalZapier> => {
+  const rpc = cacheRpc();
+  const server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      const request = JSON.parse(raw) as RpcRequest;
+      let reply: Record<string, unknown>;
+      try {
+        reply = { id: request.id, result: rpc.handle(request) };
+      } catch (error) {
+        reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply));
+    });
+  });
+  const rpcBase = await listen(server);
+  const handler = createAppHandler(appPath);
+  return {
+    run: async (method, bundle) =>
+      (
+        await handler({
+          command: 'execute',
+          method,
+          bundle,
+          rpc_base: rpcBase,
+          token: 'local-zapier',
+          environment,
+          calledFromCli: true,
+        })
+      ).results,
+    rpcCalls: rpc.calls,
+    close: () => close(server),
+  };
+};
+
+export interface CaughtHook {
+  path: string;
+  raw: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** Header names as Zapier hands them to perform: `x-isao-hmac-sha256` → `Http-X-Isao-Hmac-Sha256`. */
+const zapierHeaderName = (name: string): string =>
+  `Http-${name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('-')}`;
+
+/** The bundle Zapier builds for `perform` from a caught webhook. */
+export const hookBundle = (hook: CaughtHook): Record<string, unknown> => ({
+  cleanedRequest: JSON.parse(hook.raw) as unknown,
+  rawRequest: {
+    method: 'POST',
+    content: hook.raw,
+    headers: Object.fromEntries(
+      Object.entries(hook.headers).map(([name, value]) => [
+        zapierHeaderName(name),
+        Array.isArray(value) ? value.join(', ') : (value ?? ''),
+      ]),
+    ),
+  },
+});
+
+export interface CatchHook {
+  /** The base URL; give each subscription its own path below it. */
+  url: string;
+  caught: CaughtHook[];
+  /** Resolves with the next (or an already caught, unclaimed) delivery to `path`. */
+  next: (path: string, timeoutMs?: number) => Promise<CaughtHook>;
+  /** Answer the next N deliveries with this status (to exercise the sender's retries). */
+  failNext: (count: number, status?: number) => void;
+  close: () => Promise<void>;
+}
+
+export const startCatchHook = async (): Promise<CatchHook> => {
+  const caught: CaughtHook[] = [];
+  const claimed = new Set<CaughtHook>();
+  const waiters: { path: string; resolve: (hook: CaughtHook) => void }[] = [];
+  let failures = { count: 0, status: 500 };
+  const server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      if (failures.count > 0) {
+        failures = { ...failures, count: failures.count - 1 };
+        res.writeHead(failures.status).end();
+        return;
+      }
+      const hook: CaughtHook = { path: req.url ?? '/', raw, headers: req.headers };
+      caught.push(hook);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success"}');
+      const index = waiters.findIndex((w) => w.path === hook.path);
+      const waiter = index >= 0 ? waiters.splice(index, 1)[0] : undefined;
+      if (waiter) {
+        claimed.add(hook);
+        waiter.resolve(hook);
+      }
+    });
+  });
+  const url = await listen(server);
+  const next = (path: string, timeoutMs = 5000): Promise<CaughtHook> => {
+    const ready = caught.find((hook) => hook.path === path && !claimed.has(hook));
+    if (ready) {
+      claimed.add(ready);
+      return Promise.resolve(ready);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        path,
+        resolve: (hook: CaughtHook) => {
+          clearTimeout(timer);
+          resolve(hook);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`no webhook reached ${url}${path} within ${String(timeoutMs)} ms`));
+      }, timeoutMs);
+      waiters.push(waiter);
+    });
+  };
+  return {
+    url,
+    caught,
+    next,
+    failNext: (count, status = 500) => {
+      failures = { count, status };
+    },
+    close: () => close(server),
+  };
+};
