@@ -14,7 +14,7 @@ type LambdaHandler = (event: Record<string, unknown>) => Promise<{ results: unkn
 // The handler zapierwrapper.js (and so Zapier's Lambda) uses; core exports it untyped.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createAppHandler } = require('zapier-platform-core') as {
-  createAppHandler: (appPath: string) => LambdaHandler;
+  createAppHandler: (appPathOrDefinition: string | object) => LambdaHandler;
 };
 
 const listen = async (server: Server): Promise<string> => {
@@ -79,11 +79,12 @@ export interface LocalZapier {
 }
 
 /**
- * @param appPath the app's entry (index.js), loaded by core as Zapier's Lambda loads it
+ * @param app the app's entry (index.js), loaded by core as Zapier's Lambda loads it, or the app
+ *   definition itself (tests pass the source app, so they never run a stale build)
  * @param environment variables Zapier would inject (what `zapier-platform env:set` stores)
  */
 export const startLocalZapier = async (
-  appPath: string,
+  app: string | object,
   environment: Record<string, string> = {},
 ): Promise<LocalZapier> => {
   const rpc = cacheRpc();
@@ -100,7 +101,7 @@ export const startLocalZapier = async (
     });
   });
   const rpcBase = await listen(server);
-  const handler = createAppHandler(appPath);
+  const handler = createAppHandler(app);
   return {
     run: async (method, bundle) =>
       (

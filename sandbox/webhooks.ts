@@ -1,0 +1,233 @@
+/**
+ * The sandbox's webhook side, as seed 001 describes ISAO's: REST-hook subscriptions with optional
+ * `filters.tags`, the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
+ * source}}`, an `X-Isao-Hmac-Sha256` signature (base64 HMAC-SHA256 of the exact body bytes) when a
+ * signing secret is set, and delivery retried up to 3 times with backoff on a non-2xx answer, a
+ * timeout or a connection error, with the same eventId every time. Each subscription gets its
+ * events in the order they happened, and nothing here ever delays the API request that caused
+ * the event.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { IsaoEvent } from '../src/lib/hooks';
+import type { Json } from './store';
+
+export const SIGNATURE_HEADER = 'X-Isao-Hmac-Sha256';
+
+export interface Subscription {
+  id: string;
+  subscription_id: string;
+  event: IsaoEvent;
+  target_url: string;
+  filters?: { tags?: string[] };
+  created_at: string;
+}
+
+export interface Envelope {
+  event: IsaoEvent;
+  timestamp: string;
+  data: Json;
+  metadata: { companyId: string; eventId: string; source: string };
+}
+
+export const envelope = (
+  event: IsaoEvent,
+  data: Json,
+  companyId: string,
+  source: string,
+  at: Date,
+): Envelope => ({
+  event,
+  timestamp: at.toISOString(),
+  data,
+  metadata: { companyId, eventId: `evt_${randomUUID()}`, source },
+});
+
+/** ISAO's signature header value: base64 HMAC-SHA256 of the body bytes, keyed with the secret. */
+export const sign = (secret: string, body: Buffer): string =>
+  createHmac('sha256', secret).update(body).digest('base64');
+
+/** A contact matches a tags filter when it has at least one of the tags (case-insensitive). */
+export const matches = (subscription: Subscription, record: Json): boolean => {
+  const wanted = subscription.filters?.tags;
+  if (!wanted || wanted.length === 0) return true;
+  const tags = Array.isArray(record.tags) ? record.tags : [];
+  const have = new Set(tags.filter((t) => typeof t === 'string').map((t) => t.toLowerCase()));
+  return wanted.some((tag) => have.has(tag.toLowerCase()));
+};
+
+export interface DeliveryOptions {
+  /** Retries after the first attempt (seed 001: up to 3). */
+  retries: number;
+  /** Delay before retry n is backoffMs × 2^(n-1). */
+  backoffMs: number;
+  /** Per attempt (seed 001: 30 s). */
+  timeoutMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryOptions = { retries: 3, backoffMs: 1000, timeoutMs: 30_000 };
+
+export interface DeliveryAttempt {
+  eventId: string;
+  event: IsaoEvent;
+  subscriptionId: string;
+  targetUrl: string;
+  /** 1 for the first try, up to 1 + retries. */
+  attempt: number;
+  ok: boolean;
+  /** The target's HTTP status, or undefined when there was none (timeout, refused…). */
+  status?: number;
+  error?: string;
+  at: string;
+}
+
+interface PostResult {
+  status?: number;
+  error?: string;
+}
+
+/** One POST of the exact body bytes; never throws. `track` gets the request so it can be cut. */
+const post = (
+  url: URL,
+  body: Buffer,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  track: (req: ClientRequest) => () => void,
+): Promise<PostResult> =>
+  new Promise((resolve) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Length': String(body.length), Connection: 'close' },
+      timeout: timeoutMs,
+    });
+    const untrack = track(req);
+    const done = (result: PostResult) => {
+      untrack();
+      resolve(result);
+    };
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => {
+        done({ status: res.statusCode });
+      });
+      res.on('error', (error) => {
+        done({ status: res.statusCode, error: error.message });
+      });
+    });
+    req.on('timeout', () => {
+      req.destroy(new Error(`no answer within ${String(timeoutMs)} ms`));
+    });
+    req.on('error', (error) => {
+      done({ error: error.message });
+    });
+    req.end(body);
+  });
+
+export interface DispatcherOptions {
+  delivery: DeliveryOptions;
+  /** Read at each delivery, so tests and the CLI can change it. */
+  signingSecret: () => string | undefined;
+  /** A subscription removed meanwhile gets no further attempts. */
+  isActive: (subscriptionId: string) => boolean;
+  log: (line: string) => void;
+}
+
+/** Delivers envelopes to subscriptions: one ordered queue per subscription, retries with backoff. */
+export const createDispatcher = ({ delivery, signingSecret, isActive, log }: DispatcherOptions) => {
+  const attempts: DeliveryAttempt[] = [];
+  const queues = new Map<string, Promise<void>>();
+  let stopped = false;
+  const isStopped = () => stopped;
+  /** Pending backoff timers and in-flight requests, so close() can end them at once. */
+  const sleeping = new Map<NodeJS.Timeout, () => void>();
+  const inFlight = new Set<ClientRequest>();
+  const track = (req: ClientRequest) => {
+    inFlight.add(req);
+    return () => inFlight.delete(req);
+  };
+
+  const wait = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        sleeping.delete(timer);
+        resolve();
+      }, ms);
+      sleeping.set(timer, resolve);
+    });
+
+  const deliverOne = async (subscription: Subscription, event: Envelope): Promise<void> => {
+    const body = Buffer.from(JSON.stringify(event), 'utf8');
+    const secret = signingSecret();
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'ISAO-Webhooks/sandbox',
+      'X-Isao-Event': event.event,
+      'X-Isao-Event-Id': event.metadata.eventId,
+      ...(secret ? { [SIGNATURE_HEADER]: sign(secret, body) } : {}),
+    };
+    const url = new URL(subscription.target_url);
+    for (let attempt = 1; attempt <= delivery.retries + 1; attempt += 1) {
+      if (isStopped() || !isActive(subscription.subscription_id)) return;
+      const result = await post(
+        url,
+        body,
+        { ...headers, 'X-Isao-Delivery-Attempt': String(attempt) },
+        delivery.timeoutMs,
+        track,
+      );
+      if (isStopped()) return;
+      const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
+      attempts.push({
+        eventId: event.metadata.eventId,
+        event: event.event,
+        subscriptionId: subscription.subscription_id,
+        targetUrl: subscription.target_url,
+        attempt,
+        ok,
+        ...result,
+        at: new Date().toISOString(),
+      });
+      const outcome = result.status === undefined ? result.error : `HTTP ${String(result.status)}`;
+      log(
+        `webhook ${event.event} ${event.metadata.eventId} → ${subscription.target_url} (attempt ${String(attempt)}): ${String(outcome)}`,
+      );
+      if (ok) return;
+      if (attempt <= delivery.retries) await wait(delivery.backoffMs * 2 ** (attempt - 1));
+    }
+    log(`webhook ${event.metadata.eventId} to ${subscription.target_url} given up`);
+  };
+
+  /** Queues the event for each subscription; returns at once. */
+  const dispatch = (event: Envelope, subscriptions: readonly Subscription[]): void => {
+    for (const subscription of subscriptions) {
+      const key = subscription.subscription_id;
+      const queued = (queues.get(key) ?? Promise.resolve()).then(() =>
+        deliverOne(subscription, event),
+      );
+      queues.set(key, queued);
+      void queued.then(() => {
+        if (queues.get(key) === queued) queues.delete(key);
+      });
+    }
+  };
+
+  /** Resolves once every queued delivery has succeeded or given up. */
+  const idle = async (): Promise<void> => {
+    while (queues.size > 0) await Promise.all(queues.values());
+  };
+
+  /** Stops all delivery: no more attempts, pending backoffs end, open requests are cut. */
+  const close = (): void => {
+    stopped = true;
+    for (const [timer, resolve] of sleeping) {
+      clearTimeout(timer);
+      resolve();
+    }
+    sleeping.clear();
+    for (const req of inFlight) req.destroy();
+  };
+
+  return { attempts, dispatch, idle, close };
+};
