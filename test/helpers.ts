@@ -23,6 +23,14 @@ beforeAll(() => {
   nock.disableNetConnect();
 });
 
+/**
+ * For real-HTTP tests against the local sandbox: let requests to 127.0.0.1 through, and only
+ * those (call it in the test file's beforeAll, after this file's).
+ */
+export const allowLoopback = () => {
+  nock.enableNetConnect((host: string) => /^127\.0\.0\.1(:\d+)?$/.test(host));
+};
+
 afterEach(() => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
