@@ -160,5 +160,5 @@ export const CONTACT_TAGS_FILTER: PlainInputField = {
   list: true,
   required: false,
   helpText:
-    'Optional. Only trigger for contacts that have at least one of these tags (for example `lead`). Leave empty to trigger for every contact.',
+    'Optional. Only trigger for contacts that have at least one of these tags (for example `lead`): one tag per line, or several separated by commas. Leave empty to trigger for every contact.',
 };
