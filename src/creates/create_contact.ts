@@ -6,7 +6,7 @@
 import { defineCreate } from 'zapier-platform-core';
 import type { ZObject } from 'zapier-platform-core';
 import { callApi, isRecord, unwrapData } from '../lib/api';
-import { contact, type RawRecord } from '../lib/entities';
+import { contact, tagsField, type RawRecord } from '../lib/entities';
 import { listOf, text } from '../lib/inputs';
 import { toZapRecord, type ZapRecord } from '../lib/records';
 
@@ -117,15 +117,9 @@ export default defineCreate({
         required: false,
         helpText: 'The company the contact works for. Optional.',
       },
-      {
-        key: 'tags',
-        label: 'Tags',
-        type: 'string',
-        list: true,
-        required: false,
-        helpText:
-          'Tags for the contact, for example `lead`. Add or map one tag per line, or several separated by commas. Optional.',
-      },
+      tagsField(
+        'Tags for the contact, for example `lead`. Add or map one tag per line, or several separated by commas. Optional.',
+      ),
     ],
     // bundle.inputData is typed from inputFields above; values are still checked at run time
     perform: async (z, bundle) => {
