@@ -1,9 +1,7 @@
 /** Custom API-key authentication: the key, an optional webhook signing secret, and a label. */
 import type { Authentication, ZObject, Bundle } from 'zapier-platform-core';
 import { API_KEY_HELP, apiHost, callApi, isRecord, unwrapData } from './lib/api';
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() ? value.trim() : undefined;
+import { text } from './lib/inputs';
 
 const dig = (value: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), value);

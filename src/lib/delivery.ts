@@ -15,14 +15,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { isRecord } from './api';
+import { text } from './inputs';
 
 export const SIGNATURE_HEADER = 'X-Isao-Hmac-Sha256';
 /** Covers ISAO's retry window (3 retries) with room to spare; also the replay window. */
 export const DEDUP_TTL_SECONDS = 2 * 60 * 60;
 const SHA256_BYTES = 32;
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() ? value.trim() : undefined;
 
 /** Header lookup as Zapier delivers them: any case, with or without the `Http-` prefix. */
 export const headerValue = (headers: unknown, name: string): string | undefined => {

@@ -152,13 +152,18 @@ export const appointment: Entity = {
   ],
 };
 
+/** A contact's tags as an optional list input (read with `listOf`: lines or commas). */
+export const tagsField = (helpText: string) =>
+  ({
+    key: 'tags',
+    label: 'Tags',
+    type: 'string',
+    list: true,
+    required: false,
+    helpText,
+  }) as const satisfies PlainInputField;
+
 /** Contact triggers' optional filter, sent to ISAO as `filters.tags` (seed 001). */
-export const CONTACT_TAGS_FILTER: PlainInputField = {
-  key: 'tags',
-  label: 'Tags',
-  type: 'string',
-  list: true,
-  required: false,
-  helpText:
-    'Optional. Only trigger for contacts that have at least one of these tags (for example `lead`). Leave empty to trigger for every contact.',
-};
+export const CONTACT_TAGS_FILTER = tagsField(
+  'Optional. Only trigger for contacts that have at least one of these tags (for example `lead`): one tag per line, or several separated by commas. Leave empty to trigger for every contact.',
+);

@@ -7,6 +7,7 @@ import type { Bundle, PlainInputField, ZObject } from 'zapier-platform-core';
 import { callApi, isRecord, unwrapData } from './api';
 import { firstDelivery, rejectReplay, verifySignature } from './delivery';
 import type { Entity, RawRecord } from './entities';
+import { listOf } from './inputs';
 import { toZapRecord, type EventMeta, type ZapRecord } from './records';
 
 export const EVENTS = [
@@ -159,13 +160,9 @@ const listLimit = (bundle: Bundle): number => {
 const filtersFrom = (
   inputs: readonly PlainInputField[],
   inputData: Record<string, unknown>,
-): Record<string, unknown> | undefined => {
+): Record<string, string[]> | undefined => {
   const set = inputs.flatMap(({ key }) => {
-    const value = inputData[key];
-    const values: unknown[] = Array.isArray(value) ? value : [value];
-    const list = values
-      .map((v) => (typeof v === 'string' ? v.trim() : v))
-      .filter((v) => v !== undefined && v !== null && v !== '');
+    const list = listOf(inputData[key]);
     return list.length > 0 ? [[key, list] as const] : [];
   });
   return set.length > 0 ? Object.fromEntries(set) : undefined;

@@ -119,17 +119,17 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
   });
 
   if (filtersTags) {
-    it('sends the Tags filter as filters.tags, trimmed, only when set', async () => {
+    it('sends the Tags filter as filters.tags, trimmed, split on commas, only when set', async () => {
       api()
         .post(apiPath('/webhooks/subscribe'), {
           event,
           target_url: 'https://hooks.example/1',
-          filters: { tags: ['lead', 'enterprise'] },
+          filters: { tags: ['lead', 'enterprise', 'vip'] },
         })
         .reply(201, { success: true, data: { subscription_id: 'sub_1' } });
       await run(key, 'performSubscribe', {
         targetUrl: 'https://hooks.example/1',
-        inputData: { tags: [' lead', 'enterprise', ''] },
+        inputData: { tags: [' lead', 'enterprise', '', 'vip, lead'] },
       });
     });
   } else {

@@ -1,0 +1,218 @@
+/**
+ * Create Contact through the real core runtime: the exact request, input validation before any
+ * request, the API's own messages, and an output shaped like the New Contact trigger's records.
+ */
+import nock from 'nock';
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import App from '../../src';
+import { api, apiPath, appTester, authData, API_KEY, caught, errorText } from '../helpers';
+
+type Out = Record<string, unknown>;
+type Operation = (z: ZObject, bundle: Bundle) => Promise<unknown>;
+const action = App.creates.create_contact;
+const perform = action.operation.perform as unknown as Operation;
+const create = async (inputData: Record<string, unknown>) =>
+  (await appTester(perform, { authData, inputData } as never)) as Out;
+
+const CREATED = {
+  id: 'contact_42',
+  name: 'Ada Lovelace',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  phoneNumber: '+442079460958',
+  email: 'ada@example.com',
+  tags: ['lead'],
+  createdAt: '2024-11-08T10:30:00.000Z',
+  updatedAt: '2024-11-08T10:30:00.000Z',
+};
+
+/** Expects exactly this body on POST /contacts, with the key, and answers as ISAO does. */
+const expectCreate = (body: Out, data: Out = { ...CREATED, ...body }) =>
+  api()
+    .post(apiPath('/contacts'), (sent) => {
+      expect(sent).toEqual(body);
+      return true;
+    })
+    .matchHeader('authorization', `Bearer ${API_KEY}`)
+    .matchHeader('content-type', /application\/json/)
+    .reply(201, { success: true, data });
+
+/** Keys as Zapier flattens them (nested objects with `__`, arrays kept whole). */
+const flatKeys = (value: Out, prefix = ''): string[] =>
+  Object.entries(value)
+    .flatMap(([k, v]) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? flatKeys(v as Out, `${prefix}${k}__`)
+        : [`${prefix}${k}`],
+    )
+    .sort();
+
+describe('create_contact: definition', () => {
+  it('is Create Contact, noun Contact, with the documented description', () => {
+    expect(action.key).toBe('create_contact');
+    expect(action.noun).toBe('Contact');
+    expect(action.display).toEqual({
+      label: 'Create Contact',
+      description: 'Creates a new contact in ISAO.',
+    });
+  });
+
+  it('takes the API-named inputs, name and phone required, tags a list, all with help text', () => {
+    const fields = action.operation.inputFields as {
+      key: string;
+      required?: boolean;
+      list?: boolean;
+      helpText?: string;
+    }[];
+    expect(fields.map((f) => [f.key, f.required === true])).toEqual([
+      ['name', true],
+      ['phoneNumber', true],
+      ['email', false],
+      ['position', false],
+      ['currentCompany', false],
+      ['tags', false],
+    ]);
+    expect(fields.find((f) => f.key === 'tags')?.list).toBe(true);
+    for (const field of fields) expect(field.helpText?.length).toBeGreaterThan(20);
+  });
+
+  it('has a sample and output fields shaped like the New Contact trigger', () => {
+    const trigger = App.triggers.new_contact.operation;
+    const sample = action.operation.sample as Out;
+    expect(flatKeys(sample)).toEqual(flatKeys(trigger.sample as Out));
+    expect(sample).toMatchObject({ id: 'contact_123', isao_event: { type: 'contact.created' } });
+    expect(action.operation.outputFields).toBe(trigger.outputFields);
+  });
+});
+
+describe('create_contact: request', () => {
+  it('sends the minimal input with an empty tag list, phone separators removed', async () => {
+    expectCreate({ name: 'Ada Lovelace', phoneNumber: '+442079460958', tags: [] });
+    const out = await create({ name: ' Ada Lovelace ', phoneNumber: '+44 (20) 7946-0958' });
+    expect(out).toMatchObject({ id: 'contact_42', name: 'Ada Lovelace' });
+  });
+
+  it('sends the full input, tags trimmed, blanks and repeats dropped', async () => {
+    const body = {
+      name: 'Ada Lovelace',
+      phoneNumber: '0033123456789',
+      email: 'ada@example.com',
+      position: 'Analyst',
+      currentCompany: 'Engines Ltd',
+      tags: ['lead', 'vip', 'partner'],
+    };
+    expectCreate(body);
+    await create({
+      name: 'Ada Lovelace',
+      phoneNumber: '00 33 1.23.45.67.89',
+      email: ' ada@example.com ',
+      position: 'Analyst',
+      currentCompany: 'Engines Ltd',
+      tags: ['lead', ' vip ', '', 'lead', 'partner'],
+    });
+  });
+
+  it.each([
+    ['one comma-separated string', 'lead, vip,,lead', ['lead', 'vip']],
+    ['mapped values holding commas', ['lead, vip', 'partner'], ['lead', 'vip', 'partner']],
+    ['blank', '  ', []],
+  ])('accepts tags as %s', async (_what, tags, sent) => {
+    expectCreate({ name: 'Ada', phoneNumber: '+33123456789', tags: sent });
+    await create({ name: 'Ada', phoneNumber: '+33123456789', tags });
+  });
+
+  it('omits blank optional fields and accepts a phone number mapped as a number', async () => {
+    expectCreate({ name: 'Ada', phoneNumber: '33123456789', tags: [] });
+    await create({ name: 'Ada', phoneNumber: 33123456789, email: '', position: '   ' });
+  });
+});
+
+describe('create_contact: bad input is refused before any request', () => {
+  let unmatched: jest.Mock;
+  beforeEach(() => {
+    unmatched = jest.fn();
+    nock.emitter.on('no match', unmatched);
+  });
+  afterEach(() => {
+    nock.emitter.removeListener('no match', unmatched);
+    expect(unmatched).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [{ name: '  ', phoneNumber: '+33123456789' }, 'Name is required: the Name field is empty.'],
+    [{ phoneNumber: '+33123456789' }, 'Name is required'],
+    [{ name: 'Ada' }, 'Phone Number is required: the Phone Number field is empty.'],
+    [{ name: 'Ada', phoneNumber: 'call me' }, 'Phone Number "call me" is not a phone number.'],
+    [{ name: 'Ada', phoneNumber: '12345' }, 'Phone Number "12345" is not a phone number.'],
+    [{ name: 'Ada', phoneNumber: '1234567890123456' }, 'It must have 6 to 15 digits.'],
+    [{ name: 'Ada', phoneNumber: '33+123456789' }, 'optionally starting with +'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'ada@' }, 'Email "ada@" is not a valid'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'a b@c.io' }, 'Email "a b@c.io"'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'ada@example' }, 'Email "ada@example"'],
+  ])('%j → HaltedError naming the field', async (inputData, message) => {
+    const error = await caught(() => create(inputData));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toContain(message);
+  });
+});
+
+describe('create_contact: response', () => {
+  it("passes ISAO's 422 message through verbatim", async () => {
+    api()
+      .post(apiPath('/contacts'))
+      .reply(422, {
+        success: false,
+        message: 'Validation failed',
+        errors: [{ field: 'phoneNumber', message: 'is already used by another contact' }],
+      });
+    const error = await caught(() => create({ name: 'Ada', phoneNumber: '+33123456789' }));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe(
+      'ISAO could not process the request (422): Validation failed (phoneNumber: is already used by another contact).',
+    );
+  });
+
+  it('names the contacts:write permission on 403', async () => {
+    api().post(apiPath('/contacts')).reply(403, { error: 'Insufficient permissions' });
+    const error = await caught(() => create({ name: 'Ada', phoneNumber: '+33123456789' }));
+    expect(errorText(error)).toContain('lacks the `contacts:write` permission');
+  });
+
+  it('says so when ISAO answers without the contact', async () => {
+    api().post(apiPath('/contacts')).reply(201, { success: true });
+    const error = await caught(() => create({ name: 'Ada', phoneNumber: '+33123456789' }));
+    expect(errorText(error)).toContain(
+      'ISAO answered the Create Contact request without the new contact\'s details, so they cannot be passed to the next step. Check in ISAO whether "Ada" was created',
+    );
+  });
+
+  it('keeps what was sent where ISAO echoes only the id', async () => {
+    expectCreate({ name: 'Ada', phoneNumber: '+33123456789', tags: ['vip'] }, { id: 'c_1' });
+    const out = await create({ name: 'Ada', phoneNumber: '+33 1 23 45 67 89', tags: 'vip' });
+    expect(out).toMatchObject({ id: 'c_1', name: 'Ada', phoneNumber: '+33123456789' });
+  });
+
+  it('returns the contact exactly as the New Contact trigger delivers the same contact', async () => {
+    expectCreate({ name: 'Ada Lovelace', phoneNumber: '+442079460958', tags: ['lead'] }, CREATED);
+    const out = await create({ name: 'Ada Lovelace', phoneNumber: '+442079460958', tags: 'lead' });
+    const { perform: triggerPerform } = App.triggers.new_contact.operation as unknown as {
+      perform: Operation;
+    };
+    const [fromTrigger] = (await appTester(triggerPerform, {
+      authData,
+      cleanedRequest: { event: 'contact.created', timestamp: CREATED.createdAt, data: CREATED },
+    } as never)) as Out[];
+    expect(flatKeys(out)).toEqual(flatKeys(fromTrigger!));
+    expect(out).toEqual({
+      ...CREATED,
+      isao_event: {
+        type: 'contact.created',
+        id: null,
+        occurred_at: '2024-11-08T10:30:00.000Z',
+        source: 'api',
+        company_id: null,
+      },
+    });
+    expect(out).toEqual({ ...fromTrigger, isao_event: out.isao_event });
+  });
+});
