@@ -75,6 +75,8 @@ export interface LocalZapier {
   run: (method: string, bundle: Record<string, unknown>) => Promise<unknown>;
   /** The RPC methods called so far (`zcache_set`, …). */
   rpcCalls: string[];
+  /** What core logged (its HTTP and console lines), as Zapier's log service would receive it. */
+  logs: { message: string; data: Record<string, unknown> }[];
   close: () => Promise<void>;
 }
 
@@ -88,8 +90,17 @@ export const startLocalZapier = async (
   environment: Record<string, string> = {},
 ): Promise<LocalZapier> => {
   const rpc = cacheRpc();
+  const logs: LocalZapier['logs'] = [];
   const server = createServer((req, res) => {
     void readBody(req).then((raw) => {
+      if (req.url === '/logs') {
+        // core streams its log lines (JSON Lines) to LOGGING_ENDPOINT: keep them here
+        for (const line of raw.split('\n').filter(Boolean)) {
+          logs.push(JSON.parse(line) as LocalZapier['logs'][number]);
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+        return;
+      }
       const request = JSON.parse(raw) as RpcRequest;
       let reply: Record<string, unknown>;
       try {
@@ -111,11 +122,14 @@ export const startLocalZapier = async (
           bundle,
           rpc_base: rpcBase,
           token: 'local-zapier',
-          environment,
+          // the token that authorises RPC calls also turns on core's log shipping: to here,
+          // not to Zapier's log service
+          environment: { LOGGING_ENDPOINT: `${rpcBase}/logs`, ...environment },
           calledFromCli: true,
         })
       ).results,
     rpcCalls: rpc.calls,
+    logs,
     close: () => close(server),
   };
 };

@@ -1,0 +1,342 @@
+/**
+ * The app end to end over real HTTP: zapier-platform-core's own app handler (the one Zapier's
+ * Lambda runs, with a zcache that honours nx and TTL) drives the source app against the sandbox
+ * ISAO API on 127.0.0.1, and the sandbox's webhooks land on a local catch hook.
+ */
+import App from '../../src';
+import { hookBundle, startCatchHook, startLocalZapier } from '../../sandbox/local-zapier';
+import type { CatchHook, CaughtHook, LocalZapier } from '../../sandbox/local-zapier';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import type { Envelope } from '../../sandbox/webhooks';
+import type { IsaoEvent } from '../../src/lib/hooks';
+import { allowLoopback, caught, errorText } from '../helpers';
+
+type Out = Record<string, unknown>;
+const SECRET = 'whsec_e2e_secret';
+
+let sandbox: Sandbox;
+let hooks: CatchHook;
+let zapier: LocalZapier;
+let authData: { api_key: string; webhook_secret: string };
+
+beforeAll(async () => {
+  allowLoopback();
+  sandbox = await startSandbox({
+    signingSecret: SECRET,
+    delivery: { backoffMs: 10, timeoutMs: 2000 },
+  });
+  hooks = await startCatchHook();
+  zapier = await startLocalZapier(App, { ISAO_API_URL: sandbox.baseUrl });
+  authData = { api_key: sandbox.apiKey, webhook_secret: SECRET };
+});
+
+afterAll(async () => {
+  await Promise.all([zapier.close(), hooks.close(), sandbox.close()]);
+});
+
+afterEach(() => {
+  sandbox.setRateLimit(false);
+});
+
+const run = async <T = Out>(method: string, bundle: Out = {}): Promise<T> =>
+  (await zapier.run(method, { authData, ...bundle })) as T;
+
+const data = (body: unknown): Out => (body as { data: Out }).data;
+
+/** A sandbox call that must succeed; returns its `data`. */
+const ok = async (method: string, path: string, body?: unknown): Promise<Out> => {
+  const res = await sandbox.call(method, path, body);
+  expect(res.status).toBeLessThan(300);
+  return data(res.body);
+};
+
+const contactId = async () =>
+  (await ok('POST', '/sandbox/contacts', { name: 'Jon Snow', phoneNumber: '+33612345678' })).id;
+const dealId = async () => (await ok('POST', '/sandbox/deals', { title: 'Castle Black roof' })).id;
+const apptId = async () =>
+  (
+    await ok('POST', '/sandbox/appointments', {
+      startDateTime: '2030-03-01T09:00:00Z',
+      client: { firstName: 'Jon', lastName: 'Snow' },
+      fields: [{ label: 'Preferred contact time?', value: 'Mornings' }],
+    })
+  ).id;
+
+/** Makes the event happen through a sandbox endpoint; returns the record's id. */
+const EMIT: Record<IsaoEvent, () => Promise<unknown>> = {
+  'contact.created': contactId,
+  'contact.updated': async () => {
+    const id = String(await contactId());
+    return (await ok('PATCH', `/sandbox/contacts/${id}`, { position: 'Lord Commander' })).id;
+  },
+  'deal.created': dealId,
+  'deal.updated': async () =>
+    (await ok('PATCH', `/sandbox/deals/${String(await dealId())}`, { value: 900 })).id,
+  'deal.stage_changed': async () =>
+    (await ok('PATCH', `/sandbox/deals/${String(await dealId())}`, { stage: 'Proposal' })).id,
+  'deal.won': async () =>
+    (await ok('PATCH', `/sandbox/deals/${String(await dealId())}`, { status: 'won' })).id,
+  'deal.lost': async () =>
+    (await ok('PATCH', `/sandbox/deals/${String(await dealId())}`, { status: 'lost' })).id,
+  'appointment.created': apptId,
+  'appointment.updated': async () =>
+    (await ok('PATCH', `/sandbox/appointments/${String(await apptId())}`, { status: 'completed' }))
+      .id,
+  'appointment.deleted': async () =>
+    (await ok('DELETE', `/sandbox/appointments/${String(await apptId())}`)).id,
+};
+
+const TRIGGERS: [key: string, event: IsaoEvent][] = [
+  ['new_contact', 'contact.created'],
+  ['contact_updated', 'contact.updated'],
+  ['new_deal', 'deal.created'],
+  ['deal_updated', 'deal.updated'],
+  ['deal_stage_changed', 'deal.stage_changed'],
+  ['deal_won', 'deal.won'],
+  ['deal_lost', 'deal.lost'],
+  ['appointment_created', 'appointment.created'],
+  ['appointment_updated', 'appointment.updated'],
+  ['appointment_deleted', 'appointment.deleted'],
+];
+
+const op = (key: string, name: string) => `triggers.${key}.operation.${name}`;
+
+const subscribeTo = async (key: string, path: string, inputData: Out = {}) =>
+  run(op(key, 'performSubscribe'), { targetUrl: `${hooks.url}${path}`, inputData });
+
+const performHook = (key: string, subscribeData: Out, hook: CaughtHook, auth = authData) =>
+  run<Out[]>(op(key, 'perform'), { authData: auth, subscribeData, ...hookBundle(hook) });
+
+const envelopeOf = (hook: CaughtHook) => JSON.parse(hook.raw) as Envelope;
+
+const activeSubscriptionIds = async () =>
+  (data((await sandbox.call('GET', '/webhooks')).body) as unknown as Out[]).map(
+    (s) => s.subscription_id,
+  );
+
+it('tests the connection and labels it with the company name', async () => {
+  const result = await run('authentication.test');
+  expect(result).toMatchObject({
+    data: { company: sandbox.company },
+    connection_label: sandbox.company.name,
+  });
+  const error = await caught(() =>
+    run('authentication.test', { authData: { api_key: 'wrong-key' } }),
+  );
+  expect(errorText(error)).toMatch(
+    /^ISAO rejected the API key \(401 Unauthorized: Invalid API key\)/,
+  );
+});
+
+describe.each(TRIGGERS)('%s (%s) over real HTTP', (key, event) => {
+  it('subscribes, receives the signed event, turns it into a record, lists it and unsubscribes', async () => {
+    const path = `/lifecycle/${key}`;
+    const subscribeData = await subscribeTo(key, path);
+    expect(subscribeData).toMatchObject({ event, subscription_id: expect.any(String) });
+    expect(await activeSubscriptionIds()).toContain(subscribeData.subscription_id);
+
+    const id = await EMIT[event]();
+    const hook = await hooks.next(path);
+    const sent = envelopeOf(hook);
+    expect(sent.event).toBe(event);
+    expect(hook.headers['x-isao-hmac-sha256']).toEqual(expect.any(String));
+
+    const records = await performHook(key, subscribeData, hook);
+    expect(records).toHaveLength(1);
+    const record = records[0]!;
+    expect(record).toMatchObject({
+      ...sent.data,
+      id,
+      isao_event: {
+        type: event,
+        id: sent.metadata.eventId,
+        occurred_at: sent.timestamp,
+        source: 'sandbox',
+        company_id: sandbox.company.id,
+      },
+    });
+    if (event.startsWith('appointment.')) {
+      expect(record.custom_fields).toEqual({ preferred_contact_time: 'Mornings' });
+    }
+
+    // the Zap editor's test: /recent has the record, in exactly perform's shape
+    const listed = await run<Out[]>(op(key, 'performList'));
+    expect(listed[0]!.id).toBe(id);
+    expect(Object.keys(listed[0]!).sort()).toEqual(Object.keys(record).sort());
+    expect(listed[0]!.isao_event).toMatchObject({ type: event });
+
+    const off = await run(op(key, 'performUnsubscribe'), { subscribeData });
+    expect(off).toMatchObject({ success: true, already_removed: false });
+    expect(await activeSubscriptionIds()).not.toContain(subscribeData.subscription_id);
+    await EMIT[event]();
+    await sandbox.idle();
+    expect(hooks.caught.filter((h) => h.path === path)).toHaveLength(1);
+
+    // switching the Zap off again after the subscription is gone still succeeds
+    const again = await run(op(key, 'performUnsubscribe'), { subscribeData });
+    expect(again).toMatchObject({
+      subscription_id: subscribeData.subscription_id,
+      already_removed: true,
+    });
+  });
+});
+
+it('falls back to the sample when the account has no records yet', async () => {
+  const empty = await startSandbox();
+  const local = await startLocalZapier(App, { ISAO_API_URL: empty.baseUrl });
+  try {
+    const listed = (await local.run(op('deal_won', 'performList'), {
+      authData: { api_key: empty.apiKey },
+    })) as Out[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ status: 'won', isao_event: { type: 'deal.won' } });
+  } finally {
+    await Promise.all([local.close(), empty.close()]);
+  }
+});
+
+describe('signed, de-duplicated delivery', () => {
+  let subscribeData: Out;
+  let hook: CaughtHook;
+
+  beforeAll(async () => {
+    subscribeData = await subscribeTo('new_contact', '/signed');
+    await run('creates.create_contact.operation.perform', {
+      inputData: { name: 'Ada Lovelace', phoneNumber: '+44 20 7946 0958' },
+    });
+    hook = await hooks.next('/signed');
+  });
+
+  afterAll(async () => {
+    await run(op('new_contact', 'performUnsubscribe'), { subscribeData });
+  });
+
+  it('accepts the signed delivery once, and drops the same delivery again as a duplicate', async () => {
+    const first = await performHook('new_contact', subscribeData, hook);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ name: 'Ada Lovelace', isao_event: { source: 'api' } });
+    const calls = zapier.rpcCalls.length;
+    expect(await performHook('new_contact', subscribeData, hook)).toEqual([]);
+    expect(zapier.rpcCalls.slice(calls)).toEqual(['zcache_set']);
+  });
+
+  it('rejects a tampered delivery', async () => {
+    const tampered = { ...hook, raw: hook.raw.replace('Ada Lovelace', 'Eve Mallory') };
+    const error = await caught(() => performHook('new_contact', subscribeData, tampered));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toMatch(/signature does not match its body/);
+  });
+
+  it('rejects a delivery signed with another secret', async () => {
+    const error = await caught(() =>
+      performHook('new_contact', subscribeData, hook, { ...authData, webhook_secret: 'other' }),
+    );
+    expect(errorText(error)).toMatch(/signature does not match its body/);
+  });
+
+  it('rejects an unsigned delivery when a secret is set', async () => {
+    const headers = { ...hook.headers };
+    delete headers['x-isao-hmac-sha256'];
+    const error = await caught(() =>
+      performHook('new_contact', subscribeData, { ...hook, headers }),
+    );
+    expect(errorText(error)).toMatch(/^Rejected an unsigned webhook/);
+  });
+});
+
+it('delivers one event to two Zaps once each, and a retried delivery once', async () => {
+  const one = await subscribeTo('new_contact', '/zap-one');
+  const two = await subscribeTo('new_contact', '/zap-two');
+  hooks.failNext(1); // the first attempt to one of them fails: ISAO retries it
+  await contactId();
+  const [a, b] = await Promise.all([hooks.next('/zap-one'), hooks.next('/zap-two')]);
+  expect(envelopeOf(a).metadata.eventId).toBe(envelopeOf(b).metadata.eventId);
+  expect(await performHook('new_contact', one, a)).toHaveLength(1);
+  expect(await performHook('new_contact', two, b)).toHaveLength(1);
+  expect(await performHook('new_contact', two, b)).toEqual([]);
+  await sandbox.idle();
+  expect(sandbox.deliveries.filter((d) => !d.ok)).toHaveLength(1);
+  for (const subscribeData of [one, two]) {
+    await run(op('new_contact', 'performUnsubscribe'), { subscribeData });
+  }
+});
+
+it('sends the Tags filter, and ISAO delivers only contacts with one of the tags', async () => {
+  const subscribeData = await subscribeTo('new_contact', '/vip', { tags: 'vip, enterprise' });
+  expect(subscribeData.filters).toEqual({ tags: ['vip', 'enterprise'] });
+  const create = (name: string, tags: string) =>
+    run('creates.create_contact.operation.perform', {
+      inputData: { name, phoneNumber: '0612345678', tags },
+    });
+  await create('Lead Only', 'lead');
+  const vip = await create('Very Important', 'lead, VIP');
+  await sandbox.idle();
+  const delivered = hooks.caught.filter((h) => h.path === '/vip').map((h) => envelopeOf(h).data);
+  expect(delivered.map((c) => c.id)).toEqual([vip.id]);
+  await run(op('new_contact', 'performUnsubscribe'), { subscribeData });
+});
+
+describe('Create Contact', () => {
+  it('creates the contact in ISAO and returns it shaped like New Contact’s records', async () => {
+    const subscribeData = await subscribeTo('new_contact', '/created');
+    const created = await run('creates.create_contact.operation.perform', {
+      inputData: {
+        name: 'Grace Hopper',
+        phoneNumber: '+1 (212) 555-0100',
+        email: 'grace@example.com',
+        position: 'Rear Admiral',
+        currentCompany: 'US Navy',
+        tags: ['cobol', 'navy, vip'],
+      },
+    });
+    const stored = sandbox.events.at(-1)!.data;
+    expect(created).toMatchObject({
+      ...stored,
+      phoneNumber: '+12125550100',
+      tags: ['cobol', 'navy', 'vip'],
+      isao_event: { type: 'contact.created', source: 'api' },
+    });
+    const [record] = await performHook('new_contact', subscribeData, await hooks.next('/created'));
+    expect(Object.keys(created).sort()).toEqual(Object.keys(record!).sort());
+    expect(record!.id).toBe(created.id);
+    await run(op('new_contact', 'performUnsubscribe'), { subscribeData });
+  });
+
+  it('passes ISAO’s 422 message to the user verbatim', async () => {
+    const error = await caught(() =>
+      run('creates.create_contact.operation.perform', {
+        inputData: { name: 'x'.repeat(201), phoneNumber: '0612345678' },
+      }),
+    );
+    expect(errorText(error)).toBe(
+      'ISAO could not process the request (422): Validation failed (name is longer than 200 characters).',
+    );
+  });
+
+  it('works with a key that may create contacts but not manage webhooks', async () => {
+    const auth = { api_key: sandbox.restrictedApiKey };
+    const created = await run('creates.create_contact.operation.perform', {
+      authData: auth,
+      inputData: { name: 'Limited Key', phoneNumber: '0612345678' },
+    });
+    expect(created.name).toBe('Limited Key');
+    const error = await caught(() =>
+      run(op('new_contact', 'performSubscribe'), {
+        authData: auth,
+        targetUrl: `${hooks.url}/never`,
+      }),
+    );
+    expect(errorText(error)).toMatch(/403 Forbidden.*lacks the `webhooks:write` permission/);
+  });
+});
+
+it('turns ISAO’s 429 into Zapier’s throttled error, with Retry-After', async () => {
+  sandbox.setRateLimit({ requests: 1, windowMs: 45_000 });
+  await run('authentication.test'); // one request: the key's whole budget
+  const error = await caught(() => run(op('new_contact', 'performList')));
+  expect(error.name).toBe('ThrottledError');
+  const { message, delay } = JSON.parse(error.message) as { message: string; delay: number };
+  expect(message).toBe('The server returned 429 (Too Many Requests)');
+  expect(delay).toBeGreaterThanOrEqual(44); // the sandbox's Retry-After: what is left of 45 s
+  expect(delay).toBeLessThanOrEqual(45);
+});
