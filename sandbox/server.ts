@@ -391,39 +391,14 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       handle: ({ body }) => created(store.createContact(body)),
     },
     // Sandbox-only: what people do in the ISAO app, each emitting its events.
-    {
-      method: 'POST',
-      pattern: /^\/sandbox\/contacts$/,
-      handle: ({ body }) => created(store.createContact(body)),
-    },
-    {
-      method: 'PATCH',
-      pattern: /^\/sandbox\/contacts\/([^/]+)$/,
-      handle: ({ params, body }) =>
-        updated(store.updateContact(String(params[0]), body), store.contacts, params[0]),
-    },
-    {
-      method: 'POST',
-      pattern: /^\/sandbox\/deals$/,
-      handle: ({ body }) => created(store.createDeal(body)),
-    },
-    {
-      method: 'PATCH',
-      pattern: /^\/sandbox\/deals\/([^/]+)$/,
-      handle: ({ params, body }) =>
-        updated(store.updateDeal(String(params[0]), body), store.deals, params[0]),
-    },
-    {
-      method: 'POST',
-      pattern: /^\/sandbox\/appointments$/,
-      handle: ({ body }) => created(store.createAppointment(body)),
-    },
-    {
-      method: 'PATCH',
-      pattern: /^\/sandbox\/appointments\/([^/]+)$/,
-      handle: ({ params, body }) =>
-        updated(store.updateAppointment(String(params[0]), body), store.appointments, params[0]),
-    },
+    ...recordRoutes('contacts', store.contacts, store.createContact, store.updateContact),
+    ...recordRoutes('deals', store.deals, store.createDeal, store.updateDeal),
+    ...recordRoutes(
+      'appointments',
+      store.appointments,
+      store.createAppointment,
+      store.updateAppointment,
+    ),
     {
       method: 'DELETE',
       pattern: /^\/sandbox\/appointments\/([^/]+)$/,
@@ -443,8 +418,29 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     return { status: 201, body: { success: true, data: changes[0]?.record }, changes };
   }
 
-  function updated(changes: Change[], records: Map<string, Json>, id: string | undefined): Reply {
-    return { body: { success: true, data: records.get(String(id)) }, changes };
+  /** `POST /sandbox/<plural>` and `PATCH /sandbox/<plural>/:id` for one kind of record. */
+  function recordRoutes(
+    plural: string,
+    records: ReadonlyMap<string, Json>,
+    create: (body: Json) => Change[],
+    update: (id: string, body: Json) => Change[],
+  ): Route[] {
+    return [
+      {
+        method: 'POST',
+        pattern: new RegExp(`^/sandbox/${plural}$`),
+        handle: ({ body }) => created(create(body)),
+      },
+      {
+        method: 'PATCH',
+        pattern: new RegExp(`^/sandbox/${plural}/([^/]+)$`),
+        handle: ({ params, body }) => {
+          const id = String(params[0]);
+          const changes = update(id, body);
+          return { body: { success: true, data: records.get(id) }, changes };
+        },
+      },
+    ];
   }
 
   /** Fixed window per key; throws 429 with Retry-After when the key is over its limit. */

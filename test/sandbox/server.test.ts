@@ -90,27 +90,22 @@ describe('authentication and permissions', () => {
   });
 
   it('answers 403 to the restricted key on webhook endpoints, and lets it create contacts', async () => {
-    const key = sandbox.restrictedApiKey;
-    expect((await call('GET', '/test', undefined, key)).status).toBe(200);
-    const sub = await call(
-      'POST',
-      '/webhooks/subscribe',
-      { event: 'contact.created', target_url: 'http://127.0.0.1:1/x' },
-      key,
-    );
+    const restricted = (method: string, path: string, body?: unknown) =>
+      call(method, path, body, sandbox.restrictedApiKey);
+    expect((await restricted('GET', '/test')).status).toBe(200);
+    const target = { event: 'contact.created', target_url: 'http://127.0.0.1:1/x' };
+    const sub = await restricted('POST', '/webhooks/subscribe', target);
     expect(sub.status).toBe(403);
     expect(sub.body).toEqual({
       success: false,
       message: 'This API key lacks the webhooks:write permission',
     });
-    expect((await call('GET', '/webhooks', undefined, key)).status).toBe(403);
-    expect((await call('GET', '/triggers/deal.won/recent', undefined, key)).status).toBe(403);
-    const contact = await call(
-      'POST',
-      '/contacts',
-      { name: 'A B', phoneNumber: '0612345678' },
-      key,
-    );
+    expect((await restricted('GET', '/webhooks')).status).toBe(403);
+    expect((await restricted('GET', '/triggers/deal.won/recent')).status).toBe(403);
+    const contact = await restricted('POST', '/contacts', {
+      name: 'A B',
+      phoneNumber: '0612345678',
+    });
     expect(contact.status).toBe(201);
   });
 
