@@ -620,12 +620,17 @@ const main = async () => {
     },
   });
   const b = sandbox.baseUrl;
+  const rateLine =
+    perMinute === 0
+      ? 'none'
+      : `${String(perMinute ?? DEFAULT_RATE_LIMIT.requests)} requests a minute per key`;
   process.stdout.write(`ISAO sandbox API running at ${b}
 
   API key (all permissions):           ${sandbox.apiKey}
   API key (no webhook permissions):    ${sandbox.restrictedApiKey}
   Webhook signing secret:              ${sandbox.signingSecret ?? '(none: webhooks are unsigned)'}
   Company:                             ${sandbox.company.name} (${sandbox.company.id})
+  Rate limit:                          ${rateLine}
 
 Point the app at it, e.g. in .env for \`npx zapier-platform invoke\`:
   ISAO_API_URL=${b}
