@@ -181,18 +181,26 @@ describe.each(TRIGGERS)('%s (%s) over real HTTP', (key, event) => {
   });
 });
 
-it('falls back to the sample when the account has no records yet', async () => {
-  const empty = await startSandbox();
-  const local = await startLocalZapier(App, { ISAO_API_URL: empty.baseUrl });
-  try {
-    const listed = (await local.run(op('deal_won', 'performList'), {
+describe('an account with no records yet', () => {
+  let empty: Sandbox;
+  let local: LocalZapier;
+  beforeAll(async () => {
+    empty = await startSandbox();
+    local = await startLocalZapier(App, { ISAO_API_URL: empty.baseUrl });
+  });
+  afterAll(async () => {
+    await Promise.all([local.close(), empty.close()]);
+  });
+
+  it.each(TRIGGERS)('%s falls back to /sample: one %s record', async (key, event) => {
+    const listed = (await local.run(op(key, 'performList'), {
       authData: { api_key: empty.apiKey },
     })) as Out[];
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ status: 'won', isao_event: { type: 'deal.won' } });
-  } finally {
-    await Promise.all([local.close(), empty.close()]);
-  }
+    expect(listed[0]).toMatchObject({ id: expect.any(String), isao_event: { type: event } });
+    if (event === 'deal.won') expect(listed[0]!.status).toBe('won');
+    expect(empty.events).toEqual([]);
+  });
 });
 
 describe('signed, de-duplicated delivery', () => {
