@@ -1,6 +1,6 @@
 /** Custom API-key authentication: the key, an optional webhook signing secret, and a label. */
 import type { Authentication, ZObject, Bundle } from 'zapier-platform-core';
-import { API_KEY_HELP, apiHost, callApi, isRecord, unwrapData } from './lib/api';
+import { API_KEY_HELP, DOCS_URL, apiHost, callApi, isRecord, unwrapData } from './lib/api';
 import { text } from './lib/inputs';
 
 const dig = (value: unknown, path: readonly string[]): unknown =>
@@ -62,8 +62,7 @@ export default {
       label: 'Webhook Signing Secret',
       type: 'password',
       required: false,
-      helpText:
-        'Optional. The signing secret shown with your webhook settings in the ISAO dashboard. When set, Zapier checks the `X-Isao-Hmac-Sha256` signature of every event and rejects events that are unsigned, tampered with or replayed. Leave empty to accept events without checking signatures.',
+      helpText: `Optional. The signing secret shown with your webhook settings in the ISAO dashboard (see [the ISAO API documentation](${DOCS_URL})). When set, Zapier checks the \`X-Isao-Hmac-Sha256\` signature of every event and rejects events that are unsigned, tampered with or replayed. Leave empty to accept events without checking signatures.`,
     },
   ],
   test,

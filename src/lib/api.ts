@@ -13,7 +13,7 @@ import type {
 
 export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
 export const REQUEST_TIMEOUT_MS = 25_000;
-const DOCS_URL = 'https://staging.isao.io/docs';
+export const DOCS_URL = 'https://staging.isao.io/docs';
 export const API_KEY_HELP = `Find or create your API key in your ISAO dashboard (Settings → API keys). The key needs the \`webhooks:read\` and \`webhooks:write\` permissions (plus \`contacts:write\` to create contacts). See [the ISAO API documentation](${DOCS_URL}).`;
 
 /** The API base URL, read at request time: `ISAO_API_URL` when set, else ISAO's documented URL. */

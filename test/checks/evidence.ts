@@ -1,0 +1,223 @@
+/**
+ * What the check rules judge, gathered offline:
+ * - the definition as Zapier sees it: core's own Lambda handler (`createAppHandler`, the one
+ *   zapierwrapper.js uses) run on index.js with `{command: 'definition'}`, i.e. the compiled
+ *   dist/ app, serialised exactly as `zapier-platform validate` sends it to zapier.com;
+ * - what the live app (src/, through createAppTester) does with its own samples, with nock
+ *   standing in for every HTTP request: the body each hook trigger subscribes with, and the
+ *   records perform / performList / a create's perform produce from the sample.
+ *
+ * `npx jest` on its own: the definition comes from dist/, which `npm test` builds first (the
+ * CLI's `_zapier-build`). Without a build, or with dist/ older than src/ (their static
+ * definitions differ), loading fails with "run `npm run build` first" instead of checking
+ * stale code.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import nock from 'nock';
+import { createAppTester } from 'zapier-platform-core';
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import App from '../../src';
+import { authData } from '../helpers';
+import {
+  ACTION_TYPES,
+  components,
+  flatten,
+  isObject,
+  type ActionType,
+  type Definition,
+  type Evidence,
+  type FieldDef,
+  type Produced,
+} from './rules';
+
+type LambdaHandler = (event: Record<string, unknown>) => Promise<{ results: unknown }>;
+// core exports its Lambda handler factory untyped
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createAppHandler } = require('zapier-platform-core') as {
+  createAppHandler: (app: unknown) => LambdaHandler;
+};
+
+const ROOT = path.resolve(__dirname, '../..');
+const BUILD_FIRST = 'Run `npm run build` first (`npm test` builds before it runs jest)';
+
+/** The serialised definition core's handler produces for an app (a path or the app itself). */
+const definitionOf = async (app: unknown): Promise<Definition> =>
+  // calledFromCli: as the CLI's own `definition` call; it also keeps core from patching `http`
+  (await createAppHandler(app)({ command: 'definition', calledFromCli: true }))
+    .results as Definition;
+
+/** The compiled app's definition, refusing a missing or stale dist/. */
+export const loadDefinition = async (): Promise<Definition> => {
+  let compiled: Definition;
+  try {
+    compiled = await definitionOf(path.join(ROOT, 'index.js'));
+  } catch (error) {
+    throw new Error(
+      `The compiled app (index.js → dist/) did not load. ${BUILD_FIRST}.\n${String(error)}`,
+    );
+  }
+  const fromSource = await definitionOf(App);
+  if (JSON.stringify(compiled) !== JSON.stringify(fromSource)) {
+    throw new Error(`dist/ is out of date: its definition differs from src/. ${BUILD_FIRST}.`);
+  }
+  return compiled;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The live app, offline
+
+type Operation = (z: ZObject, bundle: Bundle) => unknown;
+type Tester = (operation: Operation, bundle: never) => Promise<unknown>;
+
+/** The app's functions (src/ by default; a test may pass a deliberately broken copy). */
+export type LiveApp = typeof App;
+
+/** One live operation of an app, run through the real core runtime. */
+const operationOf = (
+  app: LiveApp,
+  type: ActionType,
+  key: string,
+  name: string,
+): Operation | undefined => {
+  const group = (
+    app as unknown as Partial<Record<ActionType, Record<string, { operation?: unknown }>>>
+  )[type];
+  const operation = group?.[key]?.operation;
+  const fn = isObject(operation) ? operation[name] : undefined;
+  return typeof fn === 'function' ? (fn as Operation) : undefined;
+};
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Answers every HTTP request, to any host, with `reply`; returns the bodies that were sent. */
+const answerEverything = (reply: unknown): unknown[] => {
+  const sent: unknown[] = [];
+  for (const method of METHODS) {
+    nock(/.*/)
+      .persist()
+      .intercept(/.*/, method, (body: unknown) => {
+        sent.push(body);
+        return true;
+      })
+      .reply(200, reply as nock.Body);
+  }
+  return sent;
+};
+
+const messageOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+
+/** Runs an operation with every request answered by `reply`; cleans its mocks up after. */
+const runOffline = async (
+  tester: Tester,
+  operation: Operation,
+  bundle: Record<string, unknown>,
+  reply: unknown,
+): Promise<{ sent: unknown[]; result: Produced }> => {
+  const sent = answerEverything(reply);
+  try {
+    const out = await tester(operation, { authData, ...bundle } as never);
+    return { sent, result: { records: Array.isArray(out) ? out : [out] } };
+  } catch (error) {
+    return { sent, result: { error: messageOf(error) } };
+  } finally {
+    nock.cleanAll();
+  }
+};
+
+/** Input for a create/search taken from its own sample (and field defaults). */
+const inputFromSample = (fields: unknown, sample: unknown): Record<string, unknown> => {
+  const flat = flatten(sample);
+  const list = Array.isArray(fields) ? fields.filter((f): f is FieldDef => isObject(f)) : [];
+  return Object.fromEntries(
+    list
+      .map((field) => [field.key, flat[field.key] ?? field.default] as const)
+      .filter(([, value]) => value !== undefined),
+  );
+};
+
+/** The body each hook trigger's performSubscribe sends (the API's answer is not needed). */
+const subscriptions = async (
+  definition: Definition,
+  app: LiveApp,
+  tester: Tester,
+): Promise<Record<string, unknown>> => {
+  const out: Record<string, unknown> = {};
+  for (const { type, key, action } of components(definition)) {
+    if (type !== 'triggers' || action.operation.type !== 'hook') continue;
+    const subscribe = operationOf(app, type, key, 'performSubscribe');
+    if (!subscribe) continue;
+    const { sent } = await runOffline(
+      tester,
+      subscribe,
+      { targetUrl: 'https://hooks.zapier.com/hooks/standard/1/checks' },
+      { id: 'sub_checks', subscription_id: 'sub_checks' },
+    );
+    out[key] = sent[0];
+  }
+  return out;
+};
+
+/** What each component's operations produce from its own static sample (T004). */
+const produced = async (
+  definition: Definition,
+  app: LiveApp,
+  tester: Tester,
+): Promise<Evidence['produced']> => {
+  const out: NonNullable<Evidence['produced']> = {};
+  for (const { type, key, path: where, action } of components(definition)) {
+    const { sample } = action.operation;
+    if (!isObject(sample)) continue;
+    const run = async (name: string, bundle: Record<string, unknown>, reply: unknown) => {
+      const operation = operationOf(app, type, key, name);
+      if (!operation) return;
+      (out[where] ??= {})[name] = (await runOffline(tester, operation, bundle, reply)).result;
+    };
+    if (type === 'triggers') {
+      // perform: the sample delivered as the webhook; performList: the API listing the sample
+      const webhook = { content: JSON.stringify(sample), headers: {}, querystring: '' };
+      await run('perform', { cleanedRequest: sample, rawRequest: webhook }, [sample]);
+      if (action.operation.type === 'hook') await run('performList', {}, [sample]);
+    } else {
+      // a create/search: input taken from the sample, the API answering with the sample
+      const inputData = inputFromSample(action.operation.inputFields, sample);
+      await run('perform', { inputData }, sample);
+    }
+  }
+  return out;
+};
+
+/** Each src/<kind>/*.ts module (index.ts aside) and the key it declares. */
+const modules = async (): Promise<NonNullable<Evidence['modules']>> => {
+  const found: NonNullable<Evidence['modules']> = [];
+  for (const type of ACTION_TYPES) {
+    const dir = path.join(ROOT, 'src', type);
+    const files = existsSync(dir) ? readdirSync(dir) : [];
+    for (const name of files.filter((n) => n.endsWith('.ts') && n !== 'index.ts')) {
+      const file = name.replace(/\.ts$/, '');
+      const { default: declared } = (await import(path.join(dir, file))) as {
+        default?: { key?: unknown };
+      };
+      found.push({ type, file, key: typeof declared?.key === 'string' ? declared.key : '(none)' });
+    }
+  }
+  return found;
+};
+
+/** What the live app does offline for each component of the definition. */
+export const liveEvidence = async (
+  definition: Definition,
+  app: LiveApp = App,
+): Promise<Pick<Evidence, 'subscriptions' | 'produced'>> => {
+  const tester = createAppTester(app) as unknown as Tester;
+  return {
+    subscriptions: await subscriptions(definition, app, tester),
+    produced: await produced(definition, app, tester),
+  };
+};
+
+export const gatherEvidence = async (): Promise<Evidence> => {
+  const definition = await loadDefinition();
+  return { definition, ...(await liveEvidence(definition)), modules: await modules() };
+};
