@@ -17,12 +17,12 @@ const { createAppHandler } = require('zapier-platform-core') as {
   createAppHandler: (appPathOrDefinition: string | object) => LambdaHandler;
 };
 
-const listen = async (server: Server): Promise<string> => {
+export const listen = async (server: Server): Promise<string> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
 };
 
-const close = (server: Server): Promise<void> =>
+export const close = (server: Server): Promise<void> =>
   new Promise((resolve) => {
     server.closeAllConnections();
     server.close(() => {
@@ -30,7 +30,7 @@ const close = (server: Server): Promise<void> =>
     });
   });
 
-const readBody = (req: NodeJS.ReadableStream): Promise<string> =>
+export const readBody = (req: NodeJS.ReadableStream): Promise<string> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -77,6 +77,8 @@ export interface LocalZapier {
   rpcCalls: string[];
   /** What core logged (its HTTP and console lines), as Zapier's log service would receive it. */
   logs: { message: string; data: Record<string, unknown> }[];
+  /** The RPC endpoint (an execute event's `rpc_base`), for handlers run elsewhere. */
+  rpcBase: string;
   close: () => Promise<void>;
 }
 
@@ -130,6 +132,7 @@ export const startLocalZapier = async (
       ).results,
     rpcCalls: rpc.calls,
     logs,
+    rpcBase,
     close: () => close(server),
   };
 };
