@@ -1,0 +1,55 @@
+/** Statistics and the tables the bench prints and writes to bench/RESULTS.md. */
+import * as fs from 'node:fs';
+import * as prettier from 'prettier';
+
+export interface Summary {
+  median: number;
+  min: number;
+  p90: number;
+  n: number;
+}
+
+/** Median, minimum and 90th percentile (nearest rank). */
+export const summarise = (values: readonly number[]): Summary => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+  const mid = Math.floor(sorted.length / 2);
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[mid] ?? NaN)
+      : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  return { median, min: sorted[0] ?? NaN, p90: at(0.9), n: sorted.length };
+};
+
+export const fixed = (value: number, digits = 1): string => value.toFixed(digits);
+export const ratio = (value: number): string => `${value.toFixed(2)}×`;
+export const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
+
+/** A markdown table (it reads as well in a terminal). */
+export const table = (headers: readonly string[], rows: readonly (readonly string[])[]): string => {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+};
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/**
+ * Writes the generated block into the results file, keeping whatever is written around it
+ * (the analysis of the numbers lives outside the markers), formatted as `npm run lint` wants.
+ */
+export const writeResults = async (file: string, generated: string): Promise<void> => {
+  const block = `${START}\n${generated.trim()}\n${END}`;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? `${current.slice(0, start)}${block}${current.slice(end + END.length)}`
+      : `# Benchmarks\n\n${block}\n${current}`;
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
+};
