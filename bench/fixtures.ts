@@ -4,9 +4,10 @@
  * envelope (seed 001), signed with the connection's webhook secret (X-Isao-Hmac-Sha256) and, as
  * in production, carrying a `metadata.eventId` (so perform makes its one dedup cache call).
  *
- * Loaded by the measured child processes: node built-ins only.
+ * Loaded by the measured child processes: node built-ins and our entity samples (plain data).
  */
 import { createHmac } from 'node:crypto';
+import * as entities from '../src/lib/entities';
 
 export const WEBHOOK_SECRET = 'whsec_bench_4f1c9a7e2b';
 export const API_KEY = 'isao_bench_key_123';
@@ -37,19 +38,11 @@ export interface EventSpec {
   n?: number;
 }
 
+/** Our app's realistic contact sample (seed 001's fields), made distinct and recent. */
 const contact = (n: number) => ({
+  ...entities.contact.sample,
   id: `contact_${String(n)}`,
-  name: 'Jane Smith',
-  firstName: 'Jane',
-  lastName: 'Smith',
-  phoneNumber: '+33987654321',
   email: `jane.smith+${String(n)}@example.com`,
-  position: 'Head of Operations',
-  currentCompany: 'Tech Corp',
-  industrySector: 'Technology',
-  city: 'Paris',
-  country: 'France',
-  tags: ['lead', 'enterprise'],
   createdAt: new Date().toISOString(),
   updatedAt: new Date().toISOString(),
 });
@@ -93,44 +86,11 @@ const customField = (i: number) => {
 
 export const CUSTOM_FIELDS = 100;
 
-/** Seed 004's appointment object (top-level properties, reason, client, staff, location, fields). */
+/** Our app's seed-004 appointment sample (reason, client, staff, location) with 100 custom fields. */
 const appointment = (n: number) => ({
+  ...entities.appointment.sample,
+  id: `appt_${String(10390617 + n)}`,
   calendarid: 10390617 + n,
-  businessId: 20398,
-  status: 'confirmed',
-  startTime: 800,
-  endTime: 845,
-  clientStartTime: 800,
-  clientEndTime: 845,
-  startDateTime: '2024-11-12T13:00:00.000Z',
-  endDateTime: '2024-11-12T13:45:00.000Z',
-  timeZone: 'America/New_York',
-  reason: { reasonId: 96439, businessId: 20398, visitMinutes: 45, reasonDesc: 'Service3' },
-  client: {
-    clientId: 2530974,
-    firstName: 'Jon',
-    lastName: 'Snow',
-    emailAddress: 'jsnow@castleblack.mil',
-    city: 'Victoria',
-    notes: 'Jon would like a notification before his appointment.',
-  },
-  staff: {
-    professionalId: 42441,
-    businessId: 20398,
-    userName: 'DrJones2',
-    email: 'djones2@marshallcollege.edu',
-    timeZoneCode: {
-      timeZoneId: 78,
-      timeZoneCode: 'America/New_York',
-      timeZoneDesc: 'America/New_York',
-    },
-  },
-  location: {
-    locationId: 29945,
-    locationName: 'MyOffice',
-    businessId: 20398,
-    locationType: 'Office',
-  },
   fields: Array.from({ length: CUSTOM_FIELDS }, (_, i) => customField(i)),
   createdAt: new Date().toISOString(),
   updatedAt: new Date().toISOString(),

@@ -53,47 +53,42 @@ const checks = (ours: BuiltApp, bare: BuiltApp, runId: string): OpCheck[] => {
   const list = `/triggers/${TRIGGER.contact.event}`;
   const op = (name: string) => `triggers.${TRIGGER.contact.key}.operation.${name}`;
   const hook = { authData, inputData: {}, targetUrl: SUBSCRIBE_DATA.target_url, meta };
+  /** perform on ours: never an API request, never a log upload; `cache` as the event asks. */
+  const perform = (
+    label: string,
+    bundle: Record<string, unknown>,
+    cache: string[],
+    result: OpCheck['result'],
+    kind: Kind = 'contact',
+  ): OpCheck => ({
+    label,
+    app: ours,
+    method: performOf(ours, kind),
+    bundle,
+    api: [],
+    cache,
+    logs: 0,
+    result,
+  });
   return [
-    {
-      label: 'perform: signed contact event with an eventId',
-      app: ours,
-      method: op('perform'),
-      bundle: retried,
-      api: [],
-      cache: ['zcache_set'],
-      logs: 0,
-      result: records(1),
-    },
-    {
-      label: 'perform: the same event again (an ISAO retry)',
-      app: ours,
-      method: op('perform'),
-      bundle: retried,
-      api: [],
-      cache: ['zcache_set'],
-      logs: 0,
-      result: records(0),
-    },
-    {
-      label: 'perform: signed contact event without an eventId',
-      app: ours,
-      method: op('perform'),
-      bundle: signed('contact'),
-      api: [],
-      cache: [],
-      logs: 0,
-      result: records(1),
-    },
-    {
-      label: `perform: appointment, ${String(CUSTOM_FIELDS)} custom fields`,
-      app: ours,
-      method: performOf(ours, 'appointment'),
-      bundle: signed('appointment', `${runId}-appointment`),
-      api: [],
-      cache: ['zcache_set'],
-      logs: 0,
-      result: records(1),
-    },
+    perform('perform: signed contact event with an eventId', retried, ['zcache_set'], records(1)),
+    perform('perform: the same event again (an ISAO retry)', retried, ['zcache_set'], records(0)),
+    perform('perform: signed contact event without an eventId', signed('contact'), [], records(1)),
+    perform(
+      `perform: appointment, ${String(CUSTOM_FIELDS)} custom fields`,
+      signed('appointment', `${runId}-appointment`),
+      ['zcache_set'],
+      [
+        `1 record, ${String(CUSTOM_FIELDS)} custom_fields`,
+        (results) =>
+          records(1)[1](results) &&
+          Array.isArray(results) &&
+          isRecord(results[0]) &&
+          isRecord(results[0].custom_fields) &&
+          Object.keys(results[0].custom_fields).length === CUSTOM_FIELDS,
+      ],
+      'appointment',
+    ),
     {
       label: 'performList',
       app: ours,
