@@ -39,11 +39,11 @@ const zip = require(path.join(ROOT, 'scripts', 'zip.js')) as typeof ZipSteps;
 
 const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
 const TARGETS = { cold: 1.1, perEvent: 1.2, zipBytes: 100_000 };
-const COLD = { warmup: 2, runs: 21 };
-const ROUNDS = 3;
+const COLD = { warmup: 2, runs: 31 };
+const ROUNDS = 5;
 const LOOPS: Record<Kind, Pick<LoopJob, 'warmup' | 'iterations'>> = {
-  contact: { warmup: 300, iterations: 1500 },
-  appointment: { warmup: 100, iterations: 400 },
+  contact: { warmup: 300, iterations: 1000 },
+  appointment: { warmup: 100, iterations: 250 },
 };
 
 const log = (line = '') => {
@@ -227,11 +227,14 @@ const perEvent = async (
   runId: string,
 ): Promise<Map<string, Timings>> => {
   const timings = new Map<string, Timings>();
-  const jobs: [BuiltApp, PerEventCase][] = [
-    ...CASES.map((c): [BuiltApp, PerEventCase] => [apps.ours, c]),
-    [apps.bare, bareCase('contact')],
-    [apps.bare, bareCase('appointment')],
-  ];
+  // each kind's cases next to the bare run they are compared with (the bare one first or last)
+  const jobs: [BuiltApp, PerEventCase][] = (['contact', 'appointment'] as const).flatMap((kind) => [
+    ...CASES.filter((c) => c.spec.kind === kind).map((c): [BuiltApp, PerEventCase] => [
+      apps.ours,
+      c,
+    ]),
+    [apps.bare, bareCase(kind)],
+  ]);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [app, c] of round % 2 === 0 ? jobs : [...jobs].reverse()) {
       const loop: LoopJob = {
@@ -305,6 +308,7 @@ interface HistoryEntry {
   machine: string;
   load: string;
   cold: number;
+  coldPaired: number;
   coldNoId: number;
   perEvent: Record<string, number>;
   zipDelta: number;
@@ -319,7 +323,7 @@ const history = (entry: HistoryEntry): HistoryEntry[] => {
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as HistoryEntry)
-    .filter((e) => e.machine === entry.machine && typeof e.coldNoId === 'number')
+    .filter((e) => e.machine === entry.machine && typeof e.coldPaired === 'number')
     .slice(-6);
 };
 
@@ -360,6 +364,12 @@ const main = async () => {
     const coldRatioOf = (id: ColdVariant['id']) =>
       coldOf(id, 'total').median / coldOf('bare', 'total').median;
     const coldRatio = coldRatioOf('ours');
+    // each run against the bare run of the same round (they ran back to back)
+    const coldPairedOf = (id: ColdVariant['id']) => {
+      const bare = cold.get('bare') ?? [];
+      return summarise((cold.get(id) ?? []).map((s, i) => s.total / (bare[i]?.total ?? NaN)))
+        .median;
+    };
     const coldTable = table(
       [
         'cold start, ms',
@@ -370,6 +380,7 @@ const main = async () => {
         'first execute',
         'modules',
         'ratio',
+        'paired ratio',
       ],
       COLD_VARIANTS.map((v) => {
         const total = coldOf(v.id, 'total');
@@ -382,6 +393,7 @@ const main = async () => {
           fixed(coldOf(v.id, 'execute').median),
           fixed(coldOf(v.id, 'modules').median, 0),
           ratio(coldRatioOf(v.id)),
+          ratio(coldPairedOf(v.id)),
         ];
       }),
     );
@@ -392,25 +404,32 @@ const main = async () => {
     const bareOf = (c: PerEventCase) => `bare-${c.spec.kind}`;
     const ratioOf = (c: PerEventCase, key: keyof Timings = 'median') =>
       us(c.id, key) / us(bareOf(c), key);
+    const roundRatios = (c: PerEventCase) => {
+      const bare = timings.get(bareOf(c))?.median ?? [];
+      return (timings.get(c.id)?.median ?? []).map((v, round) => v / (bare[round] ?? NaN));
+    };
     const eventTable = table(
       [
         'per-event perform, µs',
         'ours',
-        'rounds',
         'bare, same event',
         'ratio',
-        'of means',
+        'per-round ratios',
+        'ratio of means',
         'target',
       ],
-      CASES.map((c) => [
-        c.label,
-        fixed(us(c.id)),
-        (timings.get(c.id)?.median ?? []).map((v) => fixed(v, 0)).join(' / '),
-        fixed(us(bareOf(c))),
-        ratio(ratioOf(c)),
-        ratio(ratioOf(c, 'mean')),
-        c.target ? verdict(ratioOf(c) <= TARGETS.perEvent) : 'diagnostic',
-      ]),
+      CASES.map((c) => {
+        const rounds = summarise(roundRatios(c));
+        return [
+          c.label,
+          fixed(us(c.id)),
+          fixed(us(bareOf(c))),
+          ratio(ratioOf(c)),
+          `${ratio(rounds.min)}–${ratio(Math.max(...roundRatios(c)))}`,
+          ratio(ratioOf(c, 'mean')),
+          c.target ? verdict(ratioOf(c) <= TARGETS.perEvent) : 'diagnostic',
+        ];
+      }),
     );
 
     const compileTable = table(
@@ -468,16 +487,26 @@ const main = async () => {
       machine: `${host.cpu}/${String(host.cores)}/${host.node}`,
       load: loadBefore,
       cold: coldRatio,
+      coldPaired: coldPairedOf('ours'),
       coldNoId: coldRatioOf('ours-no-id'),
       perEvent: Object.fromEntries(CASES.map((c) => [c.id, ratioOf(c)])),
       zipDelta,
     });
     const historyTable = table(
-      ['run (UTC)', 'load before', 'cold', 'cold, no id', ...CASES.map((c) => c.id), 'zip Δ'],
+      [
+        'run (UTC)',
+        'load before',
+        'cold',
+        'cold, paired',
+        'cold, no id',
+        ...CASES.map((c) => c.id),
+        'zip Δ',
+      ],
       runs.map((e) => [
         e.date.slice(0, 16).replace('T', ' '),
         e.load,
         ratio(e.cold),
+        ratio(e.coldPaired),
         ratio(e.coldNoId),
         ...CASES.map((c) => ratio(e.perEvent[c.id] ?? NaN)),
         kB(e.zipDelta),
@@ -490,26 +519,16 @@ const main = async () => {
     await writeResults(
       RESULTS,
       [
-        [
-          `Generated by \`npm run bench\` on ${date} (${String(seconds)} s). Machine: ${host.cpu},`,
-          `${String(host.cores)} cores, ${String(host.memoryGiB)} GiB; ${host.os}; node ${host.node}`,
-          '(node_modules/.bin/node, for every measured process). Load average (1 / 5 / 15 min):',
-          `${loadBefore} before, ${loadAfter} after.`,
-        ].join('\n'),
+        `Generated by \`npm run bench\` on ${date} (${String(seconds)} s). Machine: ${host.cpu}, ${String(host.cores)} cores, ${String(host.memoryGiB)} GiB; ${host.os}; node ${host.node} (node_modules/.bin/node, for every measured process). Load average (1 / 5 / 15 min): ${loadBefore} before, ${loadAfter} after.`,
         '### Targets',
         targetTable,
-        `### Cold start: ${String(COLD.runs)} fresh processes each, ms since process start; ratio to bare`,
+        `### Cold start: ${String(COLD.runs)} fresh processes each, ms since process start`,
+        'Ratio: median over bare median; paired ratio: median of each run over the bare run of its round (they ran back to back, so shifts in machine load cancel out).',
         coldTable,
-        `### Per-event cost: µs per perform, warm (median per round; median of ${String(ROUNDS)} rounds)`,
-        [
-          `Each round is a fresh process per case: a warm-up, then ${String(LOOPS.contact.iterations)} contact or`,
-          `${String(LOOPS.appointment.iterations)} appointment events; ours and bare alternate.`,
-        ].join('\n'),
+        `### Per-event cost: µs per perform, warm (median per round, median of ${String(ROUNDS)} rounds)`,
+        `Each round is a fresh process per case: a warm-up, then ${String(LOOPS.contact.iterations)} contact or ${String(LOOPS.appointment.iterations)} appointment events, each built before it is timed; each kind's cases run next to the bare run they are compared with, in alternating order. Ratio: of the medians; per-round ratios: each round against its bare run.`,
         eventTable,
-        [
-          'Where the time goes: core compiles the whole app definition on every invocation, twice',
-          '(`prepareApp`: a lodash deep copy, a scan and a deep freeze), timed alone:',
-        ].join('\n'),
+        'Where the time goes: core compiles the whole app definition on every invocation, twice (`prepareApp`: a lodash deep copy, a scan and a deep freeze), timed alone:',
         compileTable,
         '### build.zip',
         sizeTable,
