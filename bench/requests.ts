@@ -1,19 +1,14 @@
 /**
  * Requests per operation, counted rather than assumed: each operation runs once through the
- * unpacked zip's handler in its own process, and the ISAO API stub and the zcache RPC's call log
- * say what it sent. perform: 0 API requests, at most 1 cache call (and no log upload);
- * performList: 1 (2 when it falls back to the sample); subscribe: 1; unsubscribe: 1.
+ * unpacked zip's handler in its own process, against the ISAO sandbox (sandbox/server.ts) and the
+ * local zcache RPC, whose logs say what it sent. perform: 0 API requests, at most 1 cache call
+ * (and nothing logged); performList: 1 (2 when it falls back to the sample); subscribe: 1;
+ * unsubscribe: 1.
  */
+import type { LocalZapier } from '../sandbox/local-zapier';
+import type { Sandbox } from '../sandbox/server';
 import { performOf, runWorker, type BuiltApp } from './children';
-import {
-  API_KEY,
-  CUSTOM_FIELDS,
-  SUBSCRIBE_DATA,
-  TRIGGER,
-  webhookBundle,
-  type Kind,
-} from './fixtures';
-import type { IsaoStub } from './isao-stub';
+import { CUSTOM_FIELDS, TRIGGER, webhookBundle, type Kind } from './fixtures';
 import { table } from './report';
 import type { Platform } from './worker';
 
@@ -24,11 +19,13 @@ interface OpCheck {
   label: string;
   app: BuiltApp;
   method: string;
-  bundle: Record<string, unknown>;
-  recentEmpty?: boolean;
+  /** Built when the check runs (unsubscribe needs what subscribe returned). */
+  bundle: () => Record<string, unknown>;
+  /** Set-up through the sandbox before the operation (not counted). */
+  before?: () => Promise<void>;
   api: string[];
   cache: string[];
-  /** Log uploads to Zapier's log endpoint, where checked (perform: none, see src/index.ts). */
+  /** Lines core logs (to Zapier's log service), where checked: perform logs none. */
   logs?: number;
   /** What the results must be: in words, and the test. */
   result: [string, (results: unknown) => boolean];
@@ -39,21 +36,26 @@ const records = (n: number): OpCheck['result'] => [
   (results) => Array.isArray(results) && results.length === n && results.every(isRecord),
 ];
 
-const subscription = (words: string): OpCheck['result'] => [
-  words,
-  (results) => isRecord(results) && results.subscription_id === SUBSCRIBE_DATA.subscription_id,
-];
-
-const checks = (ours: BuiltApp, bare: BuiltApp, runId: string): OpCheck[] => {
-  const authData = { api_key: API_KEY };
-  const meta = { isLoadingSample: true, limit: 3, page: 0 };
+const checks = (
+  apps: { ours: BuiltApp; bare: BuiltApp },
+  sandbox: Sandbox,
+  runId: string,
+): OpCheck[] => {
+  const { ours, bare } = apps;
   const signed = (kind: Kind, eventId?: string) =>
     webhookBundle({ kind, signed: true, ...(eventId ? { eventId } : {}) });
   const retried = signed('contact', `${runId}-retried`);
   const list = `/triggers/${TRIGGER.contact.event}`;
   const op = (name: string) => `triggers.${TRIGGER.contact.key}.operation.${name}`;
-  const hook = { authData, inputData: {}, targetUrl: SUBSCRIBE_DATA.target_url, meta };
-  /** perform on ours: never an API request, never a log upload; `cache` as the event asks. */
+  const hook = {
+    authData: { api_key: sandbox.apiKey },
+    inputData: {},
+    // a loopback address: nothing the sandbox might deliver leaves the machine
+    targetUrl: 'http://127.0.0.1:9/hooks/catch/bench/',
+    meta: { isLoadingSample: true, limit: 3, page: 0 },
+  };
+  let subscribeData: unknown;
+  /** perform on ours: never an API request, nothing logged; `cache` as the event asks. */
   const perform = (
     label: string,
     bundle: Record<string, unknown>,
@@ -64,7 +66,7 @@ const checks = (ours: BuiltApp, bare: BuiltApp, runId: string): OpCheck[] => {
     label,
     app: ours,
     method: performOf(ours, kind),
-    bundle,
+    bundle: () => bundle,
     api: [],
     cache,
     logs: 0,
@@ -90,21 +92,27 @@ const checks = (ours: BuiltApp, bare: BuiltApp, runId: string): OpCheck[] => {
       'appointment',
     ),
     {
-      label: 'performList',
-      app: ours,
-      method: op('performList'),
-      bundle: { authData, inputData: {}, meta },
-      api: [`GET ${list}/recent`],
-      cache: [],
-      result: records(3),
-    },
-    {
+      // a fresh sandbox has no contacts yet
       label: 'performList, no recent records (sample fallback)',
       app: ours,
       method: op('performList'),
-      bundle: { authData, inputData: {}, meta },
-      recentEmpty: true,
+      bundle: () => hook,
       api: [`GET ${list}/recent`, `GET ${list}/sample`],
+      cache: [],
+      result: records(1),
+    },
+    {
+      label: 'performList',
+      app: ours,
+      method: op('performList'),
+      bundle: () => hook,
+      before: async () => {
+        const contact = { name: 'Ada Lovelace', phoneNumber: '+33612345678' };
+        const { status, body } = await sandbox.call('POST', '/sandbox/contacts', contact);
+        if (status !== 201)
+          throw new Error(`the sandbox refused a contact: ${JSON.stringify(body)}`);
+      },
+      api: [`GET ${list}/recent`],
       cache: [],
       result: records(1),
     },
@@ -112,25 +120,34 @@ const checks = (ours: BuiltApp, bare: BuiltApp, runId: string): OpCheck[] => {
       label: 'performSubscribe',
       app: ours,
       method: op('performSubscribe'),
-      bundle: hook,
+      bundle: () => hook,
       api: ['POST /webhooks/subscribe'],
       cache: [],
-      result: subscription(`subscribeData with ${SUBSCRIBE_DATA.subscription_id}`),
+      result: [
+        'subscribeData with a subscription_id',
+        (results) => {
+          subscribeData = results;
+          return isRecord(results) && typeof results.subscription_id === 'string';
+        },
+      ],
     },
     {
       label: 'performUnsubscribe',
       app: ours,
       method: op('performUnsubscribe'),
-      bundle: { ...hook, subscribeData: SUBSCRIBE_DATA },
+      bundle: () => ({ ...hook, subscribeData }),
       api: ['DELETE /webhooks/unsubscribe'],
       cache: [],
-      result: subscription(`${SUBSCRIBE_DATA.subscription_id} removed`),
+      result: [
+        'the subscription removed',
+        (results) => isRecord(results) && results.already_removed === false,
+      ],
     },
     {
       label: 'bare app: no-op perform (the reference)',
       app: bare,
       method: performOf(bare, 'contact'),
-      bundle: signed('contact', `${runId}-bare`),
+      bundle: () => signed('contact', `${runId}-bare`),
       api: [],
       cache: [],
       result: records(1),
@@ -141,34 +158,40 @@ const checks = (ours: BuiltApp, bare: BuiltApp, runId: string): OpCheck[] => {
 const counted = (calls: readonly string[], expected: readonly string[]) =>
   `${String(calls.length)} (expected ${String(expected.length)})${calls.length ? `: ${calls.join(', ')}` : ''}`;
 
+/** "GET /api/external/triggers/x/recent?limit=3 → 200" (the sandbox's log) → "GET /triggers/x/recent" */
+const apiCall = (line: string): string => {
+  const [method = '', target = ''] = line.split(' ');
+  const { pathname } = new URL(target, 'http://sandbox');
+  return `${method} ${pathname.replace(/^\/api\/external/, '')}`;
+};
+
 /** Runs every check; `ok` is false when any count or result is wrong. */
 export const countRequests = async (
   apps: { ours: BuiltApp; bare: BuiltApp },
-  stub: IsaoStub,
-  rpcCalls: readonly string[],
+  sandbox: Sandbox,
+  /** The sandbox's log: one line per request. */
+  sandboxLog: readonly string[],
+  zapier: LocalZapier,
   platform: Platform,
   env: NodeJS.ProcessEnv,
   runId: string,
 ): Promise<{ ok: boolean; table: string }> => {
   let ok = true;
   const rows: string[][] = [];
-  for (const check of checks(apps.ours, apps.bare, runId)) {
-    stub.setRecentEmpty(check.recentEmpty ?? false);
-    const before = [stub.requests.length, rpcCalls.length, stub.logRequests.length] as const;
+  for (const check of checks(apps, sandbox, runId)) {
+    await check.before?.();
+    const before = [sandboxLog.length, zapier.rpcCalls.length, zapier.logs.length] as const;
     let results: unknown;
     let error = '';
     try {
-      ({ results } = await runWorker(
-        check.app,
-        { method: check.method, platform, bundle: check.bundle },
-        env,
-      ));
+      const job = { method: check.method, platform, bundle: check.bundle() };
+      ({ results } = await runWorker(check.app, job, env));
     } catch (e) {
       error = (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ');
     }
-    const api = stub.requests.slice(before[0]);
-    const cache = rpcCalls.slice(before[1]);
-    const logs = stub.logRequests.length - before[2];
+    const api = sandboxLog.slice(before[0]).map(apiCall);
+    const cache = zapier.rpcCalls.slice(before[1]);
+    const logs = zapier.logs.length - before[2];
     const resultOk = !error && check.result[1](results);
     const right =
       resultOk &&
@@ -185,11 +208,10 @@ export const countRequests = async (
       right ? 'ok' : 'WRONG',
     ]);
   }
-  stub.setRecentEmpty(false);
   return {
     ok,
     table: table(
-      ['operation', 'API requests', 'cache calls', 'log uploads', 'result', 'check'],
+      ['operation', 'API requests', 'cache calls', 'log lines', 'result', 'check'],
       rows,
     ),
   };

@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as ZipSteps from '../scripts/zip';
 import { startLocalZapier } from '../sandbox/local-zapier';
+import { startSandbox } from '../sandbox/server';
 import { CORE_VERSION, writeBareApp } from './bare-app';
 import {
   childEnv,
@@ -28,7 +29,6 @@ import {
 } from './children';
 import type { ColdSample } from './cold';
 import { CUSTOM_FIELDS, executeEvent, webhookBundle, type EventSpec, type Kind } from './fixtures';
-import { startIsaoStub } from './isao-stub';
 import { fixed, ratio, summarise, table, verdict, writeResults } from './report';
 import { countRequests } from './requests';
 import type { LoopJob, Platform } from './worker';
@@ -339,17 +339,19 @@ const main = async () => {
 
   log('building build/build.zip and the bare core-19 app…');
   const apps = buildBoth();
-  const stub = await startIsaoStub();
-  // Zapier's side: the zcache RPC endpoint (TTL and nx honoured) that core's handler calls
+  // the ISAO API (the project's sandbox, one log line per request) and Zapier's side: the zcache
+  // RPC endpoint (TTL and nx honoured) and the log service, which the local Zapier keeps
+  const sandboxLog: string[] = [];
+  const sandbox = await startSandbox({ rateLimit: false, log: (line) => sandboxLog.push(line) });
   const zapier = await startLocalZapier(path.join(apps.ours.dir, 'index.js'));
-  const env = childEnv(stub.logUrl);
+  const env = childEnv(`${zapier.rpcBase}/logs`);
   const platform: Platform = {
     rpcBase: zapier.rpcBase,
-    environment: { ISAO_API_URL: stub.apiUrl },
+    environment: { ISAO_API_URL: sandbox.baseUrl },
   };
   try {
     log('counting requests per operation…');
-    const counts = await countRequests(apps, stub, zapier.rpcCalls, platform, env, runId);
+    const counts = await countRequests(apps, sandbox, sandboxLog, zapier, platform, env, runId);
     log(counts.table);
 
     log(`cold start: ${String(COLD.runs)} fresh processes each, interleaved…`);
@@ -532,7 +534,7 @@ const main = async () => {
         compileTable,
         '### build.zip',
         sizeTable,
-        '### Requests per operation (counted by the ISAO API stub and the zcache RPC)',
+        '### Requests per operation (counted by the ISAO sandbox and the zcache RPC)',
         counts.table,
         '### Ratios of the latest runs on this machine',
         historyTable,
@@ -545,7 +547,7 @@ const main = async () => {
     }
   } finally {
     await zapier.close();
-    await stub.close();
+    await sandbox.close();
   }
 };
 

@@ -17,12 +17,12 @@ const { createAppHandler } = require('zapier-platform-core') as {
   createAppHandler: (appPathOrDefinition: string | object) => LambdaHandler;
 };
 
-export const listen = async (server: Server): Promise<string> => {
+const listen = async (server: Server): Promise<string> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
 };
 
-export const close = (server: Server): Promise<void> =>
+const close = (server: Server): Promise<void> =>
   new Promise((resolve) => {
     server.closeAllConnections();
     server.close(() => {
@@ -30,7 +30,7 @@ export const close = (server: Server): Promise<void> =>
     });
   });
 
-export const readBody = (req: NodeJS.ReadableStream): Promise<string> =>
+const readBody = (req: NodeJS.ReadableStream): Promise<string> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
