@@ -19,7 +19,10 @@ const cli = path.join(root, 'node_modules', '.bin', 'zapier-platform');
 /** What the zip is built from: the entry, the CLI's config and the compiled app. */
 const APP_FILES = ['index.js', '.zapierapprc', 'dist'];
 
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
+// Offline builds: the CLI would otherwise post usage analytics to zapier.com on every command.
+const OFFLINE_ENV = { ...process.env, DISABLE_ZAPIER_ANALYTICS: '1' };
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: 'inherit', env: OFFLINE_ENV });
 
 const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
@@ -83,6 +86,7 @@ const buildZip = (stage, target, stdio = 'inherit') => {
     cwd: stage,
     stdio,
     encoding: 'utf8',
+    env: OFFLINE_ENV,
   });
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.copyFileSync(path.join(stage, 'build', 'build.zip'), target);
