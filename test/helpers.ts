@@ -21,6 +21,8 @@ beforeAll(() => {
   // file's nock was restored in its afterAll, so this one must (re)activate its own interceptor.
   if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
+  // tests choose their API: an ISAO_API_URL from the shell must not redirect them
+  delete process.env.ISAO_API_URL;
 });
 
 /**
@@ -68,3 +70,13 @@ export const caught = async (fn: () => Promise<unknown>): Promise<Error & { name
   }
   throw new Error('expected an error, none was thrown');
 };
+
+/** A record's keys as Zapier flattens them (nested objects with `__`, arrays kept whole), sorted. */
+export const flatKeys = (value: Record<string, unknown>, prefix = ''): string[] =>
+  Object.entries(value)
+    .flatMap(([k, v]) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? flatKeys(v as Record<string, unknown>, `${prefix}${k}__`)
+        : [`${prefix}${k}`],
+    )
+    .sort();

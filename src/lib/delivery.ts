@@ -36,14 +36,22 @@ export const headerValue = (headers: unknown, name: string): string | undefined 
   return undefined;
 };
 
-/** The subscription's own secret (from subscribe), else the connection's, else none. */
-export const signingSecret = (bundle: Bundle): string | undefined => {
-  const subscribeData: unknown = bundle.subscribeData;
-  const fromSubscribe = isRecord(subscribeData)
-    ? (text(subscribeData.secret) ?? text(subscribeData.signing_secret))
-    : undefined;
-  return fromSubscribe ?? text(bundle.authData.webhook_secret);
+/** What this Zap's subscribe call returned (bundle.subscribeData), as far as we use it. */
+export const subscriptionOf = (
+  bundle: Bundle,
+): { subscriptionId?: string; hookId?: string; secret?: string } => {
+  const data: unknown = bundle.subscribeData;
+  if (!isRecord(data)) return {};
+  return {
+    subscriptionId: text(data.subscription_id),
+    hookId: text(data.id),
+    secret: text(data.secret) ?? text(data.signing_secret),
+  };
 };
+
+/** The subscription's own secret (from subscribe), else the connection's, else none. */
+export const signingSecret = (bundle: Bundle): string | undefined =>
+  subscriptionOf(bundle).secret ?? text(bundle.authData.webhook_secret);
 
 /** Decodes a base64 SHA-256 digest; undefined when it is not one (wrong length, bad chars). */
 const decodeSignature = (signature: string): Buffer | undefined => {
@@ -102,33 +110,51 @@ export const rejectReplay = (z: ZObject, occurredAt: string | null, now = Date.n
 
 /** Which subscription this delivery belongs to, so one event reaches every Zap once. */
 const subscriptionKey = (bundle: Bundle): string => {
-  const subscribeData: unknown = bundle.subscribeData;
-  const fromSubscribe = isRecord(subscribeData)
-    ? (text(subscribeData.subscription_id) ?? text(subscribeData.id))
-    : undefined;
-  return fromSubscribe ?? text(bundle.targetUrl) ?? 'unsubscribed';
+  const { subscriptionId, hookId } = subscriptionOf(bundle);
+  return subscriptionId ?? hookId ?? text(bundle.targetUrl) ?? 'unsubscribed';
 };
+
+/** How long the dedup cache call may take before the event is delivered without it. */
+export const CACHE_TIMEOUT_MS = 5_000;
 
 export const dedupKey = (bundle: Bundle, eventId: string): string =>
   `isao:delivered:${subscriptionKey(bundle)}:${eventId}`;
 
+/** Resolves as `promise` does, or rejects once `ms` have passed. */
+const within = async <T>(promise: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${String(ms / 1000)} s`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 /**
  * True the first time this subscription sees this event id (one cache call), false after.
- * Events without an id, and any cache failure, count as first: they are delivered.
+ * Events without an id, and any cache failure or a cache that does not answer in time, count as
+ * first: they are delivered.
+ *
+ * Only `false` means "seen before" (core's types allow `null`, which is delivered). Zapier's cache
+ * also answers `false` when the app exceeds its cache rate limit; telling the two apart would
+ * take a second cache call per retried event, so a `false` is taken at its word.
  */
 export const firstDelivery = async (
   z: ZObject,
   bundle: Bundle,
   eventId: string | null,
+  timeoutMs = CACHE_TIMEOUT_MS,
 ): Promise<boolean> => {
   if (!eventId) return true;
   try {
-    const stored = await z.cache.set(
-      dedupKey(bundle, eventId),
-      1,
-      DEDUP_TTL_SECONDS,
-      ['auth'],
-      true,
+    const stored = await within(
+      z.cache.set(dedupKey(bundle, eventId), 1, DEDUP_TTL_SECONDS, ['auth'], true),
+      timeoutMs,
     );
     return stored !== false;
   } catch (error) {

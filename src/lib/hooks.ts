@@ -5,9 +5,9 @@
 import { defineTrigger } from 'zapier-platform-core';
 import type { Bundle, PlainInputField, ZObject } from 'zapier-platform-core';
 import { callApi, isRecord, unwrapData } from './api';
-import { firstDelivery, rejectReplay, verifySignature } from './delivery';
+import { firstDelivery, rejectReplay, subscriptionOf, verifySignature } from './delivery';
 import type { Entity, RawRecord } from './entities';
-import { listOf } from './inputs';
+import { listOf, text } from './inputs';
 import { toZapRecord, type EventMeta, type ZapRecord } from './records';
 
 export const EVENTS = [
@@ -52,40 +52,47 @@ export interface HookTriggerSpec<K extends string> {
 export interface UnwrappedEvent {
   /** The event it names, or undefined for a bare record. */
   event: string | undefined;
-  entity: RawRecord;
+  /** The record it carries; undefined when an envelope carries none. */
+  entity: RawRecord | undefined;
   meta: Partial<EventMeta>;
 }
-
-const str = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== ''
-    ? value
-    : typeof value === 'number'
-      ? String(value)
-      : undefined;
 
 /** Only the metadata that is known. */
 const defined = (meta: Record<string, string | undefined>): Partial<EventMeta> =>
   Object.fromEntries(Object.entries(meta).filter((entry) => entry[1] !== undefined));
 
+/** An ISAO event name (`contact.created`, `deal.stage_changed`). */
+const EVENT_NAME = /^[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*$/;
+const ENVELOPE_KEYS = new Set(['event', 'timestamp', 'data', 'metadata']);
+
 /**
  * Reads the three shapes ISAO events come in: the ISAO envelope `{event, timestamp, data,
  * metadata}` (seed 001), the topic envelope `{data: {event: {topic, occuredAt, payload}}}`
- * (seed 000), and a bare record. Throws when an envelope carries no record.
+ * (seed 000), and a bare record. An envelope without a `data` object carries the rest of its body
+ * as the record; `entity` is undefined when it carries none (the caller decides, once it knows the
+ * event is one it wants).
  */
-export const unwrapEvent = (z: ZObject, body: RawRecord): UnwrappedEvent => {
-  if (typeof body.event === 'string' && 'data' in body) {
+export const unwrapEvent = (body: RawRecord): UnwrappedEvent => {
+  const { event } = body;
+  if (
+    typeof event === 'string' &&
+    ('data' in body || 'metadata' in body || EVENT_NAME.test(event))
+  ) {
     const metadata = isRecord(body.metadata) ? body.metadata : {};
-    if (!isRecord(body.data)) {
-      throw new z.errors.HaltedError(`The ISAO ${body.event} event carried no record in "data".`);
-    }
+    const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !ENVELOPE_KEYS.has(k)));
+    const entity = isRecord(body.data)
+      ? body.data
+      : !('data' in body) && Object.keys(rest).length > 0
+        ? rest
+        : undefined;
     return {
-      event: body.event,
-      entity: body.data,
+      event,
+      entity,
       meta: defined({
-        id: str(metadata.eventId),
-        occurred_at: str(body.timestamp),
-        source: str(metadata.source),
-        company_id: str(metadata.companyId),
+        id: text(metadata.eventId),
+        occurred_at: text(body.timestamp),
+        source: text(metadata.source),
+        company_id: text(metadata.companyId),
       }),
     };
   }
@@ -94,53 +101,64 @@ export const unwrapEvent = (z: ZObject, body: RawRecord): UnwrappedEvent => {
     const payload = topicEvent.payload;
     const entity =
       isRecord(payload) && isRecord(payload.appointment) ? payload.appointment : payload;
-    if (!isRecord(entity)) {
-      throw new z.errors.HaltedError(`The ${topicEvent.topic} webhook carried no payload.`);
-    }
     return {
       event: TOPICS[topicEvent.topic] ?? topicEvent.topic,
-      entity,
+      entity: isRecord(entity) ? entity : undefined,
       meta: defined({
-        id: str(topicEvent.id) ?? str(topicEvent.eventId),
-        occurred_at: str(topicEvent.occuredAt) ?? str(topicEvent.occurredAt),
-        source: str(topicEvent.source) ?? str(topicEvent.appId),
-        company_id: str(topicEvent.businessId),
+        id: text(topicEvent.id) ?? text(topicEvent.eventId),
+        occurred_at: text(topicEvent.occuredAt) ?? text(topicEvent.occurredAt),
+        source: text(topicEvent.source) ?? text(topicEvent.appId),
+        company_id: text(topicEvent.businessId),
       }),
     };
   }
   return { event: undefined, entity: body, meta: {} };
 };
 
-/**
- * The webhook body: Zapier's parsed `cleanedRequest`, else the raw content parsed here. A signed
- * body is always read from the raw content: exactly the bytes whose signature was checked.
- */
-export const webhookBody = (z: ZObject, bundle: Bundle, signed = false): RawRecord => {
-  const cleaned: unknown = bundle.cleanedRequest;
-  if (!signed && isRecord(cleaned) && Object.keys(cleaned).length > 0) return cleaned;
-  const raw = bundle.rawRequest?.content ?? '';
-  if (!raw.trim()) {
-    throw new z.errors.HaltedError('The webhook from ISAO had an empty body: nothing to process.');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
+/** One event or a JSON array of them, each an object. */
+const asEvents = (z: ZObject, parsed: unknown): RawRecord[] => {
+  const items = Array.isArray(parsed) ? parsed : [parsed];
+  if (items.length === 0 || !items.every(isRecord)) {
     throw new z.errors.HaltedError(
-      `The webhook from ISAO was not valid JSON (it starts "${raw.slice(0, 40)}").`,
+      'The webhook from ISAO was JSON but not an event object (or a list of them): nothing to process.',
     );
   }
-  if (!isRecord(parsed)) {
-    throw new z.errors.HaltedError('The webhook from ISAO was JSON but not an object.');
+  return items;
+};
+
+/**
+ * The webhook's events. The raw body is read whenever Zapier passes it: exactly the bytes whose
+ * signature was checked, and free of what Zapier adds to `cleanedRequest` (the URL's query
+ * parameters as `querystring`; for a body it could not parse, the request itself as `{method,
+ * querystring, headers, content}`). `cleanedRequest`, minus those, is the fallback.
+ */
+export const webhookEvents = (z: ZObject, bundle: Bundle): RawRecord[] => {
+  const raw = bundle.rawRequest?.content;
+  if (typeof raw === 'string' && raw.trim()) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new z.errors.HaltedError(
+        `The webhook from ISAO was not valid JSON (it starts "${raw.trim().slice(0, 40)}").`,
+      );
+    }
+    return asEvents(z, parsed);
   }
-  return parsed;
+  const cleaned: unknown = bundle.cleanedRequest;
+  if (Array.isArray(cleaned) && cleaned.length > 0) return asEvents(z, cleaned);
+  if (isRecord(cleaned) && !['method', 'headers', 'content'].every((key) => key in cleaned)) {
+    const body = Object.fromEntries(Object.entries(cleaned).filter(([k]) => k !== 'querystring'));
+    if (Object.keys(body).length > 0) return [body];
+  }
+  throw new z.errors.HaltedError('The webhook from ISAO had an empty body: nothing to process.');
 };
 
 /** The time a listed record's event happened, as far as the record tells. */
 const listedAt = (event: IsaoEvent, record: RawRecord): string | undefined =>
   event.endsWith('.created')
-    ? str(record.createdAt)
-    : (str(record.updatedAt) ?? str(record.createdAt));
+    ? text(record.createdAt)
+    : (text(record.updatedAt) ?? text(record.createdAt));
 
 const asRecords = (body: unknown): RawRecord[] => {
   const data = unwrapData(body);
@@ -174,13 +192,26 @@ export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
   const record = (raw: RawRecord, meta: Partial<EventMeta>): ZapRecord =>
     toZapRecord(entity.kind, raw, { ...meta, type: event });
 
+  /** The event's record, when it is this trigger's event (else undefined). */
+  const ours = (z: ZObject, body: RawRecord) => {
+    const { event: named, entity: raw, meta } = unwrapEvent(body);
+    if (named !== undefined && named !== event) return undefined;
+    if (!raw) throw new z.errors.HaltedError(`The ISAO ${event} event carried no record.`);
+    return { raw, meta };
+  };
+
   const perform = async (z: ZObject, bundle: Bundle): Promise<ZapRecord[]> => {
     const signed = verifySignature(z, bundle);
-    const { event: named, entity: raw, meta } = unwrapEvent(z, webhookBody(z, bundle, signed));
-    if (named !== undefined && named !== event) return [];
-    if (signed) rejectReplay(z, meta.occurred_at ?? null);
-    if (!(await firstDelivery(z, bundle, meta.id ?? null))) return [];
-    return [record(raw, meta)];
+    const records: ZapRecord[] = [];
+    for (const body of webhookEvents(z, bundle)) {
+      const found = ours(z, body);
+      if (!found) continue;
+      if (signed) rejectReplay(z, found.meta.occurred_at ?? null);
+      if (await firstDelivery(z, bundle, found.meta.id ?? null)) {
+        records.push(record(found.raw, found.meta));
+      }
+    }
+    return records;
   };
 
   const performList = async (z: ZObject, bundle: Bundle): Promise<ZapRecord[]> => {
@@ -191,11 +222,11 @@ export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
     });
     let items = asRecords(recent.data);
     if (items.length === 0) items = asRecords((await callApi(z, { path: `${path}/sample` })).data);
-    return items.map((item) => {
-      const { event: named, entity: raw, meta } = unwrapEvent(z, item);
-      return named === undefined
-        ? record(raw, defined({ occurred_at: listedAt(event, raw) }))
-        : record(raw, meta);
+    return items.flatMap((item) => {
+      const found = ours(z, item);
+      if (!found) return [];
+      const { raw, meta } = found;
+      return [record(raw, { occurred_at: listedAt(event, raw), ...meta })];
     });
   };
 
@@ -207,7 +238,7 @@ export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
       body: { event, target_url: bundle.targetUrl, ...(filters ? { filters } : {}) },
     });
     const subscription = unwrapData(data);
-    if (!isRecord(subscription) || str(subscription.subscription_id) === undefined) {
+    if (!isRecord(subscription) || text(subscription.subscription_id) === undefined) {
       throw new z.errors.Error(
         `ISAO accepted the ${event} subscription but did not return a subscription_id, so Zapier could not unsubscribe later. Try turning the Zap on again.`,
         'invalid_response',
@@ -218,8 +249,7 @@ export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
   };
 
   const performUnsubscribe = async (z: ZObject, bundle: Bundle): Promise<RawRecord> => {
-    const subscribeData: unknown = bundle.subscribeData;
-    const id = isRecord(subscribeData) ? str(subscribeData.subscription_id) : undefined;
+    const id = subscriptionOf(bundle).subscriptionId;
     if (id === undefined) {
       throw new z.errors.Error(
         `This Zap has no ISAO subscription id for ${event} (subscribeData is missing), so there is nothing to unsubscribe. If ISAO still sends events, delete the webhook in the ISAO dashboard.`,

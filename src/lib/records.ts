@@ -44,7 +44,7 @@ export const customFields = (fields: unknown): Record<string, unknown> => {
     if (!isRecord(field)) return;
     const label = typeof field.label === 'string' ? slug(field.label) : '';
     let key = label || `field_${String(index + 1)}`;
-    for (let n = 2; key in out; n += 1) key = `${label || 'field'}_${String(n)}`;
+    for (let n = 2; Object.hasOwn(out, key); n += 1) key = `${label || 'field'}_${String(n)}`;
     out[key] = field.value ?? field.extendedValue ?? null;
   });
   return out;

@@ -5,7 +5,16 @@
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import App from '../../src';
-import { api, apiPath, appTester, authData, API_KEY, caught, errorText } from '../helpers';
+import {
+  api,
+  apiPath,
+  appTester,
+  authData,
+  API_KEY,
+  caught,
+  errorText,
+  flatKeys,
+} from '../helpers';
 
 type Out = Record<string, unknown>;
 type Operation = (z: ZObject, bundle: Bundle) => Promise<unknown>;
@@ -36,16 +45,6 @@ const expectCreate = (body: Out, data: Out = { ...CREATED, ...body }) =>
     .matchHeader('authorization', `Bearer ${API_KEY}`)
     .matchHeader('content-type', /application\/json/)
     .reply(201, { success: true, data });
-
-/** Keys as Zapier flattens them (nested objects with `__`, arrays kept whole). */
-const flatKeys = (value: Out, prefix = ''): string[] =>
-  Object.entries(value)
-    .flatMap(([k, v]) =>
-      v && typeof v === 'object' && !Array.isArray(v)
-        ? flatKeys(v as Out, `${prefix}${k}__`)
-        : [`${prefix}${k}`],
-    )
-    .sort();
 
 describe('create_contact: definition', () => {
   it('is Create Contact, noun Contact, with the documented description', () => {

@@ -5,7 +5,12 @@
 import { createHmac } from 'node:crypto';
 import { errors, type Bundle, type ZObject } from 'zapier-platform-core';
 import App from '../../src';
-import { DEDUP_TTL_SECONDS, headerValue } from '../../src/lib/delivery';
+import {
+  CACHE_TIMEOUT_MS,
+  DEDUP_TTL_SECONDS,
+  firstDelivery,
+  headerValue,
+} from '../../src/lib/delivery';
 import { appTester, caught, errorText } from '../helpers';
 
 const SECRET = 'whsec_connection';
@@ -226,6 +231,22 @@ describe('exactly-once delivery', () => {
     expect(warn.mock.calls[0]![0]).toContain(
       'could not check event evt_5 for duplicates (rpc is not available)',
     );
+  });
+
+  it('fails open when the cache does not answer in time: delivered, logged once', async () => {
+    const { z, warn } = stubZ({ set: () => new Promise(() => undefined) });
+    const bundle = unsigned('evt_7');
+    expect(await firstDelivery(z, bundle, 'evt_7', 20)).toBe(true);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toContain(
+      'could not check event evt_7 for duplicates (no answer within 0.02 s)',
+    );
+    expect(CACHE_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
+  });
+
+  it('delivers when the cache answers null (only false means seen before)', async () => {
+    const { z } = stubZ({ set: () => Promise.resolve(null) });
+    expect(await perform(z, unsigned('evt_8'))).toHaveLength(1);
   });
 
   it('uses the real runtime cache under the subscription + event id key', async () => {

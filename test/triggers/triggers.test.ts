@@ -6,7 +6,16 @@
 import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
 import App from '../../src';
 import type { EntityKind } from '../../src/lib/entities';
-import { api, apiPath, appTester, authData, API_KEY, caught, errorText } from '../helpers';
+import {
+  api,
+  apiPath,
+  appTester,
+  authData,
+  API_KEY,
+  caught,
+  errorText,
+  flatKeys,
+} from '../helpers';
 
 const TRIGGERS: [key: string, event: string, kind: EntityKind, filtersTags: boolean][] = [
   ['new_contact', 'contact.created', 'contact', true],
@@ -69,14 +78,6 @@ const envelope = (event: string, data: Out, eventId = 'event_12345') => ({
   data,
   metadata: { companyId: 'cmb72clgt0003145mvfrg8iyh', eventId, source: 'api' },
 });
-
-/** Keys as Zapier flattens them (nested objects with `__`, arrays kept whole). */
-const flatKeys = (value: Out, prefix = ''): string[] =>
-  Object.entries(value).flatMap(([k, v]) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? flatKeys(v as Out, `${prefix}${k}__`)
-      : [`${prefix}${k}`],
-  );
 
 describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
   const trigger = TRIGGER_DEFS[key]!;
@@ -194,10 +195,21 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
     });
   });
 
-  it('parses the raw body when cleanedRequest is empty', async () => {
+  it('reads the raw body, not what Zapier adds to cleanedRequest (querystring)', async () => {
     const raw = JSON.stringify(envelope(event, record));
-    const out = await runList(key, 'perform', { cleanedRequest: {}, rawRequest: { content: raw } });
+    const out = await runList(key, 'perform', {
+      cleanedRequest: { ...envelope(event, record), querystring: { zap: '1' } },
+      rawRequest: { content: raw },
+    });
+    expect(out).toHaveLength(1);
     expect(out[0]!.id).toBe(record.id);
+    expect(out[0]).not.toHaveProperty('querystring');
+    const bare = await runList(key, 'perform', { cleanedRequest: { ...record, querystring: {} } });
+    expect(Object.keys(bare[0]!).sort()).toEqual(
+      [...Object.keys(record), 'isao_event']
+        .concat(kind === 'appointment' ? ['custom_fields'] : [])
+        .sort(),
+    );
   });
 
   it('ignores events of another type', async () => {
@@ -215,14 +227,32 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
     ]);
   });
 
-  it('halts clearly on an empty or unparseable body', async () => {
-    let error = await caught(() =>
-      run(key, 'perform', { cleanedRequest: {}, rawRequest: { content: '' } }),
-    );
+  it.each([
+    ['empty', { cleanedRequest: { querystring: {} }, rawRequest: { content: '' } }],
+    ['absent', {}],
+  ])('halts clearly on an %s body', async (_what, bundle) => {
+    const error = await caught(() => run(key, 'perform', bundle));
     expect(error.name).toBe('HaltedError');
     expect(errorText(error)).toBe('The webhook from ISAO had an empty body: nothing to process.');
-    error = await caught(() => run(key, 'perform', { rawRequest: { content: '<xml/>' } }));
-    expect(errorText(error)).toBe('The webhook from ISAO was not valid JSON (it starts "<xml/>").');
+  });
+
+  it('halts clearly on a body that is not JSON, however Zapier wrapped it', async () => {
+    // Zapier hands over the request itself when it cannot parse the body
+    const cleanedRequest = {
+      method: 'POST',
+      querystring: {},
+      headers: { 'Content-Type': 'text/plain' },
+      content: {},
+    };
+    let error = await caught(() =>
+      run(key, 'perform', { cleanedRequest, rawRequest: { content: `event=${event}` } }),
+    );
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe(
+      `The webhook from ISAO was not valid JSON (it starts "event=${event}").`,
+    );
+    error = await caught(() => run(key, 'perform', { cleanedRequest }));
+    expect(errorText(error)).toBe('The webhook from ISAO had an empty body: nothing to process.');
   });
 
   it('lists recent records with the limit, shaped like perform', async () => {
@@ -250,19 +280,21 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
     expect(out.map((r) => r.id)).toEqual([`${kind}_sample`]);
   });
 
-  it('contract: sample keys ⊆ perform keys = performList keys; outputFields all present', async () => {
+  it('contract: the sample, perform and performList have exactly the same keys', async () => {
     const sample = trigger.operation.sample as Out;
-    const fromHook = (
-      await runList(key, 'perform', { cleanedRequest: envelope(event, sample) })
-    )[0]!;
+    // the raw record ISAO would send: the sample without what the engine adds to it
+    const raw = Object.fromEntries(
+      Object.entries(sample).filter(([k]) => k !== 'isao_event' && k !== 'custom_fields'),
+    );
+    const fromHook = (await runList(key, 'perform', { cleanedRequest: envelope(event, raw) }))[0]!;
     api()
       .get(apiPath(`/triggers/${event}/recent`))
       .query(true)
-      .reply(200, [sample]);
+      .reply(200, [raw]);
     const fromList = (await runList(key, 'performList', {}))[0]!;
     const hookKeys = flatKeys(fromHook).sort();
     expect(flatKeys(fromList).sort()).toEqual(hookKeys);
-    expect(hookKeys).toEqual(expect.arrayContaining(flatKeys(sample)));
+    expect(flatKeys(sample).sort()).toEqual(hookKeys);
     const outputKeys = (trigger.operation.outputFields as { key: string }[]).map((f) => f.key);
     expect(hookKeys).toEqual(expect.arrayContaining(outputKeys));
   });
@@ -347,11 +379,77 @@ test.each([
   expect(out.map((r) => r.id)).toEqual(['d1']);
 });
 
-test('an envelope with no record in data halts clearly', async () => {
-  const error = await caught(() =>
-    run('deal_won', 'perform', { cleanedRequest: { event: 'deal.won', data: null } }),
-  );
-  expect(errorText(error)).toBe('The ISAO deal.won event carried no record in "data".');
+describe('envelopes without a data object', () => {
+  it('halt clearly when they carry no record', async () => {
+    for (const cleanedRequest of [
+      { event: 'deal.won', data: null },
+      { event: 'deal.won', timestamp: '2024-11-08T10:30:00.000Z', metadata: { eventId: 'e1' } },
+    ]) {
+      const error = await caught(() => run('deal_won', 'perform', { cleanedRequest }));
+      expect(error.name).toBe('HaltedError');
+      expect(errorText(error)).toBe('The ISAO deal.won event carried no record.');
+    }
+  });
+
+  it("are another trigger's business when they name another event", async () => {
+    const body = { event: 'deal.won', deal: { id: 'd1' }, metadata: { eventId: 'e9' } };
+    expect(await runList('new_contact', 'perform', { cleanedRequest: body })).toEqual([]);
+    expect(
+      await runList('new_contact', 'perform', {
+        cleanedRequest: { event: 'deal.won', data: null },
+      }),
+    ).toEqual([]);
+  });
+
+  it('deliver the rest of the body as the record, with the metadata', async () => {
+    const body = {
+      event: 'deal.won',
+      timestamp: '2024-11-08T10:30:00.000Z',
+      id: 'd1',
+      title: 'Flat',
+      metadata: { eventId: 'e10', source: 'ui' },
+    };
+    expect(await runList('deal_won', 'perform', { cleanedRequest: body })).toEqual([
+      {
+        id: 'd1',
+        title: 'Flat',
+        isao_event: {
+          type: 'deal.won',
+          id: 'e10',
+          occurred_at: '2024-11-08T10:30:00.000Z',
+          source: 'ui',
+          company_id: null,
+        },
+      },
+    ]);
+  });
+
+  it('a record that merely has an "event" field is still a record', async () => {
+    const body = { id: 'appt_1', event: 'Annual check-up' };
+    const out = await runList('appointment_created', 'perform', { cleanedRequest: body });
+    expect(out).toEqual([expect.objectContaining({ id: 'appt_1', event: 'Annual check-up' })]);
+  });
+});
+
+describe('a JSON array body', () => {
+  it("delivers each of this trigger's events, each de-duplicated on its own", async () => {
+    const body = [
+      envelope('deal.won', { id: 'd1' }, 'e1'),
+      envelope('deal.lost', { id: 'd2' }, 'e2'),
+      envelope('deal.won', { id: 'd3' }, 'e3'),
+    ];
+    const bundle = { rawRequest: { content: JSON.stringify(body) } };
+    expect((await runList('deal_won', 'perform', bundle)).map((r) => r.id)).toEqual(['d1', 'd3']);
+  });
+
+  it('halts clearly when it holds anything but objects', async () => {
+    for (const content of ['[]', '[{"id":"d1"}, 3]', '"text"']) {
+      const error = await caught(() => run('deal_won', 'perform', { rawRequest: { content } }));
+      expect(errorText(error)).toBe(
+        'The webhook from ISAO was JSON but not an event object (or a list of them): nothing to process.',
+      );
+    }
+  });
 });
 
 test('every trigger is in the table, once', () => {
