@@ -89,13 +89,20 @@ export const addApiHeaders: BeforeRequestMiddleware = (request, _z, bundle) => {
 
 const MAX_DETAIL = 300;
 
-/** A short, single-line, tag-free message; never an HTML dump, never the API key. */
-export const sanitise = (text: string, secrets: readonly string[] = []): string => {
-  let out = text
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+/**
+ * A short, single-line message; never the API key. Markup is stripped from bodies that are not
+ * JSON (an HTML or XML error page); a JSON message is kept as the API wrote it
+ * (`Contact "Jane <jane@example.com>" already exists`).
+ */
+export const sanitise = (
+  text: string,
+  secrets: readonly string[] = [],
+  stripMarkup = false,
+): string => {
+  let out = stripMarkup
+    ? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
+    : text;
+  out = out.replace(/\s+/g, ' ').trim();
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('[redacted]');
   }
@@ -157,7 +164,7 @@ const describe = (response: HttpResponse, secrets: readonly string[]): string =>
     return 'the server answered with an HTML page instead of JSON';
   }
   const detail = apiErrorDetail(body.value);
-  return detail ? sanitise(detail, secrets) : '';
+  return detail ? sanitise(detail, secrets, !body.json) : '';
 };
 
 /**
@@ -175,7 +182,8 @@ export const mapApiErrors: AfterResponseMiddleware = (response, z, bundle) => {
 
   if (status < 400) {
     const body = parseBody(response);
-    if (!body.json) {
+    // a DELETE's answer is not read: "OK" as text must not stop a user switching a Zap off
+    if (!body.json && request.method !== 'DELETE') {
       throw new z.errors.Error(
         `The ISAO API at ${apiHost()} returned a response that is not JSON (status ${status}${
           looksLikeHtml(response.content) ? ', an HTML page' : ''
@@ -183,6 +191,12 @@ export const mapApiErrors: AfterResponseMiddleware = (response, z, bundle) => {
         'invalid_response',
         status,
       );
+    }
+    if (isRecord(body.value) && body.value.success === false) {
+      const why = describe(response, secrets);
+      const message = `ISAO refused the request${why ? `: ${why}` : ' without saying why'}.`;
+      if (request.isaoAuthTest) throw new z.errors.Error(message, 'request_refused', status);
+      throw new z.errors.HaltedError(message);
     }
     return response;
   }
@@ -216,7 +230,7 @@ export const mapApiErrors: AfterResponseMiddleware = (response, z, bundle) => {
   }
   if (status >= 500) {
     throw new z.errors.Error(
-      `The ISAO API had a problem (${status})${said || ': no details were given'}. Zapier will retry; if it keeps failing, check the ISAO status page.`,
+      `The ISAO API had a problem (${status})${said || ': no details were given'}. This is usually temporary: try again in a few minutes, and if it keeps failing, check ISAO's status.`,
       'api_error',
       status,
     );

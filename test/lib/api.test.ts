@@ -1,6 +1,15 @@
 import nock from 'nock';
 import type { ZObject } from 'zapier-platform-core';
-import { api, apiPath, appTester, authData, API_KEY, caught, errorText } from '../helpers';
+import {
+  api,
+  apiPath,
+  appError,
+  appTester,
+  authData,
+  API_KEY,
+  caught,
+  errorText,
+} from '../helpers';
 import {
   apiErrorDetail,
   callApi,
@@ -75,6 +84,7 @@ describe('request layer: error mapping', () => {
       .reply(403, { error: { message: 'Insufficient scope' } });
     const error = await caught(() => call({ method, path, body: { x: 1 } }));
     expect(error.name).toBe('AppError');
+    expect(appError(error)).toMatchObject({ code: 'missing_permission', status: 403 });
     expect(errorText(error)).toContain('403 Forbidden: Insufficient scope');
     expect(errorText(error)).toContain(`\`${permission}\` permission`);
   });
@@ -116,8 +126,25 @@ describe('request layer: error mapping', () => {
         'Content-Type': 'text/html',
       });
     const error = await caught(() => call({ path: '/test' }));
+    expect(error.name).toBe('AppError');
+    expect(appError(error)).toEqual({
+      message:
+        "The ISAO API had a problem (502): the server answered with an HTML page instead of JSON. This is usually temporary: try again in a few minutes, and if it keeps failing, check ISAO's status.",
+      code: 'api_error',
+      status: 502,
+    });
+  });
+
+  it('keeps markup out of a plain-text error but JSON messages verbatim', async () => {
+    api().get(apiPath('/test')).reply(500, '<h1>Internal</h1> error <b>42</b>');
+    let error = await caught(() => call({ path: '/test' }));
+    expect(errorText(error)).toContain('(500): Internal error 42.');
+    api()
+      .post(apiPath('/contacts'))
+      .reply(409, { message: 'Contact "Jane <jane@example.com>" already exists; value < 100 > 0' });
+    error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
     expect(errorText(error)).toBe(
-      'The ISAO API had a problem (502): the server answered with an HTML page instead of JSON. Zapier will retry; if it keeps failing, check the ISAO status page.',
+      'ISAO could not process the request (409): Contact "Jane <jane@example.com>" already exists; value < 100 > 0.',
     );
   });
 
@@ -126,6 +153,8 @@ describe('request layer: error mapping', () => {
       .get(apiPath('/test'))
       .reply(503, { message: `maintenance for ${API_KEY}` });
     const error = await caught(() => call({ path: '/test' }));
+    expect(error.name).toBe('AppError');
+    expect(appError(error)).toMatchObject({ code: 'api_error', status: 503 });
     expect(errorText(error)).toContain('(503): maintenance for [redacted]');
     expect(error.message).not.toContain(API_KEY);
   });
@@ -133,17 +162,42 @@ describe('request layer: error mapping', () => {
   it('a 200 that is not JSON is an error, not garbage data', async () => {
     api().get(apiPath('/test')).reply(200, '<html><body>Login</body></html>');
     const error = await caught(() => call({ path: '/test' }));
-    expect(errorText(error)).toBe(
-      'The ISAO API at staging.isao.io returned a response that is not JSON (status 200, an HTML page). Check that the API URL is right.',
-    );
+    expect(error.name).toBe('AppError');
+    expect(appError(error)).toEqual({
+      message:
+        'The ISAO API at staging.isao.io returned a response that is not JSON (status 200, an HTML page). Check that the API URL is right.',
+      code: 'invalid_response',
+      status: 200,
+    });
+  });
+
+  it('a DELETE answered with plain text succeeds (nothing of it is read)', async () => {
+    api().delete(apiPath('/webhooks/unsubscribe')).reply(200, 'OK');
+    const result = await call({ method: 'DELETE', path: '/webhooks/unsubscribe', body: {} });
+    expect(result).toEqual({ status: 200, data: 'OK' });
+  });
+
+  it('a 2xx saying {success: false} halts with the API message', async () => {
+    api()
+      .post(apiPath('/webhooks/subscribe'))
+      .reply(200, { success: false, error: 'Quota reached' });
+    let error = await caught(() => call({ method: 'POST', path: '/webhooks/subscribe', body: {} }));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe('ISAO refused the request: Quota reached.');
+    api().post(apiPath('/contacts')).reply(201, { success: false });
+    error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(errorText(error)).toBe('ISAO refused the request without saying why.');
   });
 
   it('other 4xx name the status', async () => {
     api().get(apiPath('/test')).reply(404, { message: 'No such route' });
     const error = await caught(() => call({ path: '/test' }));
-    expect(errorText(error)).toBe(
-      'ISAO could not find /api/external/test (404 Not Found: No such route).',
-    );
+    expect(error.name).toBe('AppError');
+    expect(appError(error)).toEqual({
+      message: 'ISAO could not find /api/external/test (404 Not Found: No such route).',
+      code: 'not_found',
+      status: 404,
+    });
   });
 
   it('statuses the caller accepts come back instead of throwing', async () => {
@@ -162,14 +216,20 @@ describe('request layer: error mapping', () => {
       .get(apiPath('/test'))
       .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     const error = await caught(() => call({ path: '/test' }));
-    expect(errorText(error)).toBe(
-      'Could not reach the ISAO API at staging.isao.io: the connection was refused (ECONNREFUSED).',
-    );
+    expect(error.name).toBe('AppError');
+    expect(appError(error)).toEqual({
+      message:
+        'Could not reach the ISAO API at staging.isao.io: the connection was refused (ECONNREFUSED).',
+      code: 'network_error',
+      status: 0,
+    });
   });
 
   it('a timeout names the API host and the wait', async () => {
     api().get(apiPath('/test')).delay(500).reply(200, {});
     const error = await caught(() => call({ path: '/test', timeout: 50 }));
+    expect(error.name).toBe('AppError');
+    expect(appError(error)).toMatchObject({ code: 'network_error' });
     expect(errorText(error)).toBe(
       'The ISAO API at staging.isao.io did not answer within 0.05 seconds.',
     );
@@ -187,7 +247,8 @@ describe('request layer: helpers', () => {
   });
 
   it('sanitises to one short line', () => {
-    expect(sanitise('<p>a\n\n b</p><script>x()</script>')).toBe('a b');
+    expect(sanitise('<p>a\n\n b</p><script>x()</script>', [], true)).toBe('a b');
+    expect(sanitise('a <b@c.io>\n\n b')).toBe('a <b@c.io> b');
     expect(sanitise('x'.repeat(1000))).toHaveLength(300);
   });
 });
