@@ -11,9 +11,7 @@ import { performOf, runWorker, type BuiltApp } from './children';
 import { CUSTOM_FIELDS, TRIGGER, webhookBundle, type Kind } from './fixtures';
 import { table } from './report';
 import type { Platform } from './worker';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord } from '../src/lib/api';
 
 interface OpCheck {
   label: string;

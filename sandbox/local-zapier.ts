@@ -10,10 +10,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-type LambdaHandler = (event: Record<string, unknown>) => Promise<{ results: unknown }>;
+export type LambdaHandler = (event: Record<string, unknown>) => Promise<{ results: unknown }>;
 // The handler zapierwrapper.js (and so Zapier's Lambda) uses; core exports it untyped.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createAppHandler } = require('zapier-platform-core') as {
+export const { createAppHandler } = require('zapier-platform-core') as {
   createAppHandler: (appPathOrDefinition: string | object) => LambdaHandler;
 };
 

@@ -28,6 +28,7 @@ import {
   type Envelope,
   type Subscription,
 } from './webhooks';
+import { isRecord } from '../src/lib/api';
 
 export const BASE_PATH = '/api/external';
 export const DEFAULT_API_KEY = 'isao_sandbox_key';
@@ -150,8 +151,7 @@ interface Route {
   handle: (ctx: Context) => Reply;
 }
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = isRecord;
 
 const fieldError = (field: string, message: string): ApiError =>
   new ApiError(422, 'Validation failed', [{ field, message }]);
@@ -506,7 +506,13 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
         throw new ApiError(403, `This API key lacks the ${route.permission} permission`);
       }
       const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : {};
-      const params = (route.pattern.exec(path) ?? []).slice(1).map(decodeURIComponent);
+      const params = (route.pattern.exec(path) ?? []).slice(1).map((param) => {
+        try {
+          return decodeURIComponent(param);
+        } catch {
+          throw new ApiError(400, `Malformed percent-encoding in the path: ${param}`);
+        }
+      });
       const reply = route.handle({ params, query: url.searchParams, body });
       const deliver = emit(reply.changes ?? [], route.source ?? 'sandbox');
       // The answer goes first; webhooks follow once it is on its way.

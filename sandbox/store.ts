@@ -4,6 +4,7 @@
  * causes, with a snapshot of the record as it was at that moment.
  */
 import type { IsaoEvent } from '../src/lib/hooks';
+import { isRecord } from '../src/lib/api';
 
 export type Json = Record<string, unknown>;
 
@@ -30,8 +31,7 @@ export interface Change {
   record: Json;
 }
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = isRecord;
 
 /** Thrown by a field parser; the Checker turns it into a `{field, message}`. */
 class Invalid extends Error {}
@@ -260,14 +260,17 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
     return [{ event: 'contact.created', record: snapshot(record) }];
   };
 
+  /** The fields whose values differ from the record's. */
+  const changedKeys = (record: Json, fields: Json): string[] =>
+    Object.keys(fields).filter(
+      (key) => JSON.stringify(record[key]) !== JSON.stringify(fields[key]),
+    );
+
   const updateContact = (id: string, body: Json): Change[] => {
     const record = find(contacts, 'Contact', id);
     const fields = contactFields(body, true);
     if (typeof fields.name === 'string') Object.assign(fields, splitName(fields.name));
-    const changed = Object.entries(fields).some(
-      ([key, value]) => JSON.stringify(record[key]) !== JSON.stringify(value),
-    );
-    if (!changed) return [];
+    if (changedKeys(record, fields).length === 0) return [];
     Object.assign(record, fields, { updatedAt: now().toISOString() });
     return [{ event: 'contact.updated', record: snapshot(record) }];
   };
@@ -324,9 +327,7 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
   const updateDeal = (id: string, body: Json): Change[] => {
     const record = find(deals, 'Deal', id);
     const fields = dealFields(body, true);
-    const changed = Object.keys(fields).filter(
-      (key) => JSON.stringify(record[key]) !== JSON.stringify(fields[key]),
-    );
+    const changed = changedKeys(record, fields);
     if (changed.length === 0) return [];
     const stageChanged = changed.includes('stage');
     const statusChanged = changed.includes('status');
@@ -395,11 +396,18 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
     return [{ event: 'appointment.created', record: snapshot(record) }];
   };
 
+  /** Any change: appointment.updated; newly canceled: also appointment.deleted. */
   const updateAppointment = (id: string, body: Json): Change[] => {
     const record = find(appointments, 'Appointment', id);
     const fields = appointmentFields(body, true, record);
+    const changed = changedKeys(record, fields);
+    if (changed.length === 0) return [];
     Object.assign(record, fields, { updatedAt: now().toISOString() });
-    return [{ event: 'appointment.updated', record: snapshot(record) }];
+    const canceled = changed.includes('status') && record.status === 'canceled';
+    return [
+      { event: 'appointment.updated', record: snapshot(record) },
+      ...(canceled ? [{ event: 'appointment.deleted' as const, record: snapshot(record) }] : []),
+    ];
   };
 
   const deleteAppointment = (id: string): Change[] => {

@@ -10,10 +10,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { SIGNATURE_HEADER } from '../src/lib/delivery';
 import type { IsaoEvent } from '../src/lib/hooks';
 import type { Json } from './store';
 
-export const SIGNATURE_HEADER = 'X-Isao-Hmac-Sha256';
+// the header the app verifies (src/lib/delivery.ts); the sandbox signs with it
+export { SIGNATURE_HEADER };
 
 export interface Subscription {
   id: string;

@@ -72,6 +72,9 @@ const stageApp = ({ appDir = root, stage, files = APP_FILES }) => {
   for (const file of files) {
     fs.cpSync(path.join(appDir, file), path.join(stage, file), { recursive: true });
   }
+  // tsc copies package.json into dist/ for the app's `version` import: ship the stripped one there
+  const compiledPkg = path.join(stage, 'dist', 'package.json');
+  if (fs.existsSync(compiledPkg)) fs.copyFileSync(path.join(stage, 'package.json'), compiledPkg);
   for (const name of productionPackages(Object.keys(pkg.dependencies ?? {}))) {
     fs.cpSync(path.join(root, 'node_modules', name), path.join(stage, 'node_modules', name), {
       recursive: true,

@@ -36,6 +36,8 @@ describe('the app passes every check', () => {
     const { definition, produced = {}, subscriptions = {} } = evidence;
     const triggers = Object.keys(definition.triggers ?? {});
     expect(triggers.length).toBeGreaterThan(0);
+    expect(definition.authentication?.fields?.length).toBeGreaterThan(0);
+    expect(definition.authentication?.connectionLabel).toBeDefined();
     expect(Object.keys(definition.creates ?? {})).toEqual(Object.keys(App.creates));
     expect(Object.keys(subscriptions).sort()).toEqual(triggers.sort());
     for (const key of triggers) {

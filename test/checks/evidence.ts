@@ -30,19 +30,13 @@ import {
   type FieldDef,
   type Produced,
 } from './rules';
-
-type LambdaHandler = (event: Record<string, unknown>) => Promise<{ results: unknown }>;
-// core exports its Lambda handler factory untyped
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createAppHandler } = require('zapier-platform-core') as {
-  createAppHandler: (app: unknown) => LambdaHandler;
-};
+import { createAppHandler } from '../../sandbox/local-zapier';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BUILD_FIRST = 'Run `npm run build` first (`npm test` builds before it runs jest)';
 
 /** The serialised definition core's handler produces for an app (a path or the app itself). */
-const definitionOf = async (app: unknown): Promise<Definition> =>
+const definitionOf = async (app: string | object): Promise<Definition> =>
   // calledFromCli: as the CLI's own `definition` call; it also keeps core from patching `http`
   (await createAppHandler(app)({ command: 'definition', calledFromCli: true }))
     .results as Definition;

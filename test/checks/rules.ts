@@ -14,6 +14,8 @@
  * not Zapier check ids.
  */
 
+import { isRecord } from '../../src/lib/api';
+
 export interface Failure {
   id: string;
   /** Where in the definition: `triggers.deal_won`, `authentication.fields.api_key`, … */
@@ -84,8 +86,7 @@ export interface Rule {
 
 type Json = Record<string, unknown>;
 
-export const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject: (value: unknown) => value is Json = isRecord;
 
 const isField = (value: unknown): value is FieldDef =>
   isObject(value) && typeof value.key === 'string';

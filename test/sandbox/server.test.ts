@@ -226,6 +226,17 @@ describe('webhook subscriptions', () => {
       { field: 'subscription_id', message: 'subscription_id is required' },
     ]);
   });
+
+  it('answers a malformed percent-encoding in the path with 400, not a crash', async () => {
+    const res = await fetch(`${sandbox.baseUrl}/triggers/%E0%A4%A/sample`, {
+      headers: { Authorization: `Bearer ${sandbox.apiKey}` },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      success: false,
+      message: 'Malformed percent-encoding in the path: %E0%A4%A',
+    });
+  });
 });
 
 describe('POST /contacts', () => {
@@ -459,6 +470,24 @@ describe('sandbox-only endpoints emit the matching events', () => {
     ]);
   });
 
+  it('appointments: canceling is also appointment.deleted; a PATCH that changes nothing is no event', async () => {
+    const res = await call('POST', '/sandbox/appointments', {
+      startDateTime: '2030-01-15T09:00:00Z',
+      client: { firstName: 'Jon' },
+    });
+    const path = `/sandbox/appointments/${String(((res.body as Out).data as Out).id)}`;
+    expect((await call('PATCH', path, { status: 'confirmed' })).status).toBe(200);
+    expect(eventsOf()).toEqual(['appointment.created']);
+    expect((await call('PATCH', path, { status: 'canceled' })).status).toBe(200);
+    expect(eventsOf()).toEqual([
+      'appointment.created',
+      'appointment.updated',
+      'appointment.deleted',
+    ]);
+    const recent = await call('GET', '/triggers/appointment.deleted/recent');
+    expect(recent.body).toEqual([expect.objectContaining({ status: 'canceled' })]);
+  });
+
   it.each([
     [{ client: { firstName: 'Jon' } }, 'startDateTime'],
     [{ startDateTime: '2030-01-15', client: { firstName: 'Jon' } }, 'startDateTime'],
@@ -595,18 +624,30 @@ describe('webhook delivery', () => {
   });
 
   it('stops delivering (and retrying) once the subscription is deleted', async () => {
+    // a backoff long enough that the unsubscribe surely lands before the retry is due
+    await sandbox.close();
+    sandbox = await startSandbox({
+      signingSecret: SECRET,
+      delivery: { backoffMs: 1000, timeoutMs: 500 },
+    });
     const { path, subscription } = await subscribe('contact.created');
+    const attempts = () =>
+      sandbox.deliveries
+        .filter((d) => d.subscriptionId === subscription.subscription_id)
+        .map((d) => [d.attempt, d.status, d.ok]);
     hooks.failNext(1);
     await newContact();
+    for (let waited = 0; attempts().length === 0 && waited < 5000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(attempts()).toEqual([[1, 500, false]]);
     await call('DELETE', '/webhooks/unsubscribe', {
       subscription_id: subscription.subscription_id,
     });
     await newContact();
     await sandbox.idle();
     expect(hooks.caught.filter((h) => h.path === path)).toEqual([]);
-    expect(
-      sandbox.deliveries.filter((d) => d.subscriptionId === subscription.subscription_id).length,
-    ).toBeLessThanOrEqual(1);
+    expect(attempts()).toEqual([[1, 500, false]]);
   });
 
   it('lists delivery attempts at GET /sandbox/deliveries', async () => {
