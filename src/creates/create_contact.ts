@@ -58,13 +58,6 @@ export const contactBody = (z: ZObject, inputData: Record<string, unknown>): Raw
   };
 };
 
-/** The contact in ISAO's answer; a bare `{success: true}` acknowledges but carries none. */
-const createdContact = (body: unknown): RawRecord | undefined => {
-  const data = unwrapData(body);
-  if (!isRecord(data)) return undefined;
-  return data === body && 'success' in data ? undefined : data;
-};
-
 /** A created contact as a Zap record, shaped like the New Contact trigger's. */
 const asRecord = (created: RawRecord): ZapRecord =>
   toZapRecord('contact', created, {
@@ -125,8 +118,8 @@ export default defineCreate({
     perform: async (z, bundle) => {
       const body = contactBody(z, bundle.inputData);
       const { data } = await callApi(z, { method: 'POST', path: '/contacts', body });
-      const created = createdContact(data);
-      if (!created) {
+      const created = unwrapData(data);
+      if (!isRecord(created)) {
         throw new z.errors.Error(
           `ISAO answered the Create Contact request without the new contact's details, so they cannot be passed to the next step. Check in ISAO whether "${String(body.name)}" was created before running this step again.`,
           'invalid_response',

@@ -299,10 +299,14 @@ export const callApi = async (
   return { status: response.status, data: parseBody(response).value };
 };
 
-/** ISAO wraps most answers as `{success, data}`; recent/sample lists come bare. */
-export const unwrapData = (body: unknown): unknown =>
-  isRecord(body) && 'data' in body && ('success' in body || Object.keys(body).length <= 3)
-    ? body.data
-    : body;
+/**
+ * ISAO wraps most answers as `{success, data}`; recent/sample lists come bare. An envelope is
+ * never the answer itself: `{success: true}` without `data` carries nothing (undefined).
+ */
+export const unwrapData = (body: unknown): unknown => {
+  if (!isRecord(body)) return body;
+  if ('success' in body) return body.data;
+  return 'data' in body && Object.keys(body).length <= 3 ? body.data : body;
+};
 
 export { isRecord };

@@ -15,6 +15,7 @@ import {
   callApi,
   isApiUrl,
   sanitise,
+  unwrapData,
   type ApiRequestOptions,
 } from '../../src/lib/api';
 
@@ -244,6 +245,19 @@ describe('request layer: helpers', () => {
     expect(apiErrorDetail({ errors: ['d', { message: 'e' }] })).toBe('d; e');
     expect(apiErrorDetail({ success: false, message: 'f' })).toBe('f');
     expect(apiErrorDetail({ success: false })).toBeUndefined();
+  });
+
+  it('unwraps {success, data} envelopes, and never returns the envelope itself', () => {
+    expect(unwrapData({ success: true, data: [1] })).toEqual([1]);
+    expect(unwrapData({ success: true })).toBeUndefined();
+    expect(unwrapData({ data: { id: 1 } })).toEqual({ id: 1 });
+    expect(unwrapData({ id: 1, name: 'a', data: 'x', more: 1 })).toEqual({
+      id: 1,
+      name: 'a',
+      data: 'x',
+      more: 1,
+    });
+    expect(unwrapData([{ id: 1 }])).toEqual([{ id: 1 }]);
   });
 
   it('sanitises to one short line', () => {

@@ -367,6 +367,15 @@ test('a record without any id still gets a stable one (never dropped)', async ()
   expect(again.id).toBe(bare.id);
 });
 
+test('performList falls back to the sample when /recent answers an envelope without data', async () => {
+  api().get(apiPath('/triggers/deal.won/recent')).query(true).reply(200, { success: true });
+  api()
+    .get(apiPath('/triggers/deal.won/sample'))
+    .reply(200, { success: true, data: { id: 'deal_sample' } });
+  const out = await runList('deal_won', 'performList', {});
+  expect(out.map((r) => r.id)).toEqual(['deal_sample']);
+});
+
 test.each([
   [500, '100'],
   [-1, '10'],
