@@ -63,7 +63,13 @@ const defined = (meta: Record<string, string | undefined>): Partial<EventMeta> =
 
 /** An ISAO event name (`contact.created`, `deal.stage_changed`). */
 const EVENT_NAME = /^[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*$/;
-const ENVELOPE_KEYS = new Set(['event', 'timestamp', 'data', 'metadata']);
+const ENVELOPE_KEYS = ['event', 'timestamp', 'data', 'metadata'];
+
+/** The record without the named keys; undefined when nothing is left. */
+const without = (record: RawRecord, keys: readonly string[]): RawRecord | undefined => {
+  const rest = Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
+  return Object.keys(rest).length > 0 ? rest : undefined;
+};
 
 /**
  * Reads the three shapes ISAO events come in: the ISAO envelope `{event, timestamp, data,
@@ -79,12 +85,12 @@ export const unwrapEvent = (body: RawRecord): UnwrappedEvent => {
     ('data' in body || 'metadata' in body || EVENT_NAME.test(event))
   ) {
     const metadata = isRecord(body.metadata) ? body.metadata : {};
-    const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !ENVELOPE_KEYS.has(k)));
+    // no `data` key at all: the rest of the body is the record
     const entity = isRecord(body.data)
       ? body.data
-      : !('data' in body) && Object.keys(rest).length > 0
-        ? rest
-        : undefined;
+      : 'data' in body
+        ? undefined
+        : without(body, ENVELOPE_KEYS);
     return {
       event,
       entity,
@@ -148,8 +154,8 @@ export const webhookEvents = (z: ZObject, bundle: Bundle): RawRecord[] => {
   const cleaned: unknown = bundle.cleanedRequest;
   if (Array.isArray(cleaned) && cleaned.length > 0) return asEvents(z, cleaned);
   if (isRecord(cleaned) && !['method', 'headers', 'content'].every((key) => key in cleaned)) {
-    const body = Object.fromEntries(Object.entries(cleaned).filter(([k]) => k !== 'querystring'));
-    if (Object.keys(body).length > 0) return [body];
+    const body = without(cleaned, ['querystring']);
+    if (body) return [body];
   }
   throw new z.errors.HaltedError('The webhook from ISAO had an empty body: nothing to process.');
 };
