@@ -10,11 +10,37 @@ import type {
   HttpResponse,
   ZObject,
 } from 'zapier-platform-core';
+import { clip, quote } from './inputs';
 
 export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
 export const REQUEST_TIMEOUT_MS = 25_000;
 export const DOCS_URL = 'https://staging.isao.io/docs';
 export const API_KEY_HELP = `Find or create your API key in your ISAO dashboard (Settings → API keys). The key needs the \`webhooks:read\` and \`webhooks:write\` permissions (plus \`contacts:write\` to create contacts). See [the ISAO API documentation](${DOCS_URL}).`;
+
+/** Hosts that may be reached over plain http: this machine (the sandbox), never the internet. */
+const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Why `ISAO_API_URL` cannot be used (undefined when it can, or is unset): it must be an absolute
+ * https URL; plain http is allowed for localhost and 127.0.0.1 only, where the sandbox runs.
+ */
+export const apiUrlProblem = (): string | undefined => {
+  const raw = process.env.ISAO_API_URL?.trim();
+  if (!raw) return undefined;
+  const fix = `Set the app's ISAO_API_URL environment variable (zapier-platform env:set) to the ISAO API base URL, for example ${DEFAULT_API_URL}.`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `ISAO_API_URL ${quote(raw)} is not a URL. ${fix}`;
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    return `ISAO_API_URL ${quote(raw)} must be a plain base URL, without credentials, query or fragment. ${fix}`;
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)) return undefined;
+  return `ISAO_API_URL ${quote(raw)} must use https (plain http only for localhost or 127.0.0.1, where the ISAO sandbox runs). ${fix}`;
+};
 
 /** The API base URL, read at request time: `ISAO_API_URL` when set, else ISAO's documented URL. */
 export const apiBaseUrl = (): string =>
@@ -26,13 +52,16 @@ export const apiHost = (): string => {
   try {
     return new URL(apiBaseUrl()).host;
   } catch {
-    return apiBaseUrl();
+    return clip(apiBaseUrl());
   }
 };
 
-/** True only for URLs on the API's origin and under its base path: the key goes nowhere else. */
+/**
+ * True only for URLs on the API's origin (scheme, host and port) and under its base path, with a
+ * usable ISAO_API_URL: the key goes nowhere else.
+ */
 export const isApiUrl = (url: string | undefined): boolean => {
-  if (!url) return false;
+  if (!url || apiUrlProblem()) return false;
   try {
     const target = new URL(url);
     const base = new URL(apiBaseUrl());
@@ -77,14 +106,40 @@ const withHeader = (
   [name]: value,
 });
 
-/** beforeRequest: the API key and JSON headers, only for requests to the API. */
-export const addApiHeaders: BeforeRequestMiddleware = (request, _z, bundle) => {
+/**
+ * Characters a key cannot carry in an HTTP header (node throws a TypeError that quotes the whole
+ * key): control characters such as a pasted line break or NUL, and anything beyond Latin-1 such
+ * as a zero-width space.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const NOT_IN_A_HEADER = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/;
+
+export const BAD_KEY_MESSAGE = `The API key contains a line break, a control character or an invisible character, so it cannot be sent. Copy the key again from your ISAO dashboard (Settings → API keys) and reconnect.`;
+
+/**
+ * beforeRequest: the API key and JSON headers, only for requests to the API. Redirects are not
+ * followed by the HTTP client (it would carry the key to another port or subdomain): `callApi`
+ * follows those that stay on the API's origin.
+ */
+export const addApiHeaders: BeforeRequestMiddleware = (request, z, bundle) => {
   if (!isApiUrl(request.url)) return request;
   let headers = withHeader(request.headers ?? {}, 'Accept', 'application/json');
   const apiKey = bundle.authData.api_key?.trim();
+  if (apiKey && NOT_IN_A_HEADER.test(apiKey)) {
+    // never quote the key: it would end up in Zap history
+    if ((request as FlaggedRequest).isaoAuthTest) {
+      throw new z.errors.Error(BAD_KEY_MESSAGE, 'invalid_api_key', 400);
+    }
+    throw new z.errors.ExpiredAuthError(BAD_KEY_MESSAGE);
+  }
   if (apiKey) headers = withHeader(headers, 'Authorization', `Bearer ${apiKey}`);
   if (request.body !== undefined) headers = withHeader(headers, 'Content-Type', 'application/json');
-  return { ...request, headers, timeout: request.timeout ?? REQUEST_TIMEOUT_MS };
+  return {
+    ...request,
+    headers,
+    redirect: 'manual',
+    timeout: request.timeout ?? REQUEST_TIMEOUT_MS,
+  };
 };
 
 const MAX_DETAIL = 300;
@@ -106,7 +161,7 @@ export const sanitise = (
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('[redacted]');
   }
-  return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL - 1)}…` : out;
+  return clip(out, MAX_DETAIL);
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -180,6 +235,8 @@ export const mapApiErrors: AfterResponseMiddleware = (response, z, bundle) => {
     return { ...response, skipThrowForStatus: true };
   }
 
+  // a redirect is callApi's to follow or refuse
+  if (status >= 300 && status < 400) return { ...response, skipThrowForStatus: true };
   if (status < 400) {
     const body = parseBody(response);
     // a DELETE's answer is not read: "OK" as text must not stop a user switching a Zap off
@@ -274,29 +331,88 @@ export const networkFailure = (
   return undefined;
 };
 
-/** The one way the app calls ISAO. Returns the parsed JSON body (undefined when empty). */
+/** How many redirects on the API's origin a call follows. */
+export const MAX_REDIRECTS = 5;
+
+/** Where a redirect points, resolved against the URL that answered it. */
+const redirectTarget = (response: HttpResponse, from: string): URL | undefined => {
+  const location = response.getHeader('location');
+  if (!location) return undefined;
+  try {
+    return new URL(location, from);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The one way the app calls ISAO. Returns the parsed JSON body (undefined when empty). Redirects
+ * are followed only while they stay on the API's origin and base path (a 303, or a 301/302 after
+ * a POST, continues as a GET); one anywhere else is refused with an error naming its host, so
+ * the API key never leaves the API's origin.
+ */
 export const callApi = async (
   z: ZObject,
   options: ApiRequestOptions,
 ): Promise<{ status: number; data: unknown }> => {
-  const request: FlaggedRequest & { url: string } = {
-    url: apiUrl(options.path),
-    method: options.method ?? 'GET',
-    ...(options.body !== undefined ? { body: options.body } : {}),
-    ...(options.params ? { params: options.params } : {}),
-    ...(options.acceptStatuses ? { isaoAcceptStatuses: options.acceptStatuses } : {}),
-    ...(options.authTest ? { isaoAuthTest: true } : {}),
-    ...(options.timeout ? { timeout: options.timeout } : {}),
-  };
-  let response: HttpResponse;
-  try {
-    response = await z.request(request);
-  } catch (error) {
-    const failure = networkFailure(error, options.timeout);
-    if (failure) throw new z.errors.Error(failure, 'network_error', 0);
-    throw error;
+  const problem = apiUrlProblem();
+  if (problem) throw new z.errors.Error(problem, 'invalid_api_url', 500);
+  let url = apiUrl(options.path);
+  let method = options.method ?? 'GET';
+  let body = options.body;
+  let params = options.params;
+  for (let hop = 0; ; hop += 1) {
+    const request: FlaggedRequest & { url: string } = {
+      url,
+      method,
+      ...(body !== undefined ? { body } : {}),
+      ...(params ? { params } : {}),
+      ...(options.acceptStatuses ? { isaoAcceptStatuses: options.acceptStatuses } : {}),
+      ...(options.authTest ? { isaoAuthTest: true } : {}),
+      ...(options.timeout ? { timeout: options.timeout } : {}),
+    };
+    let response: HttpResponse;
+    try {
+      response = await z.request(request);
+    } catch (error) {
+      const failure = networkFailure(error, options.timeout);
+      if (failure) throw new z.errors.Error(failure, 'network_error', 0);
+      throw error;
+    }
+    const { status } = response;
+    if (status < 300 || status >= 400) {
+      return { status, data: parseBody(response).value };
+    }
+    const target = redirectTarget(response, url);
+    if (!target) {
+      throw new z.errors.Error(
+        `The ISAO API at ${apiHost()} answered ${status} (a redirect) without a valid Location, so the request could not be completed. Check that the API URL is right.`,
+        'invalid_response',
+        status,
+      );
+    }
+    if (!isApiUrl(target.href)) {
+      const where = target.host === new URL(url).host ? target.pathname : target.host;
+      throw new z.errors.Error(
+        `The ISAO API at ${apiHost()} redirected the request to ${quote(where)}, outside the API's address; the API key is only ever sent to ${apiHost()}, so the redirect was not followed. If the ISAO API has moved, set ISAO_API_URL to its new address.`,
+        'unsafe_redirect',
+        status,
+      );
+    }
+    if (hop >= MAX_REDIRECTS) {
+      throw new z.errors.Error(
+        `The ISAO API at ${apiHost()} redirected the request more than ${String(MAX_REDIRECTS)} times, so it was abandoned.`,
+        'too_many_redirects',
+        status,
+      );
+    }
+    if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+    }
+    url = target.href;
+    params = undefined; // the Location carries its own query
   }
-  return { status: response.status, data: parseBody(response).value };
 };
 
 /**

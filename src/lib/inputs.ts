@@ -4,21 +4,61 @@
  * as blank: these helpers read them forgivingly and the same way everywhere.
  */
 
+/**
+ * Space a user cannot see: white space (including no-break spaces and the BOM, which `trim()`
+ * already knows) and the zero-width characters that `trim()` keeps (U+200B–U+200D, U+2060).
+ */
+const EDGE_INVISIBLE = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+
+/** The text without invisible characters at either end (a string of them becomes ''). */
+const trimmed = (value: string): string => value.replace(EDGE_INVISIBLE, '');
+
 /** The trimmed text of a string (or a finite number), undefined when blank or absent. */
 export const text = (value: unknown): string | undefined => {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  if (typeof value !== 'string') return undefined;
+  return trimmed(value) || undefined;
 };
+
+const listItems = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value.flat(Infinity) : [value];
 
 /**
  * A list field's values: several mapped values, one comma-separated string, or a mix of both.
  * Values are trimmed; blanks and repeats are dropped; order is kept. Unset gives `[]`.
  */
 export const listOf = (value: unknown): string[] => {
-  const items: unknown[] = Array.isArray(value) ? value.flat(Infinity) : [value];
-  const values = items.flatMap((item) => {
+  const values = listItems(value).flatMap((item) => {
     const single = text(item);
-    return single === undefined ? [] : single.split(',').map((part) => part.trim());
+    return single === undefined ? [] : single.split(',').map(trimmed);
   });
   return [...new Set(values.filter((v) => v !== ''))];
+};
+
+/**
+ * Whether a list field holds only blanks that the user typed (spaces, invisible characters,
+ * commas) — unlike an unset or plainly empty field (`''`, `[]`, `['']`, null), which is "not set".
+ * Such a field is a mistake worth naming rather than silently treating as "no value".
+ */
+export const onlyBlanks = (value: unknown): boolean =>
+  listItems(value).some((item) => typeof item === 'string' && item !== '') &&
+  listOf(value).length === 0;
+
+/** How many characters of a value an error message quotes at most. */
+export const QUOTE_MAX = 100;
+
+/** Text cut to `max` characters, ending with an ellipsis when it was cut. */
+export const clip = (value: string, max = QUOTE_MAX): string =>
+  value.length > max ? `${value.slice(0, max - 1)}…` : value;
+
+/**
+ * A value as an error message quotes it: `"…"`, on one line, at most QUOTE_MAX characters. Every
+ * message that repeats user or API input goes through this, so a 100 KB value never becomes a
+ * 100 KB error.
+ */
+export const quote = (value: unknown, max = QUOTE_MAX): string => {
+  // JSON.stringify gives undefined for undefined, functions and symbols
+  const json = JSON.stringify(value) as string | undefined;
+  const shown = typeof value === 'string' ? value : (json ?? String(value));
+  return `"${clip(shown.replace(/\s+/g, ' '), max)}"`;
 };

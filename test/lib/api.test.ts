@@ -1,6 +1,9 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { ZObject } from 'zapier-platform-core';
 import {
+  allowLoopback,
   api,
   apiPath,
   appError,
@@ -12,8 +15,11 @@ import {
 } from '../helpers';
 import {
   apiErrorDetail,
+  apiUrlProblem,
+  BAD_KEY_MESSAGE,
   callApi,
   isApiUrl,
+  MAX_REDIRECTS,
   sanitise,
   unwrapData,
   type ApiRequestOptions,
@@ -265,4 +271,180 @@ describe('request layer: helpers', () => {
     expect(sanitise('a <b@c.io>\n\n b')).toBe('a <b@c.io> b');
     expect(sanitise('x'.repeat(1000))).toHaveLength(300);
   });
+});
+
+describe('request layer: redirects keep the key on the API origin', () => {
+  /** A real HTTP server on 127.0.0.1 that records what it was sent and answers `reply`. */
+  const server = async (reply: (req: IncomingMessage, res: ServerResponse) => void) => {
+    const seen: { url: string; method: string; authorization: string | null }[] = [];
+    const srv = createServer((req, res) => {
+      seen.push({
+        url: req.url ?? '',
+        method: req.method ?? '',
+        authorization: req.headers.authorization ?? null,
+      });
+      req.resume();
+      req.on('end', () => {
+        reply(req, res);
+      });
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const { port } = srv.address() as AddressInfo;
+    return { seen, origin: `http://127.0.0.1:${String(port)}`, close: () => srv.close() };
+  };
+  const servers: { close: () => void }[] = [];
+  const start = async (reply: (req: IncomingMessage, res: ServerResponse) => void) => {
+    const s = await server(reply);
+    servers.push(s);
+    return s;
+  };
+  beforeAll(allowLoopback);
+  afterAll(() => {
+    for (const s of servers) s.close();
+    nock.disableNetConnect();
+  });
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers = {}) => {
+    res
+      .writeHead(status, { 'content-type': 'application/json', ...headers })
+      .end(JSON.stringify(body));
+  };
+
+  it('refuses a redirect to another port on the same host, naming it, and sends it nothing', async () => {
+    const other = await start((_req, res) => {
+      json(res, 200, { stolen: true });
+    });
+    const apiServer = await start((_req, res) => {
+      json(res, 302, {}, { location: `${other.origin}/v1/test` });
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    const error = await caught(() => call({ path: '/test' }));
+    expect(appError(error)).toMatchObject({ code: 'unsafe_redirect', status: 302 });
+    expect(errorText(error)).toContain(`redirected the request to "${new URL(other.origin).host}"`);
+    expect(errorText(error)).toContain('the redirect was not followed');
+    expect(apiServer.seen).toEqual([
+      { url: '/v1/test', method: 'GET', authorization: `Bearer ${API_KEY}` },
+    ]);
+    expect(other.seen).toEqual([]);
+  });
+
+  it('refuses a redirect to another host or a path outside the API', async () => {
+    const apiServer = await start((req, res) => {
+      json(
+        res,
+        301,
+        {},
+        {
+          location: req.url === '/v1/a' ? 'https://evil.example:8443/x' : '/elsewhere',
+        },
+      );
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    let error = await caught(() => call({ path: '/a' }));
+    expect(errorText(error)).toContain('redirected the request to "evil.example:8443"');
+    error = await caught(() => call({ path: '/b' }));
+    expect(errorText(error)).toContain('redirected the request to "/elsewhere"');
+  });
+
+  it('follows redirects within the API, with the key; a 303 after a POST continues as a GET', async () => {
+    const apiServer = await start((req, res) => {
+      if (req.url === '/v1/contacts') json(res, 303, {}, { location: '/v1/contacts/c1' });
+      else if (req.url === '/v1/contacts/c1')
+        json(res, 307, {}, { location: '/v1/contacts/c1/final' });
+      else json(res, 200, { success: true, data: { id: 'c1' } });
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    const result = await call({ method: 'POST', path: '/contacts', body: { name: 'Ada' } });
+    expect(result).toEqual({ status: 200, data: { success: true, data: { id: 'c1' } } });
+    expect(apiServer.seen).toEqual([
+      { url: '/v1/contacts', method: 'POST', authorization: `Bearer ${API_KEY}` },
+      { url: '/v1/contacts/c1', method: 'GET', authorization: `Bearer ${API_KEY}` },
+      { url: '/v1/contacts/c1/final', method: 'GET', authorization: `Bearer ${API_KEY}` },
+    ]);
+  });
+
+  it('gives up after a bounded number of redirects', async () => {
+    const apiServer = await start((_req, res) => {
+      json(res, 302, {}, { location: '/v1/loop' });
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    const error = await caught(() => call({ path: '/loop' }));
+    expect(appError(error).code).toBe('too_many_redirects');
+    expect(apiServer.seen).toHaveLength(MAX_REDIRECTS + 1);
+  });
+
+  it('says so when a redirect has no usable Location', async () => {
+    const apiServer = await start((_req, res) => {
+      json(res, 302, {});
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    const error = await caught(() => call({ path: '/x' }));
+    expect(errorText(error)).toContain('answered 302 (a redirect) without a valid Location');
+  });
+});
+
+describe('request layer: a key that cannot be a header value', () => {
+  it.each([
+    ['a pasted line break', 'isao_key\nsecond_line'],
+    ['a NUL', 'isao\u0000key'],
+    ['a zero-width space', 'isao\u200bkey'],
+  ])('is refused before any request (%s), without echoing the key', async (_what, key) => {
+    const unmatched = jest.fn();
+    nock.emitter.on('no match', unmatched);
+    try {
+      const error = await caught(() =>
+        appTester((z: ZObject) => callApi(z, { path: '/triggers/deal.won/recent' }), {
+          authData: { api_key: key },
+        }),
+      );
+      expect(error.name).toBe('ExpiredAuthError');
+      expect(errorText(error)).toBe(BAD_KEY_MESSAGE);
+      expect(error.message).not.toContain('isao');
+      const test = await caught(() =>
+        appTester((z: ZObject) => callApi(z, { path: '/test', authTest: true }), {
+          authData: { api_key: key },
+        }),
+      );
+      expect(appError(test)).toMatchObject({ code: 'invalid_api_key', message: BAD_KEY_MESSAGE });
+      expect(unmatched).not.toHaveBeenCalled();
+    } finally {
+      nock.emitter.removeListener('no match', unmatched);
+    }
+  });
+
+  it('still trims surrounding white space (a trailing newline is not an error)', async () => {
+    api()
+      .get(apiPath('/test'))
+      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .reply(200, { ok: true });
+    const result = await appTester((z: ZObject) => callApi(z, { path: '/test' }), {
+      authData: { api_key: ` ${API_KEY}\r\n` },
+    });
+    expect(result).toEqual({ status: 200, data: { ok: true } });
+  });
+});
+
+describe('request layer: ISAO_API_URL is validated', () => {
+  it.each([
+    ['not a URL', 'staging.isao.io/api', 'is not a URL'],
+    ['plain http on the internet', 'http://api.isao.example/v1', 'must use https'],
+    ['another scheme', 'ftp://127.0.0.1/v1', 'must use https'],
+    ['credentials', 'https://user:pw@api.isao.example/v1', 'without credentials'],
+  ])('refuses %s, naming the variable, before any request', async (_what, value, says) => {
+    process.env.ISAO_API_URL = value;
+    const error = await caught(() => call({ path: '/test' }));
+    expect(appError(error)).toMatchObject({ code: 'invalid_api_url' });
+    expect(errorText(error)).toContain(`ISAO_API_URL "${value}"`);
+    expect(errorText(error)).toContain(says);
+    expect(errorText(error)).toContain('zapier-platform env:set');
+    expect(isApiUrl(`${value}/test`)).toBe(false);
+  });
+
+  it.each(['https://api.isao.example/v1', 'http://localhost:4010', 'http://127.0.0.1:4010/v1'])(
+    'accepts %s',
+    (value) => {
+      process.env.ISAO_API_URL = value;
+      expect(apiUrlProblem()).toBeUndefined();
+    },
+  );
 });
