@@ -1,7 +1,7 @@
 /** Shared test setup: the real core runtime over the app, and nock with the network closed. */
 import nock from 'nock';
-import { createAppTester } from 'zapier-platform-core';
-import type { Bundle } from 'zapier-platform-core';
+import { createAppTester, errors } from 'zapier-platform-core';
+import type { Bundle, ZObject } from 'zapier-platform-core';
 import App from '../src';
 import { DEFAULT_API_URL } from '../src/lib/api';
 
@@ -80,3 +80,29 @@ export const flatKeys = (value: Record<string, unknown>, prefix = ''): string[] 
         : [`${prefix}${k}`],
     )
     .sort();
+
+/** A z.cache that honours nx and TTL on a controllable clock, counting calls. */
+export const cacheStub = () => {
+  const store = new Map<string, number>();
+  const calls: unknown[][] = [];
+  let now = 0;
+  const cache = {
+    get: () => Promise.reject(new Error('dedup must not read the cache')),
+    delete: () => Promise.reject(new Error('dedup must not delete from the cache')),
+    set: (key: string, _value: unknown, ttl?: number, scope?: string[], nx?: boolean) => {
+      calls.push([key, ttl, scope, nx]);
+      const expires = store.get(key);
+      if (nx && expires !== undefined && expires > now) return Promise.resolve(false);
+      store.set(key, ttl ? now + ttl * 1000 : Infinity);
+      return Promise.resolve(true);
+    },
+  };
+  return { cache, calls, advance: (ms: number) => (now += ms) };
+};
+
+/** A z for calling an operation directly: the given cache, core's errors, console mocks. */
+export const stubZ = (cache: unknown) => {
+  const warn = jest.fn();
+  const log = jest.fn();
+  return { z: { cache, errors, console: { warn, log } } as unknown as ZObject, warn, log };
+};

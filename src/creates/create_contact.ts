@@ -1,17 +1,23 @@
 /**
  * Create Contact: `POST {base}/contacts`. Input is checked before anything is sent, so a Zap user
- * sees which field is wrong instead of an API error; the created contact comes back in exactly the
- * shape the New Contact trigger gives, so both map alike.
+ * sees which field is wrong instead of an API error; the created contact comes back with the same
+ * fields the New Contact trigger gives (without a trigger's event metadata), so both map alike.
  */
 import { defineCreate } from 'zapier-platform-core';
 import type { ZObject } from 'zapier-platform-core';
 import { callApi, isRecord, unwrapData } from '../lib/api';
-import { contact, tagsField, type RawRecord } from '../lib/entities';
-import { listOf, text } from '../lib/inputs';
-import { toZapRecord, type ZapRecord } from '../lib/records';
+import { contact, type RawRecord } from '../lib/entities';
+import { tagsField } from '../lib/filters';
+import { listOf, onlyBlanks, quote, text } from '../lib/inputs';
+import { toEntityRecord } from '../lib/records';
 
 /** Separators people put in phone numbers; they are dropped, a leading `+` is kept. */
 const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;
+/**
+ * A national trunk prefix written in parentheses after the country code, as in
+ * `+44 (0) 20 7946 0958`: it is not dialled from abroad, so it is not part of the E.164 number.
+ */
+const TRUNK_PREFIX = /^(\+\s*\d{1,3})[\s.\-\u00a0]*\(\s*0\s*\)/;
 /** 6 to 15 digits (E.164's maximum), optionally after one leading `+`. */
 const PHONE = /^\+?\d{6,15}$/;
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
@@ -19,30 +25,56 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE_HELP =
   'Use digits, optionally starting with + and the country code (for example +33 1 23 45 67 89); spaces, dashes, dots and parentheses are allowed.';
 
-/** The request body, or a HaltedError naming the first field that is wrong. */
+/**
+ * Input the user must fix: an error (not a halt), so the run is marked errored, the user is
+ * notified, and the run can be replayed once the data is right.
+ */
+const invalidInput = (z: ZObject, field: string, message: string): Error =>
+  new z.errors.Error(message, `invalid_${field}`, 400);
+
+/** A phone number as ISAO stores it: E.164-like, separators and a `(0)` trunk prefix removed. */
+export const normalisePhone = (input: string): string =>
+  input.replace(TRUNK_PREFIX, '$1').replace(PHONE_SEPARATORS, '');
+
+/** The request body, or an error naming the first field that is wrong. */
 export const contactBody = (z: ZObject, inputData: Record<string, unknown>): RawRecord => {
   const name = text(inputData.name);
   if (name === undefined) {
-    throw new z.errors.HaltedError(
+    throw invalidInput(
+      z,
+      'name',
       "Name is required: the Name field is empty. Enter or map the contact's full name.",
     );
   }
   const phoneInput = text(inputData.phoneNumber);
   if (phoneInput === undefined) {
-    throw new z.errors.HaltedError(
+    throw invalidInput(
+      z,
+      'phoneNumber',
       `Phone Number is required: the Phone Number field is empty. ${PHONE_HELP}`,
     );
   }
-  const phoneNumber = phoneInput.replace(PHONE_SEPARATORS, '');
+  const phoneNumber = normalisePhone(phoneInput);
   if (!PHONE.test(phoneNumber)) {
-    throw new z.errors.HaltedError(
-      `Phone Number "${phoneInput}" is not a phone number. ${PHONE_HELP} It must have 6 to 15 digits.`,
+    throw invalidInput(
+      z,
+      'phoneNumber',
+      `Phone Number ${quote(phoneInput)} is not a phone number. ${PHONE_HELP} It must have 6 to 15 digits.`,
     );
   }
   const email = text(inputData.email);
   if (email !== undefined && !EMAIL.test(email)) {
-    throw new z.errors.HaltedError(
-      `Email "${email}" is not a valid email address: expected something like jane@example.com. Leave Email empty to create the contact without one.`,
+    throw invalidInput(
+      z,
+      'email',
+      `Email ${quote(email)} is not a valid email address: expected something like jane@example.com. Leave Email empty to create the contact without one.`,
+    );
+  }
+  if (onlyBlanks(inputData.tags)) {
+    throw invalidInput(
+      z,
+      'tags',
+      'Tags holds only blank values (spaces, commas or invisible characters). Enter or map at least one tag, or leave Tags empty.',
     );
   }
   const optional = {
@@ -58,20 +90,12 @@ export const contactBody = (z: ZObject, inputData: Record<string, unknown>): Raw
   };
 };
 
-/** A created contact as a Zap record, shaped like the New Contact trigger's. */
-const asRecord = (created: RawRecord): ZapRecord =>
-  toZapRecord('contact', created, {
-    type: 'contact.created',
-    occurred_at: text(created.createdAt) ?? null,
-    source: 'api',
-  });
-
 export default defineCreate({
   key: 'create_contact',
   noun: 'Contact',
   display: {
     label: 'Create Contact',
-    description: 'Creates a new contact in ISAO.',
+    description: 'Creates a new contact.',
   },
   operation: {
     inputFields: [
@@ -121,15 +145,15 @@ export default defineCreate({
       const created = unwrapData(data);
       if (!isRecord(created)) {
         throw new z.errors.Error(
-          `ISAO answered the Create Contact request without the new contact's details, so they cannot be passed to the next step. Check in ISAO whether "${String(body.name)}" was created before running this step again.`,
+          `ISAO answered the Create Contact request without the new contact's details, so they cannot be passed to the next step. Check in ISAO whether ${quote(body.name)} was created before running this step again.`,
           'invalid_response',
           502,
         );
       }
       // What was sent and accepted, overridden by whatever ISAO says the contact now is.
-      return asRecord({ ...body, ...created });
+      return toEntityRecord(contact, { ...body, ...created });
     },
-    sample: asRecord(contact.sample),
+    sample: toEntityRecord(contact, contact.sample),
     outputFields: contact.outputFields,
   },
 });

@@ -15,7 +15,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { isRecord } from './api';
-import { text } from './inputs';
+import { quote, text } from './inputs';
 
 export const SIGNATURE_HEADER = 'X-Isao-Hmac-Sha256';
 /** Covers ISAO's retry window (3 retries) with room to spare; also the replay window. */
@@ -60,7 +60,11 @@ const decodeSignature = (signature: string): Buffer | undefined => {
   return bytes.length === SHA256_BYTES ? bytes : undefined;
 };
 
-const HOW_TO = `Check that the Webhook Signing Secret in this Zap's ISAO connection matches the one in your ISAO webhook settings.`;
+/** Where the secret in force came from, and how to put it right. */
+const howTo = (bundle: Bundle): string =>
+  subscriptionOf(bundle).secret
+    ? `The secret in use is the one ISAO returned when this Zap subscribed: turn the Zap off and on again so that ISAO and Zapier agree on a new one.`
+    : `Check that the Webhook Signing Secret in this Zap's ISAO connection matches the one in your ISAO webhook settings.`;
 
 /**
  * Rejects (HaltedError: visible in Zap history, the Zap stays on) an event whose signature is
@@ -72,7 +76,7 @@ export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
   const signature = headerValue(bundle.rawRequest?.headers, SIGNATURE_HEADER);
   if (!signature) {
     throw new z.errors.HaltedError(
-      `Rejected an unsigned webhook: a signing secret is set, but the request had no ${SIGNATURE_HEADER} header. ${HOW_TO}`,
+      `Rejected an unsigned webhook: a signing secret is set, but the request had no ${SIGNATURE_HEADER} header. ${howTo(bundle)}`,
     );
   }
   const provided = decodeSignature(signature);
@@ -90,22 +94,21 @@ export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
   const expected = createHmac('sha256', secret).update(raw, 'utf8').digest();
   if (!timingSafeEqual(expected, provided)) {
     throw new z.errors.HaltedError(
-      `Rejected a webhook whose ${SIGNATURE_HEADER} signature does not match its body: it was altered or signed with another secret. ${HOW_TO}`,
+      `Rejected a webhook whose ${SIGNATURE_HEADER} signature does not match its body: it was altered or signed with another secret. ${howTo(bundle)}`,
     );
   }
   return true;
 };
 
-/** A signed event older than the dedup window could be a captured request sent again. */
-export const rejectReplay = (z: ZObject, occurredAt: string | null, now = Date.now()): void => {
-  if (!occurredAt) return;
+/**
+ * Why a signed event is refused as a replay (undefined when it is not one): an event older than
+ * the dedup window could be a captured request sent again.
+ */
+export const replayProblem = (occurredAt: string | null, now = Date.now()): string | undefined => {
+  if (!occurredAt) return undefined;
   const at = Date.parse(occurredAt);
-  if (Number.isNaN(at)) return;
-  if (now - at > DEDUP_TTL_SECONDS * 1000) {
-    throw new z.errors.HaltedError(
-      `Rejected a replayed webhook: the signed event is from ${occurredAt}, older than the ${String(DEDUP_TTL_SECONDS / 3600)}-hour window in which ISAO delivers and retries events.`,
-    );
-  }
+  if (Number.isNaN(at) || now - at <= DEDUP_TTL_SECONDS * 1000) return undefined;
+  return `Rejected a replayed webhook: the signed event is from ${quote(occurredAt, 40)}, older than the ${String(DEDUP_TTL_SECONDS / 3600)}-hour window in which ISAO delivers and retries events`;
 };
 
 /** Which subscription this delivery belongs to, so one event reaches every Zap once. */
@@ -117,50 +120,67 @@ const subscriptionKey = (bundle: Bundle): string => {
 /** How long the dedup cache call may take before the event is delivered without it. */
 export const CACHE_TIMEOUT_MS = 5_000;
 
+/**
+ * The cache key for one (subscription, event id) pair. Both parts are URI-encoded, so neither can
+ * contain the `:` between them and no two different pairs share a key.
+ */
 export const dedupKey = (bundle: Bundle, eventId: string): string =>
-  `isao:delivered:${subscriptionKey(bundle)}:${eventId}`;
-
-/** Resolves as `promise` does, or rejects once `ms` have passed. */
-const within = async <T>(promise: Promise<T>, ms: number): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`no answer within ${String(ms / 1000)} s`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
+  `isao:delivered:${encodeURIComponent(subscriptionKey(bundle))}:${encodeURIComponent(eventId)}`;
 
 /**
- * True the first time this subscription sees this event id (one cache call), false after.
- * Events without an id, and any cache failure or a cache that does not answer in time, count as
- * first: they are delivered.
+ * For each event id: true the first time this subscription sees it, false after. The cache calls
+ * for a whole webhook run side by side under one deadline, so a cache that does not answer delays
+ * the webhook by `timeoutMs` once, however many events it carries (Zapier's time limit stays far).
+ * Events without an id, and any cache failure or an answer that misses the deadline, count as
+ * first: they are delivered (a duplicate is better than a lost event).
  *
  * Only `false` means "seen before" (core's types allow `null`, which is delivered). Zapier's cache
  * also answers `false` when the app exceeds its cache rate limit; telling the two apart would
  * take a second cache call per retried event, so a `false` is taken at its word.
  */
+export const firstDeliveries = async (
+  z: ZObject,
+  bundle: Bundle,
+  eventIds: readonly (string | null)[],
+  timeoutMs = CACHE_TIMEOUT_MS,
+): Promise<boolean[]> => {
+  if (!eventIds.some(Boolean)) return eventIds.map(() => true);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('late');
+    }, timeoutMs);
+  });
+  const check = async (eventId: string | null): Promise<boolean> => {
+    if (!eventId) return true;
+    try {
+      const stored = await Promise.race([
+        z.cache.set(dedupKey(bundle, eventId), 1, DEDUP_TTL_SECONDS, ['auth'], true),
+        deadline,
+      ]);
+      if (stored === 'late') throw new Error(`no answer within ${String(timeoutMs / 1000)} s`);
+      return stored !== false;
+    } catch (error) {
+      z.console.warn(
+        `ISAO: could not check event ${quote(eventId)} for duplicates (${error instanceof Error ? error.message : String(error)}); delivering it anyway.`,
+      );
+      return true;
+    }
+  };
+  try {
+    return await Promise.all(eventIds.map(check));
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** One event's `firstDeliveries`. */
 export const firstDelivery = async (
   z: ZObject,
   bundle: Bundle,
   eventId: string | null,
   timeoutMs = CACHE_TIMEOUT_MS,
 ): Promise<boolean> => {
-  if (!eventId) return true;
-  try {
-    const stored = await within(
-      z.cache.set(dedupKey(bundle, eventId), 1, DEDUP_TTL_SECONDS, ['auth'], true),
-      timeoutMs,
-    );
-    return stored !== false;
-  } catch (error) {
-    z.console.warn(
-      `ISAO: could not check event ${eventId} for duplicates (${error instanceof Error ? error.message : String(error)}); delivering it anyway.`,
-    );
-    return true;
-  }
+  const [first = true] = await firstDeliveries(z, bundle, [eventId], timeoutMs);
+  return first;
 };

@@ -3,7 +3,7 @@
  * API sends them) and the output fields Zap users map. Triggers pick one kind and, where the event
  * implies it (a won deal), tweak the sample.
  */
-import type { PlainInputField, PlainOutputField } from 'zapier-platform-core';
+import type { PlainOutputField } from 'zapier-platform-core';
 
 export type EntityKind = 'contact' | 'deal' | 'appointment';
 
@@ -17,13 +17,17 @@ export interface Entity {
   outputFields: PlainOutputField[];
 }
 
-/** Where every record carries its event's metadata (see records.ts). */
+/**
+ * What every trigger record adds to its entity's fields (see records.ts): the event's metadata,
+ * and the event key that, with `id`, is the record's primary key.
+ */
 export const EVENT_OUTPUT_FIELDS: PlainOutputField[] = [
   { key: 'isao_event__type', label: 'Event Type', type: 'string' },
   { key: 'isao_event__id', label: 'Event ID', type: 'string' },
   { key: 'isao_event__occurred_at', label: 'Event Occurred At', type: 'datetime' },
   { key: 'isao_event__source', label: 'Event Source', type: 'string' },
-  { key: 'isao_event__company_id', label: 'Company ID', type: 'string' },
+  { key: 'isao_event__company_id', label: 'ISAO Account ID', type: 'string' },
+  { key: 'isao_event_key', label: 'Event Key', type: 'string', primary: true },
 ];
 
 const CONTACT_SAMPLE: RawRecord = {
@@ -61,7 +65,6 @@ export const contact: Entity = {
     { key: 'tags', label: 'Tags', type: 'string', list: true },
     { key: 'createdAt', label: 'Created At', type: 'datetime' },
     { key: 'updatedAt', label: 'Updated At', type: 'datetime' },
-    ...EVENT_OUTPUT_FIELDS,
   ],
 };
 
@@ -98,7 +101,6 @@ export const deal: Entity = {
     { key: 'ownerName', label: 'Owner', type: 'string' },
     { key: 'createdAt', label: 'Created At', type: 'datetime' },
     { key: 'updatedAt', label: 'Updated At', type: 'datetime' },
-    ...EVENT_OUTPUT_FIELDS,
   ],
 };
 
@@ -124,46 +126,36 @@ export const appointment: Entity = {
     },
     staff: { professionalId: 42441, fullName: 'Dr. Ana Jones', email: 'ana.jones@example.com' },
     location: { locationId: 29945, locationName: 'Paris Office', locationType: 'Office' },
-    fields: [
-      { label: 'Comments', value: 'These are comments', dataType: 'AREA' },
-      { label: 'My Custom Field', value: 'Custom field value', dataType: 'TXT' },
-    ],
+    // custom fields differ per ISAO account: the editor labels them from a recent appointment
+    fields: [],
     createdAt: '2024-11-08T10:30:00.000Z',
     updatedAt: '2024-11-08T10:30:00.000Z',
   },
   outputFields: [
     { key: 'id', label: 'Appointment ID', type: 'string', required: true },
+    { key: 'calendarid', label: 'Calendar ID', type: 'integer' },
+    { key: 'businessId', label: 'Business ID', type: 'integer' },
     { key: 'status', label: 'Status', type: 'string' },
     { key: 'startDateTime', label: 'Start', type: 'datetime' },
     { key: 'endDateTime', label: 'End', type: 'datetime' },
     { key: 'timeZone', label: 'Time Zone', type: 'string' },
+    { key: 'reason__reasonId', label: 'Service ID', type: 'integer' },
     { key: 'reason__reasonDesc', label: 'Service', type: 'string' },
     { key: 'reason__visitMinutes', label: 'Duration (minutes)', type: 'number' },
+    { key: 'client__clientId', label: 'Client ID', type: 'integer' },
     { key: 'client__firstName', label: 'Client First Name', type: 'string' },
     { key: 'client__lastName', label: 'Client Last Name', type: 'string' },
     { key: 'client__emailAddress', label: 'Client Email', type: 'string' },
     { key: 'client__phoneNumber', label: 'Client Phone', type: 'string' },
+    { key: 'client__notes', label: 'Client Notes', type: 'string' },
+    { key: 'staff__professionalId', label: 'Staff ID', type: 'integer' },
     { key: 'staff__fullName', label: 'Staff Member', type: 'string' },
     { key: 'staff__email', label: 'Staff Email', type: 'string' },
+    { key: 'location__locationId', label: 'Location ID', type: 'integer' },
     { key: 'location__locationName', label: 'Location', type: 'string' },
+    { key: 'location__locationType', label: 'Location Type', type: 'string' },
+    { key: 'fields', label: 'Custom Fields (as ISAO Sends Them)', type: 'string', list: true },
     { key: 'createdAt', label: 'Created At', type: 'datetime' },
     { key: 'updatedAt', label: 'Updated At', type: 'datetime' },
-    ...EVENT_OUTPUT_FIELDS,
   ],
 };
-
-/** A contact's tags as an optional list input (read with `listOf`: lines or commas). */
-export const tagsField = (helpText: string) =>
-  ({
-    key: 'tags',
-    label: 'Tags',
-    type: 'string',
-    list: true,
-    required: false,
-    helpText,
-  }) as const satisfies PlainInputField;
-
-/** Contact triggers' optional filter, sent to ISAO as `filters.tags` (seed 001). */
-export const CONTACT_TAGS_FILTER = tagsField(
-  'Optional. Only trigger for contacts that have at least one of these tags (for example `lead`): one tag per line, or several separated by commas. Leave empty to trigger for every contact.',
-);

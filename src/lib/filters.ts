@@ -12,7 +12,7 @@
 import type { PlainInputField } from 'zapier-platform-core';
 import type { RawRecord } from './entities';
 import { isRecord } from './api';
-import { listOf } from './inputs';
+import { listOf, onlyBlanks } from './inputs';
 
 export type FilterKey = 'tags' | 'stage' | 'staff' | 'location';
 
@@ -64,7 +64,7 @@ export const FILTERS: Readonly<Record<FilterKey, TriggerFilter>> = {
     input: tagsField(
       `Optional. Only trigger for contacts that have any of these tags (for example \`lead\`). ${ANY_OF} contact.`,
     ),
-    valuesOf: (record) => (Array.isArray(record.tags) ? record.tags : [record.tags]),
+    valuesOf: (record): unknown[] => (Array.isArray(record.tags) ? record.tags : [record.tags]),
   },
   stage: {
     key: 'stage',
@@ -109,19 +109,25 @@ const isFilterKey = (key: string): key is FilterKey => Object.hasOwn(FILTERS, ke
 /** The non-empty filter inputs, as ISAO's `filters` object (undefined when none is set). */
 export const filtersFrom = (
   filters: readonly TriggerFilter[],
-  inputData: Record<string, unknown>,
+  inputData: Record<string, unknown> | undefined,
 ): FilterValues | undefined => {
   const set = filters.flatMap(({ key }) => {
-    const list = listOf(inputData[key]);
+    const list = listOf(inputData?.[key]);
     return list.length > 0 ? [[key, list] as const] : [];
   });
-  return set.length > 0 ? (Object.fromEntries(set) as FilterValues) : undefined;
+  return set.length > 0 ? Object.fromEntries(set) : undefined;
 };
+
+/** The first filter the user filled with blanks only (spaces, commas, invisible characters). */
+export const blankFilter = (
+  filters: readonly TriggerFilter[],
+  inputData: Record<string, unknown> | undefined,
+): TriggerFilter | undefined => filters.find(({ key }) => onlyBlanks(inputData?.[key]));
 
 /** Whether a record passes every set filter (see the semantics above). Unknown keys are ignored. */
 export const matchesFilters = (record: RawRecord, filters: FilterValues | undefined): boolean => {
   if (!filters) return true;
-  return Object.entries(filters).every(([key, wanted]) => {
+  return Object.entries(filters).every(([key, wanted]: [string, string[] | undefined]) => {
     if (!isFilterKey(key) || !wanted || wanted.length === 0) return true;
     const have = new Set(FILTERS[key].valuesOf(record).map(comparable));
     return wanted.some((value) => have.has(comparable(value)));

@@ -3,12 +3,20 @@
  * subscribing, unsubscribing, unwrapping webhook bodies and listing recent records live here.
  */
 import { defineTrigger } from 'zapier-platform-core';
-import type { Bundle, PlainInputField, ZObject } from 'zapier-platform-core';
+import type { Bundle, PlainOutputField, ZObject } from 'zapier-platform-core';
 import { callApi, isRecord, unwrapData } from './api';
-import { firstDelivery, rejectReplay, subscriptionOf, verifySignature } from './delivery';
-import type { Entity, RawRecord } from './entities';
-import { listOf, text } from './inputs';
-import { toZapRecord, type EventMeta, type ZapRecord } from './records';
+import { firstDeliveries, replayProblem, subscriptionOf, verifySignature } from './delivery';
+import { EVENT_OUTPUT_FIELDS, type Entity, type RawRecord } from './entities';
+import { blankFilter, filtersFrom, matchesFilters, type TriggerFilter } from './filters';
+import { quote, text } from './inputs';
+import {
+  customFieldKeys,
+  EVENT_KEY,
+  fingerprint,
+  toZapRecord,
+  type EventMeta,
+  type ZapRecord,
+} from './records';
 
 export const EVENTS = [
   'contact.created',
@@ -44,12 +52,14 @@ export interface HookTriggerSpec<K extends string> {
   description: string;
   /** Event-specific touches to the entity's sample (a won deal has status "won"). */
   sample?: RawRecord;
-  /** Optional inputs sent to ISAO as `filters[key]` when the user sets them. */
-  filters?: readonly PlainInputField[];
+  /** Optional filters (filters.ts): sent to ISAO on subscribe, applied to every record. */
+  filters?: readonly TriggerFilter[];
 }
 
 /** A webhook body as ISAO (or a topic-style sender) delivered it. */
 export interface UnwrappedEvent {
+  /** Why the body is not a usable event for any trigger (a malformed envelope), if it is not. */
+  malformed?: string;
   /** The event it names, or undefined for a bare record. */
   event: string | undefined;
   /** The record it carries; undefined when an envelope carries none. */
@@ -80,6 +90,16 @@ const without = (record: RawRecord, keys: readonly string[]): RawRecord | undefi
  */
 export const unwrapEvent = (body: RawRecord): UnwrappedEvent => {
   const { event } = body;
+  if (event !== undefined && typeof event !== 'string' && ('data' in body || 'metadata' in body)) {
+    // an envelope whose event is not a name (`{"event": 42, "data": {…}}`): no trigger's event,
+    // and not a record either
+    return {
+      malformed: `an envelope whose "event" is not an event name (${quote(event, 40)})`,
+      event: undefined,
+      entity: undefined,
+      meta: defined({ id: isRecord(body.metadata) ? text(body.metadata.eventId) : undefined }),
+    };
+  }
   if (
     typeof event === 'string' &&
     ('data' in body || 'metadata' in body || EVENT_NAME.test(event))
@@ -172,76 +192,152 @@ const asRecords = (body: unknown): RawRecord[] => {
   return isRecord(data) ? [data] : [];
 };
 
-const listLimit = (bundle: Bundle): number => {
+/** The page performList asks for: Zapier's `meta.limit` when a positive whole number, capped. */
+export const listLimit = (bundle: Bundle): number => {
   const meta: unknown = bundle.meta; // absent outside Zapier (invoke, tests)
   const asked = isRecord(meta) ? meta.limit : undefined; // -1 or absent: no limit asked
-  return typeof asked === 'number' && asked > 0
-    ? Math.min(Math.floor(asked), MAX_LIST_LIMIT)
+  return typeof asked === 'number' && Number.isInteger(asked) && asked > 0
+    ? Math.min(asked, MAX_LIST_LIMIT)
     : DEFAULT_LIST_LIMIT;
 };
 
-/** The non-empty filter inputs, as ISAO's `filters` object (undefined when none is set). */
-const filtersFrom = (
-  inputs: readonly PlainInputField[],
-  inputData: Record<string, unknown>,
-): Record<string, string[]> | undefined => {
-  const set = inputs.flatMap(({ key }) => {
-    const list = listOf(inputData[key]);
-    return list.length > 0 ? [[key, list] as const] : [];
+/** One webhook item or listed record, as one trigger sees it. */
+type Classified =
+  | { kind: 'other' }
+  | { kind: 'unusable'; reason: string }
+  | { kind: 'event'; raw: RawRecord; meta: Partial<EventMeta>; key: string };
+
+/** Keeps the first record of each primary key (`id` + event key): Zapier requires them unique. */
+const uniqueRecords = (records: readonly ZapRecord[]): ZapRecord[] => {
+  const seen = new Set<string>();
+  return records.filter((record) => {
+    const primary = JSON.stringify([record.id, record[EVENT_KEY]]);
+    if (seen.has(primary)) return false;
+    seen.add(primary);
+    return true;
   });
-  return set.length > 0 ? Object.fromEntries(set) : undefined;
 };
+
+/**
+ * Editor only: labels for an appointment's custom fields (`custom_fields__<key>`), read from one
+ * recent record of the trigger's event. Any failure falls back to the static fields alone.
+ */
+const customFieldOutputs =
+  (event: IsaoEvent) =>
+  async (z: ZObject): Promise<PlainOutputField[]> => {
+    try {
+      const { data } = await callApi(z, {
+        path: `/triggers/${event}/recent`,
+        params: { limit: 1 },
+      });
+      const [first] = asRecords(data);
+      const raw = first ? (unwrapEvent(first).entity ?? first) : undefined;
+      return customFieldKeys(raw?.fields).map(({ key, label }): PlainOutputField => ({
+        key: `custom_fields__${key}`,
+        label: label ?? key,
+        type: 'string',
+      }));
+    } catch (error) {
+      z.console.log(
+        `ISAO: could not read custom field labels for ${event} (${error instanceof Error ? error.message : String(error)}); showing the standard fields only.`,
+      );
+      return [];
+    }
+  };
 
 /** Builds a complete REST-hook trigger from its declaration. */
 export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
   const { event, entity } = spec;
-  const record = (raw: RawRecord, meta: Partial<EventMeta>): ZapRecord =>
-    toZapRecord(entity.kind, raw, { ...meta, type: event });
+  const filters = spec.filters ?? [];
 
-  /** The event's record, when it is this trigger's event (else undefined). */
-  const ours = (z: ZObject, body: RawRecord) => {
-    const { event: named, entity: raw, meta } = unwrapEvent(body);
-    if (named !== undefined && named !== event) return undefined;
-    if (!raw) throw new z.errors.HaltedError(`The ISAO ${event} event carried no record.`);
-    return { raw, meta };
+  /** What one webhook item or listed record is to this trigger. */
+  const classify = (item: RawRecord): Classified => {
+    const { malformed, event: named, entity: raw, meta } = unwrapEvent(item);
+    const id = meta.id ? ` ${quote(meta.id, 60)}` : '';
+    if (malformed)
+      return { kind: 'unusable', reason: `The ISAO webhook item${id} is ${malformed}` };
+    if (named !== undefined && named !== event) return { kind: 'other' };
+    if (!raw) return { kind: 'unusable', reason: `The ISAO ${event} event${id} carried no record` };
+    return { kind: 'event', raw, meta, key: meta.id ?? fingerprint(item) };
   };
 
+  const record = (found: { raw: RawRecord; meta: Partial<EventMeta>; key: string }) =>
+    toZapRecord(entity, found.raw, { ...found.meta, type: event }, found.key);
+
+  /**
+   * A webhook's records. Every item is read and checked first; only then are the events
+   * de-duplicated, so nothing is marked delivered that this call does not return. An item this
+   * trigger cannot use (malformed, no record, a signed replay) is skipped with a log line naming
+   * its event: its neighbours still reach the Zap, and when the sender retries the same batch the
+   * delivered ones are recognised as duplicates. Only a webhook with nothing usable at all halts.
+   */
   const perform = async (z: ZObject, bundle: Bundle): Promise<ZapRecord[]> => {
     const signed = verifySignature(z, bundle);
-    const records: ZapRecord[] = [];
-    for (const body of webhookEvents(z, bundle)) {
-      const found = ours(z, body);
-      if (!found) continue;
-      if (signed) rejectReplay(z, found.meta.occurred_at ?? null);
-      if (await firstDelivery(z, bundle, found.meta.id ?? null)) {
-        records.push(record(found.raw, found.meta));
+    const wanted = filtersFrom(filters, bundle.inputData);
+    const usable: Extract<Classified, { kind: 'event' }>[] = [];
+    const skipped: string[] = [];
+    for (const item of webhookEvents(z, bundle)) {
+      const found = classify(item);
+      if (found.kind === 'other') continue;
+      if (found.kind === 'unusable') {
+        skipped.push(found.reason);
+        continue;
       }
+      const replay = signed ? replayProblem(found.meta.occurred_at ?? null) : undefined;
+      if (replay) skipped.push(replay);
+      else usable.push(found);
     }
-    return records;
+    const [firstSkipped] = skipped;
+    if (usable.length === 0 && firstSkipped !== undefined) {
+      const more = skipped.length > 1 ? ` (and ${String(skipped.length - 1)} more)` : '';
+      throw new z.errors.HaltedError(`${firstSkipped}${more}.`);
+    }
+    for (const reason of skipped) z.console.log(`ISAO: skipped an item of the webhook. ${reason}.`);
+    const records = uniqueRecords(
+      usable.filter((found) => matchesFilters(found.raw, wanted)).map(record),
+    );
+    const first = await firstDeliveries(
+      z,
+      bundle,
+      records.map((r) => r.isao_event.id),
+    );
+    return records.filter((_record, i) => first[i]);
   };
 
+  /**
+   * The editor's test records: only real ones from `/recent`, shaped as perform shapes them and
+   * filtered as perform filters them; none gives [] and the editor shows the static sample.
+   */
   const performList = async (z: ZObject, bundle: Bundle): Promise<ZapRecord[]> => {
-    const path = `/triggers/${event}`;
-    const recent = await callApi(z, {
-      path: `${path}/recent`,
-      params: { limit: listLimit(bundle) },
+    const limit = listLimit(bundle);
+    const wanted = filtersFrom(filters, bundle.inputData);
+    const { data } = await callApi(z, {
+      path: `/triggers/${event}/recent`,
+      params: { limit },
     });
-    let items = asRecords(recent.data);
-    if (items.length === 0) items = asRecords((await callApi(z, { path: `${path}/sample` })).data);
-    return items.flatMap((item) => {
-      const found = ours(z, item);
-      if (!found) return [];
-      const { raw, meta } = found;
-      return [record(raw, { occurred_at: listedAt(event, raw), ...meta })];
+    const records = asRecords(data).flatMap((item) => {
+      const found = classify(item);
+      if (found.kind !== 'event' || !matchesFilters(found.raw, wanted)) return [];
+      const meta = { occurred_at: listedAt(event, found.raw), ...found.meta };
+      return [record({ ...found, meta })];
     });
+    return uniqueRecords(records).slice(0, limit);
   };
 
   const performSubscribe = async (z: ZObject, bundle: Bundle): Promise<RawRecord> => {
-    const filters = filtersFrom(spec.filters ?? [], bundle.inputData);
+    const blank = blankFilter(filters, bundle.inputData);
+    if (blank) {
+      throw new z.errors.Error(
+        `The ${blank.input.label ?? blank.key} filter holds only blank values (spaces, commas or invisible characters). Enter at least one value, or clear the field to trigger on every ${spec.noun.toLowerCase()}.`,
+        'invalid_filter',
+        400,
+      );
+    }
+    const set = filtersFrom(filters, bundle.inputData);
     const { data } = await callApi(z, {
       method: 'POST',
       path: '/webhooks/subscribe',
-      body: { event, target_url: bundle.targetUrl, ...(filters ? { filters } : {}) },
+      body: { event, target_url: bundle.targetUrl, ...(set ? { filters: set } : {}) },
     });
     const subscription = unwrapData(data);
     if (!isRecord(subscription) || text(subscription.subscription_id) === undefined) {
@@ -273,15 +369,23 @@ export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
     return { ...(isRecord(data) ? data : {}), subscription_id: id, already_removed: gone };
   };
 
-  const sample = record(
-    { ...entity.sample, ...spec.sample },
-    {
+  const sample = record({
+    raw: { ...entity.sample, ...spec.sample },
+    meta: {
       id: 'evt_sample_0001',
       occurred_at: '2024-11-08T10:30:00.000Z',
       source: 'api',
       company_id: 'cmb72clgt0003145mvfrg8iyh',
     },
-  );
+    key: 'evt_sample_0001',
+  });
+
+  const outputFields: PlainOutputField[] = [
+    ...entity.outputFields.map((field) =>
+      field.key === 'id' ? { ...field, primary: true } : field,
+    ),
+    ...EVENT_OUTPUT_FIELDS,
+  ];
 
   return defineTrigger({
     key: spec.key,
@@ -289,13 +393,14 @@ export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
     display: { label: spec.label, description: spec.description },
     operation: {
       type: 'hook',
-      ...(spec.filters ? { inputFields: [...spec.filters] } : {}),
+      ...(filters.length > 0 ? { inputFields: filters.map((filter) => filter.input) } : {}),
       performSubscribe,
       performUnsubscribe,
       perform,
       performList,
       sample,
-      outputFields: entity.outputFields,
+      outputFields:
+        entity.kind === 'appointment' ? [...outputFields, customFieldOutputs(event)] : outputFields,
     },
   });
 };

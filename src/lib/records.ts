@@ -1,12 +1,14 @@
 /**
  * One output shape for every record a Zap sees, whether it came from a webhook (perform), from
  * the Zap editor's test (performList) or from an action: the entity's own fields at the top level
- * with its `id`, appointments' custom fields also as a flat `custom_fields` object, and the
- * event's metadata under `isao_event` (always the same keys, null where unknown).
+ * with its `id`, every declared output field present (null where the record lacks it, so a live
+ * record has every key the editor showed), and appointments' custom fields also as a flat
+ * `custom_fields` object. Trigger records add the event's metadata under `isao_event` (always the
+ * same keys, null where unknown) and `isao_event_key`, which tells two events about one record apart.
  */
 import { createHash } from 'node:crypto';
 import { isRecord } from './api';
-import type { EntityKind, RawRecord } from './entities';
+import type { Entity, EntityKind, RawRecord } from './entities';
 
 export interface EventMeta {
   type: string;
@@ -16,7 +18,15 @@ export interface EventMeta {
   company_id: string | null;
 }
 
-export type ZapRecord = RawRecord & { id: string | number; isao_event: EventMeta };
+export type EntityRecord = RawRecord & { id: string | number };
+export type ZapRecord = EntityRecord & { isao_event: EventMeta; isao_event_key: string };
+
+/**
+ * The key that, with `id`, identifies a trigger record (both are the triggers' primary output
+ * fields). Zapier requires the primary key to be unique within one result, and two events about
+ * the same contact (two `contact.updated`) share the `id` while both must reach the Zap.
+ */
+export const EVENT_KEY = 'isao_event_key';
 
 const ID_KEYS: Record<EntityKind, readonly string[]> = {
   contact: ['id', 'contactId', 'contact_id'],
@@ -36,44 +46,110 @@ export const slug = (label: string): string =>
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
 
-/** Appointments' `fields` array ({label, value, …}) as `{slug(label): value}`; first label wins. */
+/** Appointments' `fields` array ({label, value, …}) as `{key: value}`, keys from `customFieldKeys`. */
 export const customFields = (fields: unknown): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
-  if (!Array.isArray(fields)) return out;
-  fields.forEach((field: unknown, index) => {
-    if (!isRecord(field)) return;
-    const label = typeof field.label === 'string' ? slug(field.label) : '';
-    let key = label || `field_${String(index + 1)}`;
-    for (let n = 2; Object.hasOwn(out, key); n += 1) key = `${label || 'field'}_${String(n)}`;
+  for (const { key, field } of customFieldKeys(fields)) {
     out[key] = field.value ?? field.extendedValue ?? null;
-  });
+  }
   return out;
 };
 
-const fingerprint = (value: unknown): string =>
+/**
+ * Each custom field with its key: the slug of its label (`field_N` for an unlabelled N-th field),
+ * numbered `_2`, `_3`… when an earlier field took it; the first label wins. Zaps map these keys,
+ * so the rule must not change.
+ */
+export const customFieldKeys = (
+  fields: unknown,
+): { key: string; label: string | undefined; field: RawRecord }[] => {
+  if (!Array.isArray(fields)) return [];
+  const taken = new Set<string>();
+  return fields.flatMap((field: unknown, index) => {
+    if (!isRecord(field)) return [];
+    const label = typeof field.label === 'string' ? field.label : undefined;
+    const base = label === undefined ? '' : slug(label);
+    let key = base || `field_${String(index + 1)}`;
+    for (let n = 2; taken.has(key); n += 1) key = `${base || 'field'}_${String(n)}`;
+    taken.add(key);
+    return [{ key, label: label?.trim() || undefined, field }];
+  });
+};
+
+/** A short, stable digest of a value (an id for what has none). */
+export const fingerprint = (value: unknown): string =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-/** The Zap-ready record for one ISAO entity and the event that carried it. */
-export const toZapRecord = (
-  kind: EntityKind,
-  entity: RawRecord,
-  meta: Partial<EventMeta> & { type: string },
-): ZapRecord => {
-  const id =
-    ID_KEYS[kind].map((key) => asId(entity[key])).find((v) => v !== undefined) ??
-    meta.id ??
-    fingerprint(entity);
-  const record: ZapRecord = {
-    ...entity,
-    id,
-    isao_event: {
-      type: meta.type,
-      id: meta.id ?? null,
-      occurred_at: meta.occurred_at ?? null,
-      source: meta.source ?? null,
-      company_id: meta.company_id ?? null,
-    },
+/** The entity's declared output keys (`client__firstName`) as paths, computed once per entity. */
+const declaredPaths = new WeakMap<Entity, string[][]>();
+const pathsOf = (entity: Entity): string[][] => {
+  let paths = declaredPaths.get(entity);
+  if (!paths) {
+    paths = entity.outputFields.map((field) => field.key.split('__'));
+    declaredPaths.set(entity, paths);
+  }
+  return paths;
+};
+
+/**
+ * The record with every declared output key present: null where the record lacks it (nested
+ * objects created or copied as needed; the input is never changed). A value of another type where
+ * an object is declared (a `client` that is a string) is left as it is.
+ */
+const withDeclaredKeys = (entity: Entity, raw: RawRecord): RawRecord => {
+  const record: RawRecord = { ...raw };
+  const copies = new Set<RawRecord>([record]);
+  const own = (value: RawRecord): RawRecord => {
+    if (copies.has(value)) return value;
+    const copy = { ...value };
+    copies.add(copy);
+    return copy;
   };
-  if (kind === 'appointment') record.custom_fields = customFields(entity.fields);
+  for (const path of pathsOf(entity)) {
+    let node = record;
+    for (const [i, part] of path.entries()) {
+      const value = node[part];
+      if (i === path.length - 1) {
+        if (value === undefined) node[part] = null;
+      } else if (value === undefined || value === null || isRecord(value)) {
+        node = node[part] = own(isRecord(value) ? value : {});
+      } else {
+        break;
+      }
+    }
+  }
   return record;
 };
+
+/** An entity as a Zap record without event metadata (what an action returns). */
+export const toEntityRecord = (
+  entity: Entity,
+  raw: RawRecord,
+  fallbackId?: string,
+): EntityRecord => {
+  const id =
+    ID_KEYS[entity.kind].map((key) => asId(raw[key])).find((v) => v !== undefined) ??
+    fallbackId ??
+    fingerprint(raw);
+  const record: EntityRecord = { ...withDeclaredKeys(entity, raw), id };
+  if (entity.kind === 'appointment') record.custom_fields = customFields(raw.fields);
+  return record;
+};
+
+/** The Zap-ready trigger record for one ISAO entity and the event that carried it. */
+export const toZapRecord = (
+  entity: Entity,
+  raw: RawRecord,
+  meta: Partial<EventMeta> & { type: string },
+  eventKey: string,
+): ZapRecord => ({
+  ...toEntityRecord(entity, raw, meta.id ?? undefined),
+  isao_event: {
+    type: meta.type,
+    id: meta.id ?? null,
+    occurred_at: meta.occurred_at ?? null,
+    source: meta.source ?? null,
+    company_id: meta.company_id ?? null,
+  },
+  [EVENT_KEY]: eventKey,
+});

@@ -1,4 +1,5 @@
 import { appointment } from '../lib/entities';
+import { FILTERS } from '../lib/filters';
 import { hookTrigger } from '../lib/hooks';
 
 export default hookTrigger({
@@ -7,5 +8,6 @@ export default hookTrigger({
   entity: appointment,
   noun: 'Appointment',
   label: 'New Appointment',
-  description: 'Triggers when an appointment is booked in ISAO.',
+  description: 'Triggers when an appointment is booked.',
+  filters: [FILTERS.staff, FILTERS.location],
 });

@@ -1,4 +1,5 @@
 import { appointment } from '../lib/entities';
+import { FILTERS } from '../lib/filters';
 import { hookTrigger } from '../lib/hooks';
 
 export default hookTrigger({
@@ -7,6 +8,7 @@ export default hookTrigger({
   entity: appointment,
   noun: 'Appointment',
   label: 'Canceled or Deleted Appointment',
-  description: 'Triggers when an appointment is canceled or deleted in ISAO.',
+  description: 'Triggers when an appointment is canceled or deleted.',
+  filters: [FILTERS.staff, FILTERS.location],
   sample: { status: 'canceled', updatedAt: '2024-11-10T08:15:00.000Z' },
 });

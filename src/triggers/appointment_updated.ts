@@ -1,4 +1,5 @@
 import { appointment } from '../lib/entities';
+import { FILTERS } from '../lib/filters';
 import { hookTrigger } from '../lib/hooks';
 
 export default hookTrigger({
@@ -7,7 +8,8 @@ export default hookTrigger({
   entity: appointment,
   noun: 'Appointment',
   label: 'Updated Appointment',
-  description: 'Triggers when an appointment is changed or rescheduled in ISAO.',
+  description: 'Triggers when an appointment is changed or rescheduled.',
+  filters: [FILTERS.staff, FILTERS.location],
   sample: {
     startDateTime: '2024-11-13T09:00:00.000Z',
     endDateTime: '2024-11-13T09:45:00.000Z',

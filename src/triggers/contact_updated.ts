@@ -1,4 +1,5 @@
-import { contact, CONTACT_TAGS_FILTER } from '../lib/entities';
+import { contact } from '../lib/entities';
+import { FILTERS } from '../lib/filters';
 import { hookTrigger } from '../lib/hooks';
 
 export default hookTrigger({
@@ -7,8 +8,8 @@ export default hookTrigger({
   entity: contact,
   noun: 'Contact',
   label: 'Updated Contact',
-  description: "Triggers when a contact's details change in ISAO.",
-  filters: [CONTACT_TAGS_FILTER],
+  description: "Triggers when a contact's details change.",
+  filters: [FILTERS.tags],
   sample: {
     name: 'Jane Smith-Martin',
     lastName: 'Smith-Martin',

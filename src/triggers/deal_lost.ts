@@ -7,6 +7,6 @@ export default hookTrigger({
   entity: deal,
   noun: 'Deal',
   label: 'Deal Lost',
-  description: 'Triggers when a deal is marked as lost in ISAO.',
+  description: 'Triggers when a deal is marked as lost.',
   sample: { stage: 'Closed Lost', previousStage: 'Proposal', status: 'lost', probability: 0 },
 });

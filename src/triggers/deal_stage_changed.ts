@@ -1,4 +1,5 @@
 import { deal } from '../lib/entities';
+import { FILTERS } from '../lib/filters';
 import { hookTrigger } from '../lib/hooks';
 
 export default hookTrigger({
@@ -7,5 +8,6 @@ export default hookTrigger({
   entity: deal,
   noun: 'Deal',
   label: 'Deal Stage Changed',
-  description: 'Triggers when a deal moves to a new stage in ISAO.',
+  description: 'Triggers when a deal moves to a new stage.',
+  filters: [FILTERS.stage],
 });

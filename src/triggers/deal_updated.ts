@@ -1,4 +1,5 @@
 import { deal } from '../lib/entities';
+import { FILTERS } from '../lib/filters';
 import { hookTrigger } from '../lib/hooks';
 
 export default hookTrigger({
@@ -7,5 +8,6 @@ export default hookTrigger({
   entity: deal,
   noun: 'Deal',
   label: 'Updated Deal',
-  description: "Triggers when a deal's details change in ISAO.",
+  description: "Triggers when a deal's details change.",
+  filters: [FILTERS.stage],
 });

@@ -7,6 +7,6 @@ export default hookTrigger({
   entity: deal,
   noun: 'Deal',
   label: 'Deal Won',
-  description: 'Triggers when a deal is marked as won in ISAO.',
+  description: 'Triggers when a deal is marked as won.',
   sample: { stage: 'Closed Won', previousStage: 'Negotiation', status: 'won', probability: 100 },
 });

@@ -1,4 +1,5 @@
-import { contact, CONTACT_TAGS_FILTER } from '../lib/entities';
+import { contact } from '../lib/entities';
+import { FILTERS } from '../lib/filters';
 import { hookTrigger } from '../lib/hooks';
 
 export default hookTrigger({
@@ -7,6 +8,6 @@ export default hookTrigger({
   entity: contact,
   noun: 'Contact',
   label: 'New Contact',
-  description: 'Triggers when a new contact is added to ISAO.',
-  filters: [CONTACT_TAGS_FILTER],
+  description: 'Triggers when a new contact is added.',
+  filters: [FILTERS.tags],
 });

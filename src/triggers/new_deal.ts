@@ -1,4 +1,5 @@
 import { deal } from '../lib/entities';
+import { FILTERS } from '../lib/filters';
 import { hookTrigger } from '../lib/hooks';
 
 export default hookTrigger({
@@ -7,7 +8,8 @@ export default hookTrigger({
   entity: deal,
   noun: 'Deal',
   label: 'New Deal',
-  description: 'Triggers when a new deal is created in ISAO.',
+  description: 'Triggers when a new deal is created.',
+  filters: [FILTERS.stage],
   sample: {
     stage: 'Qualified',
     previousStage: null,

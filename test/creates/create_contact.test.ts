@@ -11,6 +11,7 @@ import {
   appTester,
   authData,
   API_KEY,
+  appError,
   caught,
   errorText,
   flatKeys,
@@ -52,7 +53,7 @@ describe('create_contact: definition', () => {
     expect(action.noun).toBe('Contact');
     expect(action.display).toEqual({
       label: 'Create Contact',
-      description: 'Creates a new contact in ISAO.',
+      description: 'Creates a new contact.',
     });
   });
 
@@ -75,16 +76,33 @@ describe('create_contact: definition', () => {
     for (const field of fields) expect(field.helpText?.length).toBeGreaterThan(20);
   });
 
-  it('has a sample and output fields shaped like the New Contact trigger', () => {
-    const trigger = App.triggers.new_contact.operation;
+  it('has a sample and output fields of the contact only, without trigger event fields', () => {
     const sample = action.operation.sample as Out;
-    expect(flatKeys(sample)).toEqual(flatKeys(trigger.sample as Out));
-    expect(sample).toMatchObject({ id: 'contact_123', isao_event: { type: 'contact.created' } });
-    expect(action.operation.outputFields).toBe(trigger.outputFields);
+    const outputKeys = (action.operation.outputFields as { key: string }[]).map((f) => f.key);
+    expect(flatKeys(sample)).toEqual([...outputKeys].sort());
+    expect(sample).toMatchObject({ id: 'contact_123', name: 'Jane Smith' });
+    expect(outputKeys.filter((k) => k.startsWith('isao_event'))).toEqual([]);
+    // the same contact fields, labelled alike, as the New Contact trigger
+    const label = ({ key, label }: { key: string; label?: string }) => [key, label];
+    const triggerFields = App.triggers.new_contact.operation.outputFields as { key: string }[];
+    expect(triggerFields.map(label)).toEqual(
+      expect.arrayContaining((action.operation.outputFields as { key: string }[]).map(label)),
+    );
   });
 });
 
 describe('create_contact: request', () => {
+  it.each([
+    ['+44 (0) 20 7946 0958', '+442079460958'],
+    ['+44(0)2079460958', '+442079460958'],
+    ['+33 (0)1 23 45 67 89', '+33123456789'],
+    ['+1 (212) 555-0100', '+12125550100'],
+    ['(0) 20 7946 0958', '02079460958'],
+  ])('sends %s as %s (a trunk (0) after the country code is dropped)', async (input, sent) => {
+    expectCreate({ name: 'Ada', phoneNumber: sent, tags: [] });
+    await create({ name: 'Ada', phoneNumber: input });
+  });
+
   it('sends the minimal input with an empty tag list, phone separators removed', async () => {
     expectCreate({ name: 'Ada Lovelace', phoneNumber: '+442079460958', tags: [] });
     const out = await create({ name: ' Ada Lovelace ', phoneNumber: '+44 (20) 7946-0958' });
@@ -114,7 +132,8 @@ describe('create_contact: request', () => {
   it.each([
     ['one comma-separated string', 'lead, vip,,lead', ['lead', 'vip']],
     ['mapped values holding commas', ['lead, vip', 'partner'], ['lead', 'vip', 'partner']],
-    ['blank', '  ', []],
+    ['empty', '', []],
+    ['an empty mapped value', [''], []],
   ])('accepts tags as %s', async (_what, tags, sent) => {
     expectCreate({ name: 'Ada', phoneNumber: '+33123456789', tags: sent });
     await create({ name: 'Ada', phoneNumber: '+33123456789', tags });
@@ -148,10 +167,27 @@ describe('create_contact: bad input is refused before any request', () => {
     [{ name: 'Ada', phoneNumber: '+33123456789', email: 'ada@' }, 'Email "ada@" is not a valid'],
     [{ name: 'Ada', phoneNumber: '+33123456789', email: 'a b@c.io' }, 'Email "a b@c.io"'],
     [{ name: 'Ada', phoneNumber: '+33123456789', email: 'ada@example' }, 'Email "ada@example"'],
-  ])('%j → HaltedError naming the field', async (inputData, message) => {
-    const error = await caught(() => create(inputData));
-    expect(error.name).toBe('HaltedError');
-    expect(errorText(error)).toContain(message);
+    [{ name: '\u200b\ufeff\u00a0', phoneNumber: '+33123456789' }, 'Name is required'],
+    [{ name: 'Ada', phoneNumber: '\u200b \u2060' }, 'Phone Number is required'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', tags: '  ' }, 'Tags holds only blank values'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', tags: [' ', ',', '\u200b'] }, 'Tags holds only'],
+  ])(
+    '%j → an error naming the field (not a halt: the user must fix it)',
+    async (inputData, message) => {
+      const error = await caught(() => create(inputData));
+      expect(error.name).toBe('AppError');
+      expect(errorText(error)).toContain(message);
+      expect(appError(error).code).toMatch(/^invalid_(name|phoneNumber|email|tags)$/);
+      expect(appError(error).status).toBe(400);
+    },
+  );
+
+  it('quotes at most about 100 characters of a huge value', async () => {
+    const phone = '9'.repeat(100_000);
+    const error = await caught(() => create({ name: 'Ada', phoneNumber: phone }));
+    const message = errorText(error);
+    expect(message).toContain(`Phone Number "${'9'.repeat(99)}…" is not a phone number.`);
+    expect(message.length).toBeLessThan(400);
   });
 });
 
@@ -191,7 +227,16 @@ describe('create_contact: response', () => {
     expect(out).toMatchObject({ id: 'c_1', name: 'Ada', phoneNumber: '+33123456789' });
   });
 
-  it('returns the contact exactly as the New Contact trigger delivers the same contact', async () => {
+  it('shows what ISAO stored, not what was typed, where the two differ', async () => {
+    expectCreate(
+      { name: 'ada lovelace', phoneNumber: '+33123456789', tags: [] },
+      { id: 'c_2', name: 'Ada Lovelace', phoneNumber: '+33 1 23 45 67 89' },
+    );
+    const out = await create({ name: 'ada lovelace', phoneNumber: '+33123456789' });
+    expect(out).toMatchObject({ name: 'Ada Lovelace', phoneNumber: '+33 1 23 45 67 89' });
+  });
+
+  it('returns the contact with the fields the New Contact trigger delivers for it', async () => {
     expectCreate({ name: 'Ada Lovelace', phoneNumber: '+442079460958', tags: ['lead'] }, CREATED);
     const out = await create({ name: 'Ada Lovelace', phoneNumber: '+442079460958', tags: 'lead' });
     const { perform: triggerPerform } = App.triggers.new_contact.operation as unknown as {
@@ -201,17 +246,10 @@ describe('create_contact: response', () => {
       authData,
       cleanedRequest: { event: 'contact.created', timestamp: CREATED.createdAt, data: CREATED },
     } as never)) as Out[];
-    expect(flatKeys(out)).toEqual(flatKeys(fromTrigger!));
-    expect(out).toEqual({
-      ...CREATED,
-      isao_event: {
-        type: 'contact.created',
-        id: null,
-        occurred_at: '2024-11-08T10:30:00.000Z',
-        source: 'api',
-        company_id: null,
-      },
-    });
-    expect(out).toEqual({ ...fromTrigger, isao_event: out.isao_event });
+    const contactFields = Object.entries(fromTrigger!).filter(([k]) => !k.startsWith('isao_event'));
+    expect(out).toEqual(Object.fromEntries(contactFields));
+    // every declared contact field is there, null where ISAO did not send it
+    expect(out).toMatchObject({ ...CREATED, position: null, city: null });
+    expect(out).not.toHaveProperty('isao_event');
   });
 });

@@ -3,15 +3,17 @@
  * stub that honours `nx` and TTL, which createAppTester's in-memory mock ignores).
  */
 import { createHmac } from 'node:crypto';
-import { errors, type Bundle, type ZObject } from 'zapier-platform-core';
+import type { Bundle, ZObject } from 'zapier-platform-core';
 import App from '../../src';
 import {
   CACHE_TIMEOUT_MS,
   DEDUP_TTL_SECONDS,
+  dedupKey,
+  firstDeliveries,
   firstDelivery,
   headerValue,
 } from '../../src/lib/delivery';
-import { appTester, caught, errorText } from '../helpers';
+import { appTester, cacheStub, caught, errorText, stubZ } from '../helpers';
 
 const SECRET = 'whsec_connection';
 const sign = (raw: string, secret = SECRET) =>
@@ -109,6 +111,19 @@ describe('signatures', () => {
       run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) }, { subscribeData } as never)),
     );
     expect(errorText(error)).toContain('signature does not match');
+    // the fix names the secret that was in force: the subscription's, not the connection's field
+    expect(errorText(error)).toContain('the one ISAO returned when this Zap subscribed');
+    expect(errorText(error)).not.toContain('Webhook Signing Secret');
+  });
+
+  it("a mismatch under the connection's secret points to the connection's field", async () => {
+    const raw = body();
+    const error = await caught(() =>
+      run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'other') })),
+    );
+    expect(errorText(error)).toContain(
+      "Check that the Webhook Signing Secret in this Zap's ISAO connection matches",
+    );
   });
 
   it('rejects a signed event older than the dedup window as a replay', async () => {
@@ -138,30 +153,6 @@ describe('signatures', () => {
     expect(headerValue(undefined, 'X-Isao-Hmac-Sha256')).toBeUndefined();
   });
 });
-
-/** A z.cache that honours nx and TTL on a controllable clock, counting calls. */
-const cacheStub = () => {
-  const store = new Map<string, number>();
-  const calls: unknown[][] = [];
-  let now = 0;
-  const cache = {
-    get: () => Promise.reject(new Error('dedup must not read the cache')),
-    delete: () => Promise.reject(new Error('dedup must not delete from the cache')),
-    set: (key: string, _value: unknown, ttl?: number, scope?: string[], nx?: boolean) => {
-      calls.push([key, ttl, scope, nx]);
-      const expires = store.get(key);
-      if (nx && expires !== undefined && expires > now) return Promise.resolve(false);
-      store.set(key, ttl ? now + ttl * 1000 : Infinity);
-      return Promise.resolve(true);
-    },
-  };
-  return { cache, calls, advance: (ms: number) => (now += ms) };
-};
-
-const stubZ = (cache: unknown) => {
-  const warn = jest.fn();
-  return { z: { cache, errors, console: { warn } } as unknown as ZObject, warn };
-};
 
 const unsigned = (
   eventId: string | undefined,
@@ -229,7 +220,7 @@ describe('exactly-once delivery', () => {
     expect(await perform(z, unsigned('evt_5'))).toHaveLength(1);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]![0]).toContain(
-      'could not check event evt_5 for duplicates (rpc is not available)',
+      'could not check event "evt_5" for duplicates (rpc is not available)',
     );
   });
 
@@ -239,7 +230,7 @@ describe('exactly-once delivery', () => {
     expect(await firstDelivery(z, bundle, 'evt_7', 20)).toBe(true);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]![0]).toContain(
-      'could not check event evt_7 for duplicates (no answer within 0.02 s)',
+      'could not check event "evt_7" for duplicates (no answer within 0.02 s)',
     );
     expect(CACHE_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
   });
@@ -254,5 +245,75 @@ describe('exactly-once delivery', () => {
     expect(out).toHaveLength(1);
     const { zcacheTestObj } = appTester as unknown as { zcacheTestObj: Record<string, unknown> };
     expect(Object.keys(zcacheTestObj)).toContain('isao:delivered:sub_Z:evt_6');
+  });
+});
+
+describe('one webhook, many events', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  const ids = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
+
+  it('a hung cache delays the whole batch by one timeout, not one per event', async () => {
+    jest.useFakeTimers();
+    const set = jest.fn(() => new Promise<never>(() => undefined));
+    const { z, warn } = stubZ({ set });
+    let result: boolean[] | undefined;
+    const pending = firstDeliveries(z, unsigned('e1'), ids, 1000).then((r) => (result = r));
+    // all six cache calls are in flight at once
+    await jest.advanceTimersByTimeAsync(0);
+    expect(set).toHaveBeenCalledTimes(6);
+    await jest.advanceTimersByTimeAsync(999);
+    expect(result).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    await pending;
+    // one timeout for the batch (a per-event wait would still be pending here), all delivered
+    expect(result).toEqual([true, true, true, true, true, true]);
+    expect(warn).toHaveBeenCalledTimes(6);
+  });
+
+  it('perform delivers a six-event webhook behind a hung cache after one timeout', async () => {
+    jest.useFakeTimers();
+    const { z } = stubZ({ set: () => new Promise<never>(() => undefined) });
+    const bundle = {
+      ...unsigned(undefined),
+      cleanedRequest: ids.map((eventId, i) => ({
+        event: 'contact.created',
+        data: { id: `contact_${String(i)}` },
+        metadata: { eventId },
+      })),
+    } as unknown as Bundle;
+    let out: Record<string, unknown>[] | undefined;
+    const pending = perform(z, bundle).then((r) => (out = r));
+    await jest.advanceTimersByTimeAsync(CACHE_TIMEOUT_MS);
+    await pending;
+    expect(out?.map((r) => r.id)).toEqual(ids.map((_e, i) => `contact_${String(i)}`));
+  });
+
+  it('leaves no timer behind once the cache has answered', async () => {
+    jest.useFakeTimers();
+    const { cache } = cacheStub();
+    const { z } = stubZ(cache);
+    expect(await firstDeliveries(z, unsigned('e1'), ids)).toEqual(ids.map(() => true));
+    expect(jest.getTimerCount()).toBe(0);
+    expect(await firstDelivery(z, unsigned('e1'), 'e1')).toBe(false);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('spends no cache call and no timer on a batch without event ids', async () => {
+    jest.useFakeTimers();
+    const set = jest.fn();
+    const { z } = stubZ({ set });
+    expect(await firstDeliveries(z, unsigned(undefined), [null, null])).toEqual([true, true]);
+    expect(set).not.toHaveBeenCalled();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('keys no two different (subscription, event id) pairs alike, whatever they contain', () => {
+    const key = (sub: string, eventId: string) => dedupKey(unsigned(undefined, sub), eventId);
+    expect(key('a:b', 'c')).not.toBe(key('a', 'b:c'));
+    expect(key('a%3Ab', 'c')).not.toBe(key('a:b', 'c'));
+    expect(key('sub_1', 'evt_1')).toBe('isao:delivered:sub_1:evt_1');
   });
 });

@@ -12,23 +12,31 @@ import {
   appTester,
   authData,
   API_KEY,
+  cacheStub,
   caught,
   errorText,
   flatKeys,
+  stubZ,
 } from '../helpers';
 
-const TRIGGERS: [key: string, event: string, kind: EntityKind, filtersTags: boolean][] = [
-  ['new_contact', 'contact.created', 'contact', true],
-  ['contact_updated', 'contact.updated', 'contact', true],
-  ['new_deal', 'deal.created', 'deal', false],
-  ['deal_updated', 'deal.updated', 'deal', false],
-  ['deal_stage_changed', 'deal.stage_changed', 'deal', false],
-  ['deal_won', 'deal.won', 'deal', false],
-  ['deal_lost', 'deal.lost', 'deal', false],
-  ['appointment_created', 'appointment.created', 'appointment', false],
-  ['appointment_updated', 'appointment.updated', 'appointment', false],
-  ['appointment_deleted', 'appointment.deleted', 'appointment', false],
+const TRIGGERS: [key: string, event: string, kind: EntityKind, filters: string[]][] = [
+  ['new_contact', 'contact.created', 'contact', ['tags']],
+  ['contact_updated', 'contact.updated', 'contact', ['tags']],
+  ['new_deal', 'deal.created', 'deal', ['stage']],
+  ['deal_updated', 'deal.updated', 'deal', ['stage']],
+  ['deal_stage_changed', 'deal.stage_changed', 'deal', ['stage']],
+  ['deal_won', 'deal.won', 'deal', []],
+  ['deal_lost', 'deal.lost', 'deal', []],
+  ['appointment_created', 'appointment.created', 'appointment', ['staff', 'location']],
+  ['appointment_updated', 'appointment.updated', 'appointment', ['staff', 'location']],
+  ['appointment_deleted', 'appointment.deleted', 'appointment', ['staff', 'location']],
 ];
+
+/** A trigger's static output fields (appointments add a function for custom field labels). */
+const staticOutputs = (trigger: Trigger) =>
+  (trigger.operation.outputFields ?? []).filter(
+    (f): f is { key: string; primary?: boolean } => typeof f === 'object',
+  );
 
 type Op = 'perform' | 'performList' | 'performSubscribe' | 'performUnsubscribe';
 type Out = Record<string, unknown>;
@@ -79,7 +87,7 @@ const envelope = (event: string, data: Out, eventId = 'event_12345') => ({
   metadata: { companyId: 'cmb72clgt0003145mvfrg8iyh', eventId, source: 'api' },
 });
 
-describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
+describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
   const trigger = TRIGGER_DEFS[key]!;
   const record = RECORDS[kind];
 
@@ -119,7 +127,17 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
     });
   });
 
-  if (filtersTags) {
+  it('offers exactly its filters as optional list inputs', () => {
+    const inputs = (trigger.operation.inputFields ?? []) as {
+      key: string;
+      list?: boolean;
+      required?: boolean;
+    }[];
+    expect(inputs.map((f) => f.key)).toEqual(filters);
+    for (const input of inputs) expect(input).toMatchObject({ list: true, required: false });
+  });
+
+  if (filters.includes('tags')) {
     it('sends the Tags filter as filters.tags, trimmed, split on commas, only when set', async () => {
       api()
         .post(apiPath('/webhooks/subscribe'), {
@@ -132,10 +150,6 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
         targetUrl: 'https://hooks.example/1',
         inputData: { tags: [' lead', 'enterprise', '', 'vip, lead'] },
       });
-    });
-  } else {
-    it('has no filter inputs', () => {
-      expect('inputFields' in trigger.operation).toBe(false);
     });
   }
 
@@ -205,8 +219,10 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
     expect(out[0]!.id).toBe(record.id);
     expect(out[0]).not.toHaveProperty('querystring');
     const bare = await runList(key, 'perform', { cleanedRequest: { ...record, querystring: {} } });
+    // the record's own keys, every declared output field (null where missing), and the engine's
+    const declared = staticOutputs(trigger).map((f) => f.key.split('__')[0]!);
     expect(Object.keys(bare[0]!).sort()).toEqual(
-      [...Object.keys(record), 'isao_event']
+      [...new Set([...Object.keys(record), ...declared, 'isao_event', 'isao_event_key'])]
         .concat(kind === 'appointment' ? ['custom_fields'] : [])
         .sort(),
     );
@@ -268,16 +284,13 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
     expect((out[0]!.isao_event as Out).occurred_at).toBe(expectedAt);
   });
 
-  it('falls back to the sample when there is nothing recent (default limit 10)', async () => {
+  it('lists nothing when there is nothing recent, so the editor offers the static sample', async () => {
+    // no /sample call: nock fails the test on any request it was not told about
     api()
       .get(apiPath(`/triggers/${event}/recent`))
       .query({ limit: '10' })
       .reply(200, []);
-    api()
-      .get(apiPath(`/triggers/${event}/sample`))
-      .reply(200, { ...record, id: `${kind}_sample` });
-    const out = await runList(key, 'performList', {});
-    expect(out.map((r) => r.id)).toEqual([`${kind}_sample`]);
+    expect(await runList(key, 'performList', {})).toEqual([]);
   });
 
   it('contract: the sample, perform and performList have exactly the same keys', async () => {
@@ -295,8 +308,21 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filtersTags) => {
     const hookKeys = flatKeys(fromHook).sort();
     expect(flatKeys(fromList).sort()).toEqual(hookKeys);
     expect(flatKeys(sample).sort()).toEqual(hookKeys);
-    const outputKeys = (trigger.operation.outputFields as { key: string }[]).map((f) => f.key);
+    const outputKeys = staticOutputs(trigger).map((f) => f.key);
     expect(hookKeys).toEqual(expect.arrayContaining(outputKeys));
+  });
+
+  it('static sample: every key is in what perform makes of a minimal live record', async () => {
+    const sample = trigger.operation.sample as Out;
+    const minimal = { id: `${kind}_min` };
+    const live = (await runList(key, 'perform', { cleanedRequest: envelope(event, minimal) }))[0]!;
+    expect(flatKeys(live)).toEqual(expect.arrayContaining(flatKeys(sample)));
+    // what the record lacked is there as null, not invented
+    for (const f of staticOutputs(trigger)) {
+      if (f.key.startsWith('isao_event') || f.key === 'id') continue;
+      const value = f.key.split('__').reduce<unknown>((node, part) => (node as Out)[part], live);
+      expect([f.key, value]).toEqual([f.key, null]);
+    }
   });
 });
 
@@ -367,19 +393,19 @@ test('a record without any id still gets a stable one (never dropped)', async ()
   expect(again.id).toBe(bare.id);
 });
 
-test('performList falls back to the sample when /recent answers an envelope without data', async () => {
+test('performList lists nothing when /recent answers an envelope without data', async () => {
   api().get(apiPath('/triggers/deal.won/recent')).query(true).reply(200, { success: true });
-  api()
-    .get(apiPath('/triggers/deal.won/sample'))
-    .reply(200, { success: true, data: { id: 'deal_sample' } });
-  const out = await runList('deal_won', 'performList', {});
-  expect(out.map((r) => r.id)).toEqual(['deal_sample']);
+  expect(await runList('deal_won', 'performList', {})).toEqual([]);
 });
 
 test.each([
   [500, '100'],
   [-1, '10'],
-])('performList caps the asked limit %i at %s', async (limit, sent) => {
+  [0, '10'],
+  [0.5, '10'],
+  ['10', '10'],
+  [2.5, '10'],
+])('performList caps the asked limit %p at %s', async (limit, sent) => {
   api()
     .get(apiPath('/triggers/deal.won/recent'))
     .query({ limit: sent })
@@ -396,7 +422,8 @@ describe('envelopes without a data object', () => {
     ]) {
       const error = await caught(() => run('deal_won', 'perform', { cleanedRequest }));
       expect(error.name).toBe('HaltedError');
-      expect(errorText(error)).toBe('The ISAO deal.won event carried no record.');
+      const id = 'metadata' in cleanedRequest ? ' "e1"' : '';
+      expect(errorText(error)).toBe(`The ISAO deal.won event${id} carried no record.`);
     }
   });
 
@@ -418,19 +445,20 @@ describe('envelopes without a data object', () => {
       title: 'Flat',
       metadata: { eventId: 'e10', source: 'ui' },
     };
-    expect(await runList('deal_won', 'perform', { cleanedRequest: body })).toEqual([
-      {
-        id: 'd1',
-        title: 'Flat',
-        isao_event: {
-          type: 'deal.won',
-          id: 'e10',
-          occurred_at: '2024-11-08T10:30:00.000Z',
-          source: 'ui',
-          company_id: null,
-        },
+    const [out] = await runList('deal_won', 'perform', { cleanedRequest: body });
+    // the body's own fields, then the declared ones it lacks as null
+    expect(Object.fromEntries(Object.entries(out!).filter(([, v]) => v !== null))).toEqual({
+      id: 'd1',
+      title: 'Flat',
+      isao_event_key: 'e10',
+      isao_event: {
+        type: 'deal.won',
+        id: 'e10',
+        occurred_at: '2024-11-08T10:30:00.000Z',
+        source: 'ui',
+        company_id: null,
       },
-    ]);
+    });
   });
 
   it('a record that merely has an "event" field is still a record', async () => {
@@ -463,4 +491,266 @@ describe('a JSON array body', () => {
 
 test('every trigger is in the table, once', () => {
   expect(Object.keys(App.triggers).sort()).toEqual(TRIGGERS.map(([k]) => k).sort());
+});
+
+describe('a webhook batch loses nothing', () => {
+  type Perform = (z: ZObject, bundle: Bundle) => Promise<Out[]>;
+  const perform = (key: string) =>
+    (TRIGGER_DEFS[key]!.operation as unknown as { perform: Perform }).perform;
+  const batch = (items: unknown[]) =>
+    ({
+      authData,
+      inputData: {},
+      subscribeData: { subscription_id: 'sub_batch' },
+      rawRequest: { content: JSON.stringify(items) },
+    }) as unknown as Bundle;
+
+  it('skips an item without a record (logged by event id); the others arrive once across retries', async () => {
+    const { cache, calls } = cacheStub();
+    const { z, log } = stubZ(cache);
+    const body = batch([
+      envelope('deal.won', { id: 'd1' }, 'e1'),
+      { event: 'deal.won', data: null, metadata: { eventId: 'e2' } },
+      envelope('deal.won', { id: 'd3' }, 'e3'),
+    ]);
+    expect((await perform('deal_won')(z, body)).map((r) => r.id)).toEqual(['d1', 'd3']);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0]![0]).toBe(
+      'ISAO: skipped an item of the webhook. The ISAO deal.won event "e2" carried no record.',
+    );
+    // only what was returned was marked delivered; the sender's retry of the same bytes adds nothing
+    expect(calls.map((c) => c[0])).toEqual([
+      'isao:delivered:sub_batch:e1',
+      'isao:delivered:sub_batch:e3',
+    ]);
+    expect(await perform('deal_won')(z, body)).toEqual([]);
+  });
+
+  it('marks nothing delivered when the batch cannot be read at all', async () => {
+    const { cache, calls } = cacheStub();
+    const { z } = stubZ(cache);
+    const body = batch([envelope('deal.won', { id: 'd1' }, 'e1'), 7]);
+    await expect(perform('deal_won')(z, body)).rejects.toThrow('not an event object');
+    expect(calls).toEqual([]);
+  });
+
+  it('delivers two events about the same record, each with its own primary key', async () => {
+    const body = batch([
+      envelope('contact.updated', { id: 'contact_1', name: 'A' }, 'e1'),
+      envelope('contact.updated', { id: 'contact_1', name: 'B' }, 'e2'),
+    ]);
+    const out = await runList('contact_updated', 'perform', body);
+    expect(out.map((r) => [r.id, r.isao_event_key, r.name])).toEqual([
+      ['contact_1', 'e1', 'A'],
+      ['contact_1', 'e2', 'B'],
+    ]);
+    // the primary key Zapier checks is id + isao_event_key
+    const primary = staticOutputs(TRIGGER_DEFS.contact_updated!).filter((f) => f.primary);
+    expect(primary.map((f) => f.key)).toEqual(['id', 'isao_event_key']);
+  });
+
+  it('delivers one of two identical items, and both of two different bare records', async () => {
+    const same = envelope('deal.won', { id: 'd1' }, 'e1');
+    expect((await runList('deal_won', 'perform', batch([same, same]))).map((r) => r.id)).toEqual([
+      'd1',
+    ]);
+    const bare = await runList(
+      'deal_won',
+      'perform',
+      batch([
+        { id: 'd1', v: 1 },
+        { id: 'd1', v: 2 },
+      ]),
+    );
+    expect(bare.map((r) => r.v)).toEqual([1, 2]);
+    expect(bare[0]!.isao_event_key).not.toBe(bare[1]!.isao_event_key);
+  });
+
+  it('keeps mixed batches working: other triggers’ events are not this one’s business', async () => {
+    const body = batch([
+      envelope('deal.lost', { id: 'd0' }, 'e0'),
+      { event: 'deal.lost', data: null, metadata: { eventId: 'e9' } },
+      envelope('deal.won', { id: 'd1' }, 'e1'),
+    ]);
+    expect((await runList('deal_won', 'perform', body)).map((r) => r.id)).toEqual(['d1']);
+  });
+
+  it('skips an envelope whose event is not a name, for every trigger, and halts when it is alone', async () => {
+    const malformed = { event: 42, data: { id: 'd9' }, metadata: { eventId: 'e42' } };
+    for (const [key] of TRIGGERS) {
+      const error = await caught(() => run(key, 'perform', { cleanedRequest: malformed }));
+      expect(error.name).toBe('HaltedError');
+      expect(errorText(error)).toBe(
+        'The ISAO webhook item "e42" is an envelope whose "event" is not an event name ("42").',
+      );
+    }
+    const out = await runList(
+      'deal_won',
+      'perform',
+      batch([malformed, envelope('deal.won', { id: 'd1' }, 'e1')]),
+    );
+    expect(out.map((r) => r.id)).toEqual(['d1']);
+  });
+
+  it('reports how many items were skipped when none was usable', async () => {
+    const body = batch([
+      { event: 'deal.won', data: null, metadata: { eventId: 'e1' } },
+      { event: 'deal.won', data: null, metadata: { eventId: 'e2' } },
+    ]);
+    const error = await caught(() => run('deal_won', 'perform', body));
+    expect(errorText(error)).toBe('The ISAO deal.won event "e1" carried no record (and 1 more).');
+  });
+});
+
+describe('record ids', () => {
+  it.each([
+    ['contactId', 'new_contact', 'contact.created'],
+    ['contact_id', 'new_contact', 'contact.created'],
+    ['dealId', 'deal_won', 'deal.won'],
+    ['deal_id', 'deal_won', 'deal.won'],
+    ['appointmentId', 'appointment_created', 'appointment.created'],
+    ['appointment_id', 'appointment_created', 'appointment.created'],
+    ['calendarId', 'appointment_created', 'appointment.created'],
+  ])('take %s when the record has no id', async (alias, key, event) => {
+    const out = await runList(key, 'perform', {
+      cleanedRequest: envelope(event, { [alias]: 'x_1', id: '' }, 'e1'),
+    });
+    expect(out[0]!.id).toBe('x_1');
+  });
+
+  it('fall back from an empty or non-scalar id to the event id', async () => {
+    for (const id of ['', { nested: 1 }, null, true]) {
+      const out = await runList('deal_won', 'perform', {
+        cleanedRequest: envelope('deal.won', { id }, 'evt_5'),
+      });
+      expect(out[0]!.id).toBe('evt_5');
+    }
+  });
+});
+
+describe('performList', () => {
+  it('never returns more than the page it asked for, even when the API sends more', async () => {
+    api()
+      .get(apiPath('/triggers/deal.won/recent'))
+      .query({ limit: '2' })
+      .reply(200, [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }]);
+    const out = await runList('deal_won', 'performList', { meta: { limit: 2 } as never });
+    expect(out.map((r) => r.id)).toEqual(['d1', 'd2']);
+  });
+});
+
+describe('filters: one predicate for live events and test records', () => {
+  const MATCHING: Record<string, [input: Out, match: Out, miss: Out]> = {
+    tags: [{ tags: 'lead, vip' }, { tags: ['VIP'] }, { tags: ['cold'] }],
+    stage: [{ stage: ['Proposal'] }, { stage: 'proposal' }, { stage: 'Won' }],
+    staff: [
+      { staff: '42441' },
+      { staff: { professionalId: 42441 } },
+      { staff: { professionalId: 7 } },
+    ],
+    location: [
+      { location: 'Paris Office' },
+      { location: { locationName: 'Paris office' } },
+      { location: { locationName: 'Lyon' } },
+    ],
+  };
+
+  describe.each(
+    TRIGGERS.flatMap(([key, event, , filters]) => filters.map((f) => [key, event, f] as const)),
+  )('%s: %s filter', (key, event, filter) => {
+    const [input, match, miss] = MATCHING[filter]!;
+    const records = [
+      { id: 'r_match', ...match },
+      { id: 'r_miss', ...miss },
+    ];
+
+    it('is sent on subscribe as filters.' + filter, async () => {
+      api()
+        .post(apiPath('/webhooks/subscribe'), (body: Out) => {
+          expect(body.filters).toEqual({ [filter]: expect.any(Array) });
+          return true;
+        })
+        .reply(201, { success: true, data: { subscription_id: 'sub_1' } });
+      await run(key, 'performSubscribe', {
+        targetUrl: 'https://hooks.example/1',
+        inputData: input,
+      });
+    });
+
+    it('lets only matching live events through', async () => {
+      const rawRequest = {
+        content: JSON.stringify(records.map((r, i) => envelope(event, r, `e${String(i)}`))),
+      };
+      const out = await runList(key, 'perform', { inputData: input, rawRequest });
+      expect(out.map((r) => r.id)).toEqual(['r_match']);
+      const all = await runList(key, 'perform', { inputData: {}, rawRequest });
+      expect(all.map((r) => r.id)).toEqual(['r_match', 'r_miss']);
+    });
+
+    it('lets only matching test records through', async () => {
+      api()
+        .get(apiPath(`/triggers/${event}/recent`))
+        .query(true)
+        .reply(200, records);
+      const out = await runList(key, 'performList', { inputData: input });
+      expect(out.map((r) => r.id)).toEqual(['r_match']);
+    });
+  });
+
+  it('refuses a filter made only of blanks, naming it, before subscribing', async () => {
+    const error = await caught(() =>
+      run('new_deal', 'performSubscribe', {
+        targetUrl: 'https://hooks.example/1',
+        inputData: { stage: [' ', ' , \u200b'] },
+      }),
+    );
+    expect(error.name).not.toBe('HaltedError');
+    expect(errorText(error)).toContain('The Stage filter holds only blank values');
+  });
+});
+
+describe('appointment custom fields in the editor', () => {
+  type FieldsFn = (z: ZObject, bundle: Bundle) => Promise<unknown>;
+  const labels = (key: string) =>
+    (TRIGGER_DEFS[key]!.operation.outputFields ?? []).find(
+      (f): f is FieldsFn => typeof f === 'function',
+    )!;
+
+  it('labels each custom field from one recent appointment (one API call)', async () => {
+    api()
+      .get(apiPath('/triggers/appointment.updated/recent'))
+      .query({ limit: '1' })
+      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .reply(200, [
+        envelope('appointment.updated', {
+          id: 'a1',
+          fields: [
+            { label: ' Préférence horaire? ', value: 'AM' },
+            { value: 'x' },
+            { label: 'Notes' },
+          ],
+        }),
+      ]);
+    expect(await appTester(labels('appointment_updated'), { authData } as never)).toEqual([
+      { key: 'custom_fields__preference_horaire', label: 'Préférence horaire?', type: 'string' },
+      { key: 'custom_fields__field_2', label: 'field_2', type: 'string' },
+      { key: 'custom_fields__notes', label: 'Notes', type: 'string' },
+    ]);
+  });
+
+  it('falls back to the static fields when there is no appointment or the call fails', async () => {
+    api().get(apiPath('/triggers/appointment.created/recent')).query(true).reply(200, []);
+    expect(await appTester(labels('appointment_created'), { authData } as never)).toEqual([]);
+    api().get(apiPath('/triggers/appointment.created/recent')).query(true).reply(500, {});
+    expect(await appTester(labels('appointment_created'), { authData } as never)).toEqual([]);
+  });
+
+  it('only appointments have them', () => {
+    for (const [key, , kind] of TRIGGERS) {
+      const fns = (TRIGGER_DEFS[key]!.operation.outputFields ?? []).filter(
+        (f) => typeof f === 'function',
+      );
+      expect([key, fns.length]).toEqual([key, kind === 'appointment' ? 1 : 0]);
+    }
+  });
 });
