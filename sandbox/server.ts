@@ -7,7 +7,8 @@
  * `GET /triggers/:event/sample`, `GET /triggers/:event/recent?limit&since`, `POST /contacts`.
  * Sandbox-only endpoints under `/sandbox/` stand in for what people do in the ISAO app (edit a
  * contact, move or win a deal, book an appointment) and emit the matching events; webhooks go to
- * every matching subscription (see webhooks.ts).
+ * every matching subscription (see webhooks.ts). Everything it keeps is capped (see limits.ts),
+ * so it runs for as long as needed, under any load, in bounded memory.
  *
  * Programmatic: `startSandbox(options)`. Command line: `npm run sandbox -- --port 4010`.
  */
@@ -17,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { appointment, contact, deal, type Entity } from '../src/lib/entities';
 import { EVENTS, type IsaoEvent } from '../src/lib/hooks';
+import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
 import { ApiError, createStore, type Change, type FieldError, type Json } from './store';
 import {
   createDispatcher,
@@ -76,6 +78,24 @@ export interface SandboxOptions {
   delivery?: Partial<DeliveryOptions>;
   /** One line per request and per delivery attempt; silent by default. */
   log?: (line: string) => void;
+  /** What is kept, and how much (DEFAULT_LIMITS for what is not given). */
+  limits?: Partial<SandboxLimits>;
+}
+
+/** How much the sandbox holds right now: each stays within its limit. */
+export interface SandboxSizes {
+  contacts: number;
+  deals: number;
+  appointments: number;
+  events: number;
+  deliveryAttempts: number;
+  subscriptions: number;
+  /** Events waiting for delivery, over all subscriptions (in-flight ones not counted). */
+  queuedDeliveries: number;
+  /** Events dropped from a full delivery queue so far. */
+  droppedDeliveries: number;
+  /** One per API key that made a request in the current window. */
+  rateLimitWindows: number;
 }
 
 export interface Sandbox {
@@ -86,10 +106,12 @@ export interface Sandbox {
   restrictedApiKey: string;
   company: { id: string; name: string };
   signingSecret: string | undefined;
-  /** Every event emitted, oldest first. */
+  /** The events emitted, oldest first: the newest `limits.events`. */
   events: readonly Envelope[];
-  /** Every delivery attempt, oldest first. */
+  /** The delivery attempts, oldest first: the newest `limits.deliveryAttempts`. */
   deliveries: readonly DeliveryAttempt[];
+  limits: Readonly<SandboxLimits>;
+  sizes: () => SandboxSizes;
   /** Resolves when every queued webhook has been delivered or given up. */
   idle: () => Promise<void>;
   setRateLimit: (limit: RateLimit | false) => void;
@@ -234,12 +256,14 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   let rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
   const windows = new Map<string, { count: number; resetAt: number }>();
 
-  const store = createStore({ companyId: company.id });
+  const limits: Readonly<SandboxLimits> = { ...DEFAULT_LIMITS, ...options.limits };
+  const store = createStore({ companyId: company.id, limits });
   const subscriptions = new Map<string, Subscription>();
   const events: Envelope[] = [];
   let hookCount = 0;
   const dispatcher = createDispatcher({
     delivery: { ...DEFAULT_DELIVERY, ...options.delivery },
+    limits,
     signingSecret: () => options.signingSecret,
     isActive: (id) => subscriptions.has(id),
     log,
@@ -252,6 +276,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       events.push(env);
       return env;
     });
+    keepNewest(events, limits.events);
     return () => {
       for (const env of emitted) {
         const targets = [...subscriptions.values()].filter(
@@ -294,6 +319,12 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     }
     if (errors.length > 0 || !target || !isEvent(body.event)) {
       throw new ApiError(422, 'Invalid webhook subscription', errors);
+    }
+    if (subscriptions.size >= limits.subscriptions) {
+      throw new ApiError(
+        409,
+        `This account already has ${String(limits.subscriptions)} webhook subscriptions, the sandbox's limit: unsubscribe one first`,
+      );
     }
     hookCount += 1;
     const subscription: Subscription = {
@@ -558,6 +589,21 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     signingSecret: options.signingSecret,
     events,
     deliveries: dispatcher.attempts,
+    limits,
+    sizes: () => {
+      const backlog = dispatcher.backlog();
+      return {
+        contacts: store.contacts.size,
+        deals: store.deals.size,
+        appointments: store.appointments.size,
+        events: events.length,
+        deliveryAttempts: dispatcher.attempts.length,
+        subscriptions: subscriptions.size,
+        queuedDeliveries: backlog.waiting,
+        droppedDeliveries: backlog.dropped,
+        rateLimitWindows: windows.size,
+      };
+    },
     idle: dispatcher.idle,
     setRateLimit: (limit) => {
       rateLimit = limit;
