@@ -7,7 +7,8 @@
  * `GET /triggers/:event/sample`, `GET /triggers/:event/recent?limit&since`, `POST /contacts`.
  * Sandbox-only endpoints under `/sandbox/` stand in for what people do in the ISAO app (edit a
  * contact, move or win a deal, book an appointment) and emit the matching events; webhooks go to
- * every matching subscription (see webhooks.ts). Everything it keeps is capped (see limits.ts),
+ * every subscription for the event whose filters the record passes (the app's own predicate,
+ * src/lib/filters.ts; see webhooks.ts). Everything it keeps is capped (see limits.ts),
  * so it runs for as long as needed, under any load, in bounded memory.
  *
  * Programmatic: `startSandbox(options)`. Command line: `npm run sandbox -- --port 4010`.
@@ -17,6 +18,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { appointment, contact, deal, type Entity } from '../src/lib/entities';
+import { FILTERS, matchesFilters, type FilterKey, type FilterValues } from '../src/lib/filters';
 import { EVENTS, type IsaoEvent } from '../src/lib/hooks';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
 import { ApiError, createStore, type Change, type FieldError, type Json } from './store';
@@ -24,7 +26,6 @@ import {
   createDispatcher,
   DEFAULT_DELIVERY,
   envelope,
-  matches,
   type DeliveryAttempt,
   type DeliveryOptions,
   type Envelope,
@@ -183,6 +184,46 @@ const isEvent = (value: unknown): value is IsaoEvent =>
 
 const ENTITIES: Record<string, Entity> = { contact, deal, appointment };
 
+const FILTER_KEYS = Object.keys(FILTERS) as FilterKey[];
+const isFilterKey = (key: string): key is FilterKey => Object.hasOwn(FILTERS, key);
+const isTextList = (value: unknown): value is string[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every((item: unknown) => typeof item === 'string' && item.trim() !== '');
+
+/**
+ * A subscription's `filters`: an object with any of the app's filter keys (src/lib/filters.ts),
+ * each a non-empty list of non-blank strings (kept trimmed). Problems go to `errors`, one per
+ * field; undefined when there is no filter.
+ */
+const readFilters = (raw: unknown, errors: FieldError[]): FilterValues | undefined => {
+  if (raw === undefined) return undefined;
+  const allowed = `filters may only contain ${FILTER_KEYS.join(', ')}`;
+  if (!isObject(raw)) {
+    errors.push({ field: 'filters', message: `${allowed}, as an object` });
+    return undefined;
+  }
+  const unknown = Object.keys(raw).filter((key) => !isFilterKey(key));
+  if (unknown.length > 0) {
+    errors.push({ field: 'filters', message: `${allowed}, not ${unknown.join(', ')}` });
+    return undefined;
+  }
+  const filters: FilterValues = {};
+  for (const key of FILTER_KEYS) {
+    const values = raw[key];
+    if (values === undefined) continue;
+    if (!isTextList(values)) {
+      errors.push({
+        field: `filters.${key}`,
+        message: `filters.${key} must be a non-empty list of non-blank strings`,
+      });
+      continue;
+    }
+    filters[key] = values.map((value) => value.trim());
+  }
+  return Object.keys(filters).length > 0 ? filters : undefined;
+};
+
 /** What `/triggers/:event/sample` answers: the record kind's sample, touched for the event. */
 const sampleFor = (event: IsaoEvent): Json => {
   const [kind = ''] = event.split('.');
@@ -280,7 +321,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     return () => {
       for (const env of emitted) {
         const targets = [...subscriptions.values()].filter(
-          (sub) => sub.event === env.event && matches(sub, env.data),
+          (sub) => sub.event === env.event && matchesFilters(env.data, sub.filters),
         );
         dispatcher.dispatch(env, targets);
       }
@@ -301,22 +342,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     if (!target || !['http:', 'https:'].includes(target.protocol)) {
       errors.push({ field: 'target_url', message: 'target_url must be an http(s) URL' });
     }
-    let filters: Subscription['filters'];
-    if (body.filters !== undefined) {
-      const f = body.filters;
-      const unknown = isObject(f) ? Object.keys(f).filter((k) => k !== 'tags') : [];
-      const tags = isObject(f) ? f.tags : undefined;
-      if (!isObject(f) || unknown.length > 0) {
-        errors.push({ field: 'filters', message: 'filters may only contain tags' });
-      } else if (
-        tags !== undefined &&
-        (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string' && t.trim()))
-      ) {
-        errors.push({ field: 'filters.tags', message: 'filters.tags must be a list of tags' });
-      } else if (Array.isArray(tags) && tags.length > 0) {
-        filters = { tags: tags.map((t) => String(t).trim()) };
-      }
-    }
+    const filters = readFilters(body.filters, errors);
     if (errors.length > 0 || !target || !isEvent(body.event)) {
       throw new ApiError(422, 'Invalid webhook subscription', errors);
     }

@@ -1,6 +1,6 @@
 /**
  * The sandbox's webhook side, as seed 001 describes ISAO's: REST-hook subscriptions with optional
- * `filters.tags`, the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
+ * `filters` (tags, stage, staff, location: src/lib/filters.ts), the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
  * source}}`, an `X-Isao-Hmac-Sha256` signature (base64 HMAC-SHA256 of the exact body bytes) when a
  * signing secret is set, and delivery retried up to 3 times with backoff on a non-2xx answer, a
  * timeout or a connection error, with the same eventId every time. Each subscription gets its
@@ -13,6 +13,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SIGNATURE_HEADER } from '../src/lib/delivery';
+import type { FilterValues } from '../src/lib/filters';
 import type { IsaoEvent } from '../src/lib/hooks';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
 import type { Json } from './store';
@@ -25,7 +26,8 @@ export interface Subscription {
   subscription_id: string;
   event: IsaoEvent;
   target_url: string;
-  filters?: { tags?: string[] };
+  /** Only records that pass the app's own `matchesFilters` (src/lib/filters.ts) are delivered. */
+  filters?: FilterValues;
   created_at: string;
 }
 
@@ -52,15 +54,6 @@ export const envelope = (
 /** ISAO's signature header value: base64 HMAC-SHA256 of the body bytes, keyed with the secret. */
 export const sign = (secret: string, body: Buffer): string =>
   createHmac('sha256', secret).update(body).digest('base64');
-
-/** A contact matches a tags filter when it has at least one of the tags (case-insensitive). */
-export const matches = (subscription: Subscription, record: Json): boolean => {
-  const wanted = subscription.filters?.tags;
-  if (!wanted || wanted.length === 0) return true;
-  const tags = Array.isArray(record.tags) ? record.tags : [];
-  const have = new Set(tags.filter((t) => typeof t === 'string').map((t) => t.toLowerCase()));
-  return wanted.some((tag) => have.has(tag.toLowerCase()));
-};
 
 export interface DeliveryOptions {
   /** Retries after the first attempt (seed 001: up to 3). */
