@@ -7,7 +7,8 @@
  *
  * With the defaults and every record at its largest (16 KiB as JSON), what is kept stays under
  * about 165 MiB: 3 × 2000 records (94 MiB), 1000 event snapshots (16 MiB), 100 subscriptions ×
- * 512 KiB of waiting events (50 MiB) and 1000 delivery attempts (under 1 MiB). With typical
+ * 512 KiB of waiting events (50 MiB), 100 subscriptions of at most ~45 KiB each (under 5 MiB)
+ * and 1000 delivery attempts (under 1 MiB). With typical
  * records of under 1 KiB, and healthy webhook targets, it is a few MiB. The rate-limit windows
  * are one per API key, so two.
  */
@@ -42,3 +43,9 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
 export const keepNewest = (list: unknown[], max: number): void => {
   if (list.length > max) list.splice(0, list.length - max);
 };
+
+/** A subscription's target_url, in characters (longer: 422). */
+export const MAX_TARGET_URL_LENGTH = 2048;
+/** Values in one subscription filter, and characters in one value (more: 422). */
+export const MAX_FILTER_VALUES = 50;
+export const MAX_FILTER_VALUE_LENGTH = 200;

@@ -20,7 +20,14 @@ import { parseArgs } from 'node:util';
 import { appointment, contact, deal, type Entity } from '../src/lib/entities';
 import { FILTERS, matchesFilters, type FilterKey, type FilterValues } from '../src/lib/filters';
 import { EVENTS, type IsaoEvent } from '../src/lib/hooks';
-import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
+import {
+  DEFAULT_LIMITS,
+  keepNewest,
+  MAX_FILTER_VALUE_LENGTH,
+  MAX_FILTER_VALUES,
+  MAX_TARGET_URL_LENGTH,
+  type SandboxLimits,
+} from './limits';
 import { ApiError, createStore, type Change, type FieldError, type Json } from './store';
 import {
   createDispatcher,
@@ -189,11 +196,17 @@ const isFilterKey = (key: string): key is FilterKey => Object.hasOwn(FILTERS, ke
 const isTextList = (value: unknown): value is string[] =>
   Array.isArray(value) &&
   value.length > 0 &&
-  value.every((item: unknown) => typeof item === 'string' && item.trim() !== '');
+  value.length <= MAX_FILTER_VALUES &&
+  value.every(
+    (item: unknown) =>
+      typeof item === 'string' &&
+      item.trim() !== '' &&
+      item.trim().length <= MAX_FILTER_VALUE_LENGTH,
+  );
 
 /**
  * A subscription's `filters`: an object with any of the app's filter keys (src/lib/filters.ts),
- * each a non-empty list of non-blank strings (kept trimmed). Problems go to `errors`, one per
+ * each a non-empty list of non-blank strings (kept trimmed), within the sandbox's size limits. Problems go to `errors`, one per
  * field; undefined when there is no filter.
  */
 const readFilters = (raw: unknown, errors: FieldError[]): FilterValues | undefined => {
@@ -215,7 +228,7 @@ const readFilters = (raw: unknown, errors: FieldError[]): FilterValues | undefin
     if (!isTextList(values)) {
       errors.push({
         field: `filters.${key}`,
-        message: `filters.${key} must be a non-empty list of non-blank strings`,
+        message: `filters.${key} must be a list of 1 to ${String(MAX_FILTER_VALUES)} non-blank strings of at most ${String(MAX_FILTER_VALUE_LENGTH)} characters`,
       });
       continue;
     }
@@ -341,6 +354,11 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     }
     if (!target || !['http:', 'https:'].includes(target.protocol)) {
       errors.push({ field: 'target_url', message: 'target_url must be an http(s) URL' });
+    } else if (target.href.length > MAX_TARGET_URL_LENGTH) {
+      errors.push({
+        field: 'target_url',
+        message: `target_url must be at most ${String(MAX_TARGET_URL_LENGTH)} characters`,
+      });
     }
     const filters = readFilters(body.filters, errors);
     if (errors.length > 0 || !target || !isEvent(body.event)) {

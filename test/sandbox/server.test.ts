@@ -208,6 +208,18 @@ describe('webhook subscriptions', () => {
     );
   });
 
+  it('accepts filters and a target_url at their size limits', async () => {
+    const stage = Array.from({ length: 50 }, (_, i) => `${String(i)}${'s'.repeat(198)}`);
+    const target_url = `https://x.example/${'a'.repeat(2048 - 'https://x.example/'.length)}`;
+    const res = await call('POST', '/webhooks/subscribe', {
+      event: 'deal.won',
+      target_url,
+      filters: { stage },
+    });
+    expect(res.status).toBe(201);
+    expect(((res.body as Out).data as Out).filters).toEqual({ stage });
+  });
+
   it('answers 404 for an unknown or already deleted subscription', async () => {
     const { subscription } = await subscribe('deal.won');
     const body = { subscription_id: subscription.subscription_id };
@@ -250,6 +262,19 @@ describe('webhook subscriptions', () => {
         filters: { staff: 'Ana', location: ['Paris', '  '] },
       },
       ['filters.staff', 'filters.location'],
+    ],
+    [{ event: 'deal.won', target_url: `https://x.example/${'a'.repeat(2048)}` }, ['target_url']],
+    [
+      {
+        event: 'deal.won',
+        target_url: 'https://x.example',
+        filters: { stage: Array.from({ length: 51 }, (_, i) => `S${String(i)}`) },
+      },
+      ['filters.stage'],
+    ],
+    [
+      { event: 'deal.won', target_url: 'https://x.example', filters: { stage: ['x'.repeat(201)] } },
+      ['filters.stage'],
     ],
   ])('rejects the subscribe body %j with 422 naming %j', async (body, fields) => {
     const res = await call('POST', '/webhooks/subscribe', body);
