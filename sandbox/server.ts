@@ -7,7 +7,9 @@
  * `GET /triggers/:event/sample`, `GET /triggers/:event/recent?limit&since`, `POST /contacts`.
  * Sandbox-only endpoints under `/sandbox/` stand in for what people do in the ISAO app (edit a
  * contact, move or win a deal, book an appointment) and emit the matching events; webhooks go to
- * every matching subscription (see webhooks.ts).
+ * every subscription for the event whose filters the record passes (the app's own predicate,
+ * src/lib/filters.ts; see webhooks.ts). Everything it keeps is capped (see limits.ts),
+ * so it runs for as long as needed, under any load, in bounded memory.
  *
  * Programmatic: `startSandbox(options)`. Command line: `npm run sandbox -- --port 4010`.
  */
@@ -16,13 +18,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { appointment, contact, deal, type Entity } from '../src/lib/entities';
+import { FILTERS, matchesFilters, type FilterKey, type FilterValues } from '../src/lib/filters';
 import { EVENTS, type IsaoEvent } from '../src/lib/hooks';
+import {
+  DEFAULT_LIMITS,
+  keepNewest,
+  MAX_FILTER_VALUE_LENGTH,
+  MAX_FILTER_VALUES,
+  MAX_TARGET_URL_LENGTH,
+  type SandboxLimits,
+} from './limits';
 import { ApiError, createStore, type Change, type FieldError, type Json } from './store';
 import {
   createDispatcher,
   DEFAULT_DELIVERY,
   envelope,
-  matches,
   type DeliveryAttempt,
   type DeliveryOptions,
   type Envelope,
@@ -76,6 +86,24 @@ export interface SandboxOptions {
   delivery?: Partial<DeliveryOptions>;
   /** One line per request and per delivery attempt; silent by default. */
   log?: (line: string) => void;
+  /** What is kept, and how much (DEFAULT_LIMITS for what is not given). */
+  limits?: Partial<SandboxLimits>;
+}
+
+/** How much the sandbox holds right now: each stays within its limit. */
+export interface SandboxSizes {
+  contacts: number;
+  deals: number;
+  appointments: number;
+  events: number;
+  deliveryAttempts: number;
+  subscriptions: number;
+  /** Events waiting for delivery, over all subscriptions (in-flight ones not counted). */
+  queuedDeliveries: number;
+  /** Events dropped from a full delivery queue so far. */
+  droppedDeliveries: number;
+  /** One per API key that made a request in the current window. */
+  rateLimitWindows: number;
 }
 
 export interface Sandbox {
@@ -86,10 +114,12 @@ export interface Sandbox {
   restrictedApiKey: string;
   company: { id: string; name: string };
   signingSecret: string | undefined;
-  /** Every event emitted, oldest first. */
+  /** The events emitted, oldest first: the newest `limits.events`. */
   events: readonly Envelope[];
-  /** Every delivery attempt, oldest first. */
+  /** The delivery attempts, oldest first: the newest `limits.deliveryAttempts`. */
   deliveries: readonly DeliveryAttempt[];
+  limits: Readonly<SandboxLimits>;
+  sizes: () => SandboxSizes;
   /** Resolves when every queued webhook has been delivered or given up. */
   idle: () => Promise<void>;
   setRateLimit: (limit: RateLimit | false) => void;
@@ -160,6 +190,52 @@ const isEvent = (value: unknown): value is IsaoEvent =>
   typeof value === 'string' && (EVENTS as readonly string[]).includes(value);
 
 const ENTITIES: Record<string, Entity> = { contact, deal, appointment };
+
+const FILTER_KEYS = Object.keys(FILTERS) as FilterKey[];
+const isFilterKey = (key: string): key is FilterKey => Object.hasOwn(FILTERS, key);
+const isTextList = (value: unknown): value is string[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.length <= MAX_FILTER_VALUES &&
+  value.every(
+    (item: unknown) =>
+      typeof item === 'string' &&
+      item.trim() !== '' &&
+      item.trim().length <= MAX_FILTER_VALUE_LENGTH,
+  );
+
+/**
+ * A subscription's `filters`: an object with any of the app's filter keys (src/lib/filters.ts),
+ * each a non-empty list of non-blank strings (kept trimmed), within the sandbox's size limits. Problems go to `errors`, one per
+ * field; undefined when there is no filter.
+ */
+const readFilters = (raw: unknown, errors: FieldError[]): FilterValues | undefined => {
+  if (raw === undefined) return undefined;
+  const allowed = `filters may only contain ${FILTER_KEYS.join(', ')}`;
+  if (!isObject(raw)) {
+    errors.push({ field: 'filters', message: `${allowed}, as an object` });
+    return undefined;
+  }
+  const unknown = Object.keys(raw).filter((key) => !isFilterKey(key));
+  if (unknown.length > 0) {
+    errors.push({ field: 'filters', message: `${allowed}, not ${unknown.join(', ')}` });
+    return undefined;
+  }
+  const filters: FilterValues = {};
+  for (const key of FILTER_KEYS) {
+    const values = raw[key];
+    if (values === undefined) continue;
+    if (!isTextList(values)) {
+      errors.push({
+        field: `filters.${key}`,
+        message: `filters.${key} must be a list of 1 to ${String(MAX_FILTER_VALUES)} non-blank strings of at most ${String(MAX_FILTER_VALUE_LENGTH)} characters`,
+      });
+      continue;
+    }
+    filters[key] = values.map((value) => value.trim());
+  }
+  return Object.keys(filters).length > 0 ? filters : undefined;
+};
 
 /** What `/triggers/:event/sample` answers: the record kind's sample, touched for the event. */
 const sampleFor = (event: IsaoEvent): Json => {
@@ -234,12 +310,14 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   let rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
   const windows = new Map<string, { count: number; resetAt: number }>();
 
-  const store = createStore({ companyId: company.id });
+  const limits: Readonly<SandboxLimits> = { ...DEFAULT_LIMITS, ...options.limits };
+  const store = createStore({ companyId: company.id, limits });
   const subscriptions = new Map<string, Subscription>();
   const events: Envelope[] = [];
   let hookCount = 0;
   const dispatcher = createDispatcher({
     delivery: { ...DEFAULT_DELIVERY, ...options.delivery },
+    limits,
     signingSecret: () => options.signingSecret,
     isActive: (id) => subscriptions.has(id),
     log,
@@ -252,10 +330,11 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       events.push(env);
       return env;
     });
+    keepNewest(events, limits.events);
     return () => {
       for (const env of emitted) {
         const targets = [...subscriptions.values()].filter(
-          (sub) => sub.event === env.event && matches(sub, env.data),
+          (sub) => sub.event === env.event && matchesFilters(env.data, sub.filters),
         );
         dispatcher.dispatch(env, targets);
       }
@@ -275,25 +354,21 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     }
     if (!target || !['http:', 'https:'].includes(target.protocol)) {
       errors.push({ field: 'target_url', message: 'target_url must be an http(s) URL' });
+    } else if (target.href.length > MAX_TARGET_URL_LENGTH) {
+      errors.push({
+        field: 'target_url',
+        message: `target_url must be at most ${String(MAX_TARGET_URL_LENGTH)} characters`,
+      });
     }
-    let filters: Subscription['filters'];
-    if (body.filters !== undefined) {
-      const f = body.filters;
-      const unknown = isObject(f) ? Object.keys(f).filter((k) => k !== 'tags') : [];
-      const tags = isObject(f) ? f.tags : undefined;
-      if (!isObject(f) || unknown.length > 0) {
-        errors.push({ field: 'filters', message: 'filters may only contain tags' });
-      } else if (
-        tags !== undefined &&
-        (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string' && t.trim()))
-      ) {
-        errors.push({ field: 'filters.tags', message: 'filters.tags must be a list of tags' });
-      } else if (Array.isArray(tags) && tags.length > 0) {
-        filters = { tags: tags.map((t) => String(t).trim()) };
-      }
-    }
+    const filters = readFilters(body.filters, errors);
     if (errors.length > 0 || !target || !isEvent(body.event)) {
       throw new ApiError(422, 'Invalid webhook subscription', errors);
+    }
+    if (subscriptions.size >= limits.subscriptions) {
+      throw new ApiError(
+        409,
+        `This account already has ${String(limits.subscriptions)} webhook subscriptions, the sandbox's limit: unsubscribe one first`,
+      );
     }
     hookCount += 1;
     const subscription: Subscription = {
@@ -558,6 +633,21 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     signingSecret: options.signingSecret,
     events,
     deliveries: dispatcher.attempts,
+    limits,
+    sizes: () => {
+      const backlog = dispatcher.backlog();
+      return {
+        contacts: store.contacts.size,
+        deals: store.deals.size,
+        appointments: store.appointments.size,
+        events: events.length,
+        deliveryAttempts: dispatcher.attempts.length,
+        subscriptions: subscriptions.size,
+        queuedDeliveries: backlog.waiting,
+        droppedDeliveries: backlog.dropped,
+        rateLimitWindows: windows.size,
+      };
+    },
     idle: dispatcher.idle,
     setRateLimit: (limit) => {
       rateLimit = limit;

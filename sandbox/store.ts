@@ -5,6 +5,7 @@
  */
 import type { IsaoEvent } from '../src/lib/hooks';
 import { isRecord } from '../src/lib/api';
+import { DEFAULT_LIMITS, type SandboxLimits } from './limits';
 
 export type Json = Record<string, unknown>;
 
@@ -207,10 +208,21 @@ const APPOINTMENT_STATUSES = ['confirmed', 'pending', 'completed', 'canceled', '
 export interface StoreOptions {
   companyId: string;
   now?: () => Date;
+  /** How many records of each kind are kept, and how large one may be (see limits.ts). */
+  limits?: Pick<SandboxLimits, 'records' | 'recordBytes'>;
 }
 
-/** One company's records. Ids are `contact_1`, `deal_1`, `appt_1`… in creation order. */
-export const createStore = ({ companyId, now = () => new Date() }: StoreOptions) => {
+/**
+ * One company's records. Ids are `contact_1`, `deal_1`, `appt_1`… in creation order. Each kind
+ * keeps its newest `limits.records`: creating one more forgets the oldest-created (its id then
+ * answers 404). A create or update that would make a record larger than `limits.recordBytes` as
+ * JSON answers 413 and changes nothing.
+ */
+export const createStore = ({
+  companyId,
+  now = () => new Date(),
+  limits = DEFAULT_LIMITS,
+}: StoreOptions) => {
   const contacts = new Map<string, Json>();
   const deals = new Map<string, Json>();
   const appointments = new Map<string, Json>();
@@ -218,6 +230,30 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
   const nextId = (kind: keyof typeof counters): string => {
     counters[kind] += 1;
     return `${kind}_${String(counters[kind])}`;
+  };
+  /** Throws 413 when the record, as it would be, is over the size limit. */
+  const checkSize = (noun: string, record: Json): void => {
+    const bytes = Buffer.byteLength(JSON.stringify(record), 'utf8');
+    if (bytes > limits.recordBytes) {
+      throw new ApiError(
+        413,
+        `The ${noun.toLowerCase()} would be ${String(bytes)} bytes as JSON; the sandbox keeps records of at most ${String(limits.recordBytes)} bytes`,
+      );
+    }
+  };
+  /** Keeps a new record, forgetting the oldest-created ones beyond the limit. */
+  const keep = (map: Map<string, Json>, noun: string, record: Json): void => {
+    checkSize(noun, record);
+    map.set(String(record.id), record);
+    for (const oldest of map.keys()) {
+      if (map.size <= limits.records) break;
+      map.delete(oldest);
+    }
+  };
+  /** Applies changes to a kept record, unless they would make it too large. */
+  const apply = (noun: string, record: Json, changes: Json): void => {
+    checkSize(noun, { ...record, ...changes });
+    Object.assign(record, changes);
   };
   const find = (map: Map<string, Json>, noun: string, id: string): Json => {
     const record = map.get(id);
@@ -256,7 +292,7 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
       createdAt: at,
       updatedAt: at,
     };
-    contacts.set(String(record.id), record);
+    keep(contacts, 'Contact', record);
     return [{ event: 'contact.created', record: snapshot(record) }];
   };
 
@@ -271,7 +307,7 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
     const fields = contactFields(body, true);
     if (typeof fields.name === 'string') Object.assign(fields, splitName(fields.name));
     if (changedKeys(record, fields).length === 0) return [];
-    Object.assign(record, fields, { updatedAt: now().toISOString() });
+    apply('Contact', record, { ...fields, updatedAt: now().toISOString() });
     return [{ event: 'contact.updated', record: snapshot(record) }];
   };
 
@@ -319,7 +355,7 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
       createdAt: at,
       updatedAt: at,
     };
-    deals.set(String(record.id), record);
+    keep(deals, 'Deal', record);
     return [{ event: 'deal.created', record: snapshot(record) }, ...closing(record)];
   };
 
@@ -331,8 +367,11 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
     if (changed.length === 0) return [];
     const stageChanged = changed.includes('stage');
     const statusChanged = changed.includes('status');
-    if (stageChanged) record.previousStage = record.stage;
-    Object.assign(record, fields, { updatedAt: now().toISOString() });
+    apply('Deal', record, {
+      ...(stageChanged ? { previousStage: record.stage } : {}),
+      ...fields,
+      updatedAt: now().toISOString(),
+    });
     return [
       { event: 'deal.updated', record: snapshot(record) },
       ...(stageChanged ? [{ event: 'deal.stage_changed' as const, record: snapshot(record) }] : []),
@@ -392,7 +431,7 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
       createdAt: at,
       updatedAt: at,
     };
-    appointments.set(id, record);
+    keep(appointments, 'Appointment', record);
     return [{ event: 'appointment.created', record: snapshot(record) }];
   };
 
@@ -402,7 +441,7 @@ export const createStore = ({ companyId, now = () => new Date() }: StoreOptions)
     const fields = appointmentFields(body, true, record);
     const changed = changedKeys(record, fields);
     if (changed.length === 0) return [];
-    Object.assign(record, fields, { updatedAt: now().toISOString() });
+    apply('Appointment', record, { ...fields, updatedAt: now().toISOString() });
     const canceled = changed.includes('status') && record.status === 'canceled';
     return [
       { event: 'appointment.updated', record: snapshot(record) },

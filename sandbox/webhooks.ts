@@ -1,17 +1,21 @@
 /**
  * The sandbox's webhook side, as seed 001 describes ISAO's: REST-hook subscriptions with optional
- * `filters.tags`, the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
+ * `filters` (tags, stage, staff, location: src/lib/filters.ts), the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
  * source}}`, an `X-Isao-Hmac-Sha256` signature (base64 HMAC-SHA256 of the exact body bytes) when a
  * signing secret is set, and delivery retried up to 3 times with backoff on a non-2xx answer, a
  * timeout or a connection error, with the same eventId every time. Each subscription gets its
  * events in the order they happened, and nothing here ever delays the API request that caused
- * the event.
+ * the event. What waits and what is recorded is bounded (limits.ts): the events waiting for one
+ * subscription take at most `queuedBytesPerSubscription` (beyond it the oldest waiting ones are
+ * dropped, each logged), and the newest `deliveryAttempts` attempts are kept.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SIGNATURE_HEADER } from '../src/lib/delivery';
+import type { FilterValues } from '../src/lib/filters';
 import type { IsaoEvent } from '../src/lib/hooks';
+import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
 import type { Json } from './store';
 
 // the header the app verifies (src/lib/delivery.ts); the sandbox signs with it
@@ -22,7 +26,8 @@ export interface Subscription {
   subscription_id: string;
   event: IsaoEvent;
   target_url: string;
-  filters?: { tags?: string[] };
+  /** Only records that pass the app's own `matchesFilters` (src/lib/filters.ts) are delivered. */
+  filters?: FilterValues;
   created_at: string;
 }
 
@@ -49,15 +54,6 @@ export const envelope = (
 /** ISAO's signature header value: base64 HMAC-SHA256 of the body bytes, keyed with the secret. */
 export const sign = (secret: string, body: Buffer): string =>
   createHmac('sha256', secret).update(body).digest('base64');
-
-/** A contact matches a tags filter when it has at least one of the tags (case-insensitive). */
-export const matches = (subscription: Subscription, record: Json): boolean => {
-  const wanted = subscription.filters?.tags;
-  if (!wanted || wanted.length === 0) return true;
-  const tags = Array.isArray(record.tags) ? record.tags : [];
-  const have = new Set(tags.filter((t) => typeof t === 'string').map((t) => t.toLowerCase()));
-  return wanted.some((tag) => have.has(tag.toLowerCase()));
-};
 
 export interface DeliveryOptions {
   /** Retries after the first attempt (seed 001: up to 3). */
@@ -127,8 +123,15 @@ const post = (
     req.end(body);
   });
 
+/** An event waiting for delivery, with the exact body bytes it is sent (and signed) as. */
+interface Queued {
+  event: Envelope;
+  body: Buffer;
+}
+
 export interface DispatcherOptions {
   delivery: DeliveryOptions;
+  limits?: Pick<SandboxLimits, 'deliveryAttempts' | 'queuedBytesPerSubscription'>;
   /** Read at each delivery, so tests and the CLI can change it. */
   signingSecret: () => string | undefined;
   /** A subscription removed meanwhile gets no further attempts. */
@@ -137,9 +140,18 @@ export interface DispatcherOptions {
 }
 
 /** Delivers envelopes to subscriptions: one ordered queue per subscription, retries with backoff. */
-export const createDispatcher = ({ delivery, signingSecret, isActive, log }: DispatcherOptions) => {
+export const createDispatcher = ({
+  delivery,
+  limits = DEFAULT_LIMITS,
+  signingSecret,
+  isActive,
+  log,
+}: DispatcherOptions) => {
   const attempts: DeliveryAttempt[] = [];
-  const queues = new Map<string, Promise<void>>();
+  /** Per subscription: the events waiting (not the one in flight), their size, and the worker. */
+  const queues = new Map<string, { waiting: Queued[]; bytes: number; done: Promise<void> }>();
+  /** Events dropped from a full queue, over the dispatcher's life. */
+  let dropped = 0;
   let stopped = false;
   const isStopped = () => stopped;
   /** Pending backoff timers and in-flight requests, so close() can end them at once. */
@@ -159,8 +171,7 @@ export const createDispatcher = ({ delivery, signingSecret, isActive, log }: Dis
       sleeping.set(timer, resolve);
     });
 
-  const deliverOne = async (subscription: Subscription, event: Envelope): Promise<void> => {
-    const body = Buffer.from(JSON.stringify(event), 'utf8');
+  const deliverOne = async (subscription: Subscription, { event, body }: Queued): Promise<void> => {
     const secret = signingSecret();
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
@@ -191,6 +202,7 @@ export const createDispatcher = ({ delivery, signingSecret, isActive, log }: Dis
         ...result,
         at: new Date().toISOString(),
       });
+      keepNewest(attempts, limits.deliveryAttempts);
       const outcome = result.status === undefined ? result.error : `HTTP ${String(result.status)}`;
       log(
         `webhook ${event.event} ${event.metadata.eventId} → ${subscription.target_url} (attempt ${String(attempt)}): ${String(outcome)}`,
@@ -201,24 +213,55 @@ export const createDispatcher = ({ delivery, signingSecret, isActive, log }: Dis
     log(`webhook ${event.metadata.eventId} to ${subscription.target_url} given up`);
   };
 
+  /** Delivers a subscription's waiting events one after another, then forgets the queue. */
+  const drain = async (subscription: Subscription): Promise<void> => {
+    await Promise.resolve(); // dispatch sets up the queue and its first event first
+    const queue = queues.get(subscription.subscription_id);
+    for (let next = queue?.waiting.shift(); queue && next; next = queue.waiting.shift()) {
+      queue.bytes -= next.body.length;
+      await deliverOne(subscription, next);
+    }
+    queues.delete(subscription.subscription_id);
+  };
+
   /** Queues the event for each subscription; returns at once. */
   const dispatch = (event: Envelope, subscriptions: readonly Subscription[]): void => {
+    if (subscriptions.length === 0) return;
+    // one body for every subscription: the bytes signed and sent
+    const queued: Queued = { event, body: Buffer.from(JSON.stringify(event), 'utf8') };
     for (const subscription of subscriptions) {
       const key = subscription.subscription_id;
-      const queued = (queues.get(key) ?? Promise.resolve()).then(() =>
-        deliverOne(subscription, event),
-      );
-      queues.set(key, queued);
-      void queued.then(() => {
-        if (queues.get(key) === queued) queues.delete(key);
-      });
+      let queue = queues.get(key);
+      if (!queue) {
+        queue = { waiting: [], bytes: 0, done: drain(subscription) };
+        queues.set(key, queue);
+      }
+      queue.waiting.push(queued);
+      queue.bytes += queued.body.length;
+      // the newest always stays; older ones go while the queue is over its size
+      while (queue.bytes > limits.queuedBytesPerSubscription && queue.waiting.length > 1) {
+        const oldest = queue.waiting.shift();
+        if (!oldest) break;
+        queue.bytes -= oldest.body.length;
+        dropped += 1;
+        log(
+          `webhook ${oldest.event.metadata.eventId} to ${subscription.target_url} dropped: the events waiting for it are over ${String(limits.queuedBytesPerSubscription)} bytes`,
+        );
+      }
     }
   };
 
   /** Resolves once every queued delivery has succeeded or given up. */
   const idle = async (): Promise<void> => {
-    while (queues.size > 0) await Promise.all(queues.values());
+    while (queues.size > 0) await Promise.all([...queues.values()].map((queue) => queue.done));
   };
+
+  /** How many events wait for delivery now (in flight not counted), and how many were dropped. */
+  const backlog = () => ({
+    waiting: [...queues.values()].reduce((sum, queue) => sum + queue.waiting.length, 0),
+    queues: queues.size,
+    dropped,
+  });
 
   /** Stops all delivery: no more attempts, pending backoffs end, open requests are cut. */
   const close = (): void => {
@@ -231,5 +274,5 @@ export const createDispatcher = ({ delivery, signingSecret, isActive, log }: Dis
     for (const req of inFlight) req.destroy();
   };
 
-  return { attempts, dispatch, idle, close };
+  return { attempts, dispatch, idle, backlog, close };
 };

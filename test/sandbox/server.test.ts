@@ -1,7 +1,7 @@
 /**
  * The sandbox ISAO API over real HTTP on 127.0.0.1: status codes, envelopes and error bodies,
  * the sandbox-only endpoints and their events, and webhook delivery (signature, retries,
- * timeouts, tag filters, ordering, never blocking the request that caused the event).
+ * timeouts, filters, ordering, never blocking the request that caused the event).
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -183,6 +183,43 @@ describe('webhook subscriptions', () => {
     expect(((await call('GET', '/webhooks')).body as Out).data).toEqual([]);
   });
 
+  it('keeps every filter the app sends (tags, stage, staff, location), trimmed', async () => {
+    const res = await call('POST', '/webhooks/subscribe', {
+      event: 'appointment.updated',
+      target_url: 'https://hooks.zapier.com/hooks/catch/1/abc',
+      filters: { staff: [' 42441 ', 'Ana Jones'], location: ['Paris Office'], stage: ['Won'] },
+    });
+    expect(res.status).toBe(201);
+    const expected = {
+      staff: ['42441', 'Ana Jones'],
+      location: ['Paris Office'],
+      stage: ['Won'],
+    };
+    expect(((res.body as Out).data as Out).filters).toEqual(expected);
+    const list = (await call('GET', '/webhooks')).body as { data: Out[] };
+    expect(list.data.map((sub) => sub.filters)).toEqual([expected]);
+    const unknown = await call('POST', '/webhooks/subscribe', {
+      event: 'deal.won',
+      target_url: 'https://x.example',
+      filters: { owner: ['me'] },
+    });
+    expect(((unknown.body as Out).errors as Out[])[0]!.message).toBe(
+      'filters may only contain tags, stage, staff, location, not owner',
+    );
+  });
+
+  it('accepts filters and a target_url at their size limits', async () => {
+    const stage = Array.from({ length: 50 }, (_, i) => `${String(i)}${'s'.repeat(198)}`);
+    const target_url = `https://x.example/${'a'.repeat(2048 - 'https://x.example/'.length)}`;
+    const res = await call('POST', '/webhooks/subscribe', {
+      event: 'deal.won',
+      target_url,
+      filters: { stage },
+    });
+    expect(res.status).toBe(201);
+    expect(((res.body as Out).data as Out).filters).toEqual({ stage });
+  });
+
   it('answers 404 for an unknown or already deleted subscription', async () => {
     const { subscription } = await subscribe('deal.won');
     const body = { subscription_id: subscription.subscription_id };
@@ -204,6 +241,40 @@ describe('webhook subscriptions', () => {
     [
       { event: 'deal.won', target_url: 'https://x.example', filters: { tags: 'vip' } },
       ['filters.tags'],
+    ],
+    [{ event: 'deal.won', target_url: 'https://x.example', filters: ['stage'] }, ['filters']],
+    [
+      { event: 'deal.won', target_url: 'https://x.example', filters: { stage: ['A'], owner: [] } },
+      ['filters'],
+    ],
+    [
+      { event: 'deal.stage_changed', target_url: 'https://x.example', filters: { stage: [] } },
+      ['filters.stage'],
+    ],
+    [
+      { event: 'deal.stage_changed', target_url: 'https://x.example', filters: { stage: [42] } },
+      ['filters.stage'],
+    ],
+    [
+      {
+        event: 'appointment.created',
+        target_url: 'https://x.example',
+        filters: { staff: 'Ana', location: ['Paris', '  '] },
+      },
+      ['filters.staff', 'filters.location'],
+    ],
+    [{ event: 'deal.won', target_url: `https://x.example/${'a'.repeat(2048)}` }, ['target_url']],
+    [
+      {
+        event: 'deal.won',
+        target_url: 'https://x.example',
+        filters: { stage: Array.from({ length: 51 }, (_, i) => `S${String(i)}`) },
+      },
+      ['filters.stage'],
+    ],
+    [
+      { event: 'deal.won', target_url: 'https://x.example', filters: { stage: ['x'.repeat(201)] } },
+      ['filters.stage'],
     ],
   ])('rejects the subscribe body %j with 422 naming %j', async (body, fields) => {
     const res = await call('POST', '/webhooks/subscribe', body);
@@ -550,6 +621,55 @@ describe('webhook delivery', () => {
     expect(deliveredIds(all.path)).toEqual([plain.id, tagged.id]);
     expect(deliveredIds(vip.path)).toEqual([tagged.id]);
     expect(deliveredIds(updates.path)).toEqual([]);
+  });
+
+  it('delivers deal.stage_changed only for the stages in filters.stage', async () => {
+    const any = await subscribe('deal.stage_changed');
+    const some = await subscribe('deal.stage_changed', { stage: ['proposal ', 'Closed Won'] });
+    const res = await call('POST', '/sandbox/deals', { title: 'Big deal', stage: 'Qualified' });
+    const path = `/sandbox/deals/${String(((res.body as Out).data as Out).id)}`;
+    for (const stage of ['Proposal', 'Negotiation', 'Closed Won', 'Closed Lost']) {
+      expect((await call('PATCH', path, { stage })).status).toBe(200);
+    }
+    await sandbox.idle();
+    const stages = (hookPath: string) =>
+      hooks.caught.filter((h) => h.path === hookPath).map((h) => parse(h.raw).data.stage);
+    expect(stages(any.path)).toEqual(['Proposal', 'Negotiation', 'Closed Won', 'Closed Lost']);
+    expect(stages(some.path)).toEqual(['Proposal', 'Closed Won']);
+  });
+
+  it('delivers appointments by staff (id or name) and location, every set filter matching', async () => {
+    const byStaffId = await subscribe('appointment.created', { staff: ['7'] });
+    const byStaffName = await subscribe('appointment.created', { staff: ['dr. ana JONES'] });
+    const byLocation = await subscribe('appointment.created', { location: ['Lyon Office', '3'] });
+    const both = await subscribe('appointment.created', {
+      staff: ['Dr. Ana Jones'],
+      location: ['Paris Office'],
+    });
+    const book = async (staff: Out, location: Out) => {
+      const res = await call('POST', '/sandbox/appointments', {
+        startDateTime: '2030-01-15T09:00:00Z',
+        client: { firstName: 'Jon' },
+        staff,
+        location,
+      });
+      expect(res.status).toBe(201);
+      return ((res.body as Out).data as Out).id;
+    };
+    const ana = { professionalId: 7, fullName: 'Dr. Ana Jones' };
+    const bob = { professionalId: 8, fullName: 'Dr. Bob Smith' };
+    const paris = { locationId: 3, locationName: 'Paris Office' };
+    const lyon = { locationId: 4, locationName: 'Lyon Office' };
+    const anaParis = await book(ana, paris);
+    const anaLyon = await book(ana, lyon);
+    const bobParis = await book(bob, paris);
+    const bobElsewhere = await book(bob, { locationId: 5, locationName: 'Nice Office' });
+    await sandbox.idle();
+    expect(bobElsewhere).toBe('appt_4');
+    expect(deliveredIds(byStaffId.path)).toEqual([anaParis, anaLyon]);
+    expect(deliveredIds(byStaffName.path)).toEqual([anaParis, anaLyon]);
+    expect(deliveredIds(byLocation.path)).toEqual([anaParis, anaLyon, bobParis]);
+    expect(deliveredIds(both.path)).toEqual([anaParis]);
   });
 
   it('retries a failed delivery with the same eventId and body, then stops on success', async () => {
