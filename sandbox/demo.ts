@@ -2,8 +2,9 @@
  * `npm start`: the integration end to end, offline. Starts the sandbox ISAO API and a local catch
  * hook (standing in for hooks.zapier.com), then drives the built app (index.js → dist/) through
  * zapier-platform-core's own handler, as Zapier's Lambda runs it:
- * auth test → three Zaps subscribe → Create Contact → ISAO's signed webhook → perform → the same
- * delivery again is dropped as a duplicate → a tampered one is rejected → a deal is won and an
+ * auth test → three Zaps subscribe (New Contact filtered on the tag `vip`) → Create Contact →
+ * ISAO's signed webhook → perform → the same delivery again is dropped as a duplicate → a
+ * tampered one is rejected → a contact without the tag reaches no Zap → a deal is won and an
  * appointment booked, each reaching its Zap → unsubscribe.
  * Exits 0 when every step did what it should, 1 naming the step that did not.
  */
@@ -15,6 +16,12 @@ const SECRET = 'whsec_isao_sandbox_demo';
 const APP = path.resolve(__dirname, '..', '..', 'index.js');
 const ZAPS = ['new_contact', 'deal_won', 'appointment_created'] as const;
 type ZapKey = (typeof ZAPS)[number];
+/** The Zaps' trigger filters: New Contact only for contacts tagged `vip`. */
+const FILTERS: Record<ZapKey, Json> = {
+  new_contact: { tags: 'vip' },
+  deal_won: {},
+  appointment_created: {},
+};
 type Json = Record<string, unknown>;
 
 const say = (line = '') => {
@@ -80,16 +87,25 @@ const main = async (): Promise<number> => {
     );
     say(`   ✓ connected as "${auth.connection_label}"`);
 
-    step('Turn on three Zaps: New Contact, Deal Won, New Appointment (performSubscribe)');
+    step(
+      'Turn on three Zaps: New Contact (Tags filter: vip), Deal Won, New Appointment (performSubscribe)',
+    );
     for (const key of ZAPS) {
       const sub = await run<Json>(op(key, 'performSubscribe'), {
         targetUrl: `${hooks.url}/${key}`,
-        inputData: {},
+        inputData: FILTERS[key],
       });
       check(typeof sub.subscription_id === 'string', `${key}: no subscription_id`);
       subscriptions[key] = sub;
-      say(`   ✓ ${key}: ISAO subscription ${sub.subscription_id} for ${String(sub.event)}`);
+      const filtered = sub.filters ? `, filters ${JSON.stringify(sub.filters)}` : '';
+      say(
+        `   ✓ ${key}: ISAO subscription ${sub.subscription_id} for ${String(sub.event)}${filtered}`,
+      );
     }
+    check(
+      JSON.stringify(subscriptions.new_contact.filters) === '{"tags":["vip"]}',
+      "ISAO did not keep the New Contact Zap's Tags filter",
+    );
 
     step('Run the Create Contact action');
     const created = await run<Json>('creates.create_contact.operation.perform', {
@@ -106,7 +122,7 @@ const main = async (): Promise<number> => {
     say(
       `   ✓ created ${created.id}: ${String(created.name)}, ${String(created.phoneNumber)}, tags ${JSON.stringify(created.tags)}`,
     );
-    say('     (the action returns it in the same shape as New Contact records, below)');
+    say('     (the action returns the contact; New Contact records add the event fields, below)');
 
     step('ISAO sends the signed contact.created webhook; New Contact turns it into a record');
     const delivery = await hooks.next('/new_contact');
@@ -135,6 +151,15 @@ const main = async (): Promise<number> => {
     );
     check(rejection?.includes('does not match') === true, 'the tampered delivery was accepted');
     say(`   ✓ rejected: ${rejection.split('\n')[0] ?? ''}`);
+
+    step('A contact without the vip tag is added: the filtered New Contact Zap is not called');
+    const plain = await run<Json>('creates.create_contact.operation.perform', {
+      inputData: { name: 'Charles Babbage', phoneNumber: '+44 20 7946 0000', tags: 'lead' },
+    });
+    await sandbox.idle();
+    const newContactHooks = hooks.caught.filter((h) => h.path === '/new_contact');
+    check(newContactHooks.length === 1, 'ISAO delivered a contact the Tags filter excludes');
+    say(`   ✓ created ${String(plain.id)} (tags ["lead"]); ISAO sent New Contact nothing for it`);
 
     step('A deal with Ada is won in ISAO: the Deal Won Zap gets it');
     const deal = await sandbox.call('POST', '/sandbox/deals', {

@@ -251,9 +251,9 @@ export const mapApiErrors: AfterResponseMiddleware = (response, z, bundle) => {
     }
     if (isRecord(body.value) && body.value.success === false) {
       const why = describe(response, secrets);
+      // not a deliberate drop: the run errors and the user is told (HaltedError would hide it)
       const message = `ISAO refused the request${why ? `: ${why}` : ' without saying why'}.`;
-      if (request.isaoAuthTest) throw new z.errors.Error(message, 'request_refused', status);
-      throw new z.errors.HaltedError(message);
+      throw new z.errors.Error(message, 'request_refused', status);
     }
     return response;
   }
@@ -273,7 +273,15 @@ export const mapApiErrors: AfterResponseMiddleware = (response, z, bundle) => {
       403,
     );
   }
-  if (status === 400 || status === 409 || status === 422) {
+  if (status === 400) {
+    throw new z.errors.Error(
+      `ISAO could not process the request (400 Bad Request)${said || ': no reason was given'}. Check the values this step sends.`,
+      'bad_request',
+      400,
+    );
+  }
+  // 409 and 422: ISAO already has it, or will not take it; nothing to do (a deliberate halt)
+  if (status === 409 || status === 422) {
     throw new z.errors.HaltedError(
       `ISAO could not process the request (${status})${said || ': no reason was given'}.`,
     );

@@ -15,7 +15,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { isRecord } from './api';
-import { quote, text } from './inputs';
+import { quote, reasonOf, text } from './inputs';
 
 export const SIGNATURE_HEADER = 'X-Isao-Hmac-Sha256';
 /** Covers ISAO's retry window (3 retries) with room to spare; also the replay window. */
@@ -162,7 +162,7 @@ export const firstDeliveries = async (
       return stored !== false;
     } catch (error) {
       z.console.warn(
-        `ISAO: could not check event ${quote(eventId)} for duplicates (${error instanceof Error ? error.message : String(error)}); delivering it anyway.`,
+        `ISAO: could not check event ${quote(eventId)} for duplicates (${reasonOf(error)}); delivering it anyway.`,
       );
       return true;
     }

@@ -8,7 +8,7 @@ import { callApi, isRecord, unwrapData } from './api';
 import { firstDeliveries, replayProblem, subscriptionOf, verifySignature } from './delivery';
 import { EVENT_OUTPUT_FIELDS, type Entity, type RawRecord } from './entities';
 import { blankFilter, filtersFrom, matchesFilters, type TriggerFilter } from './filters';
-import { quote, text } from './inputs';
+import { quote, reasonOf, text } from './inputs';
 import {
   customFieldKeys,
   EVENT_KEY,
@@ -166,7 +166,7 @@ export const webhookEvents = (z: ZObject, bundle: Bundle): RawRecord[] => {
       parsed = JSON.parse(raw);
     } catch {
       throw new z.errors.HaltedError(
-        `The webhook from ISAO was not valid JSON (it starts "${raw.trim().slice(0, 40)}").`,
+        `The webhook from ISAO was not valid JSON (it starts ${quote(raw.trim(), 40)}).`,
       );
     }
     return asEvents(z, parsed);
@@ -239,7 +239,7 @@ const customFieldOutputs =
       }));
     } catch (error) {
       z.console.log(
-        `ISAO: could not read custom field labels for ${event} (${error instanceof Error ? error.message : String(error)}); showing the standard fields only.`,
+        `ISAO: could not read custom field labels for ${event} (${reasonOf(error)}); showing the standard fields only.`,
       );
       return [];
     }

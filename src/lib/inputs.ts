@@ -51,6 +51,10 @@ export const QUOTE_MAX = 100;
 export const clip = (value: string, max = QUOTE_MAX): string =>
   value.length > max ? `${value.slice(0, max - 1)}…` : value;
 
+/** What went wrong, from anything thrown, on one line and at most QUOTE_MAX characters. */
+export const reasonOf = (error: unknown): string =>
+  clip((error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' '));
+
 /**
  * A value as an error message quotes it: `"…"`, on one line, at most QUOTE_MAX characters. Every
  * message that repeats user or API input goes through this, so a 100 KB value never becomes a

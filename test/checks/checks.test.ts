@@ -11,6 +11,7 @@ import {
   formatFailure,
   isIso8601,
   looksLikeDate,
+  MINIMAL_RUN,
   RULES,
   titleCase,
   type ActionDef,
@@ -41,10 +42,15 @@ describe('the app passes every check', () => {
     expect(Object.keys(definition.creates ?? {})).toEqual(Object.keys(App.creates));
     expect(Object.keys(subscriptions).sort()).toEqual(triggers.sort());
     for (const key of triggers) {
-      expect(Object.keys(produced[`triggers.${key}`] ?? {})).toEqual(['perform', 'performList']);
+      expect(Object.keys(produced[`triggers.${key}`] ?? {})).toEqual([
+        'perform',
+        'performList',
+        MINIMAL_RUN,
+      ]);
     }
     for (const key of Object.keys(definition.creates ?? {})) {
       expect(produced[`creates.${key}`]?.perform).toEqual({ records: [expect.any(Object)] });
+      expect(produced[`creates.${key}`]?.[MINIMAL_RUN]).toEqual({ records: [expect.any(Object)] });
     }
   });
 });
@@ -483,6 +489,74 @@ const BROKEN: [id: string, what: string, says: RegExp, breakIt: Breaker][] = [
         Object.entries(e.definition.triggers!).filter(([k]) => k !== module.key),
       );
       return `triggers.${module.key}`;
+    },
+  ],
+  [
+    'LIVE',
+    'a sample key that no live record delivers',
+    /sample keys a minimal live record does not deliver: invented_field$/,
+    (e) => {
+      const [key, action] = trigger(e, 3);
+      sampleOf(action).invented_field = 'shown in the editor, never delivered';
+      return `triggers.${key}`;
+    },
+  ],
+  [
+    'LIVE',
+    'perform failing on a minimal live record',
+    /perform failed on a minimal record: needs a name/,
+    async (e) => {
+      const [key] = trigger(e, 4);
+      const app = withTriggerOperation(key, 'perform', (original) => async (z, bundle) => {
+        const body = bundle.cleanedRequest as Json;
+        if (!('name' in body) && !('title' in body) && !('startDateTime' in body)) {
+          throw new Error('needs a name');
+        }
+        return original(z, bundle);
+      });
+      Object.assign(e, await liveEvidence(e.definition, app));
+      return `triggers.${key}`;
+    },
+  ],
+  [
+    'WORDING',
+    'a trigger description that repeats the app name',
+    /repeats the app's name/,
+    (e) => {
+      const [key, action] = trigger(e);
+      action.display.description = 'Triggers when a deal is won in ISAO.';
+      return `triggers.${key}`;
+    },
+  ],
+  [
+    'WORDING',
+    'a create description that does not start "Creates "',
+    /must start with "Creates "/,
+    (e) => {
+      const where = addCreate(e, {
+        inputFields: [{ key: 'name', label: 'Name', helpText: 'The name of the thing.' }],
+        sample: { id: 1 },
+      });
+      e.definition.creates!.broken_create!.display.description = 'Adds a thing.';
+      return where;
+    },
+  ],
+  [
+    'HALT',
+    'a halt where none is listed',
+    /1 HaltedError\(s\), 0 allowed/,
+    (e) => {
+      e.halts = { ...e.halts, 'src/creates/create_contact.ts': 1 };
+      return 'src/creates/create_contact.ts';
+    },
+  ],
+  [
+    'HALT',
+    'one halt more than listed',
+    /2 HaltedError\(s\), 1 allowed/,
+    (e) => {
+      e.halts = { ...e.halts, 'src/lib/api.ts': 2 };
+      return 'src/lib/api.ts';
     },
   ],
 ];

@@ -12,7 +12,7 @@
  * definitions differ), loading fails with "run `npm run build` first" instead of checking
  * stale code.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
@@ -29,6 +29,7 @@ import {
   type Evidence,
   type FieldDef,
   type Produced,
+  MINIMAL_RUN,
 } from './rules';
 import { createAppHandler } from '../../sandbox/local-zapier';
 
@@ -153,7 +154,10 @@ const subscriptions = async (
   return out;
 };
 
-/** What each component's operations produce from its own static sample (T004). */
+/** The least a live record carries; what an operation makes of it is checked by LIVE. */
+const MINIMAL = { id: 'minimal_1' };
+
+/** What each component's operations produce from its own static sample (T004, LIVE). */
 const produced = async (
   definition: Definition,
   app: LiveApp,
@@ -163,20 +167,31 @@ const produced = async (
   for (const { type, key, path: where, action } of components(definition)) {
     const { sample } = action.operation;
     if (!isObject(sample)) continue;
-    const run = async (name: string, bundle: Record<string, unknown>, reply: unknown) => {
+    /** Runs operation `name`, recording its result as `as` (MINIMAL_RUN runs perform). */
+    const run = async (
+      name: string,
+      bundle: Record<string, unknown>,
+      reply: unknown,
+      as: string = name,
+    ) => {
       const operation = operationOf(app, type, key, name);
       if (!operation) return;
-      (out[where] ??= {})[name] = (await runOffline(tester, operation, bundle, reply)).result;
+      (out[where] ??= {})[as] = (await runOffline(tester, operation, bundle, reply)).result;
     };
     if (type === 'triggers') {
       // perform: the sample delivered as the webhook; performList: the API listing the sample
       const webhook = { content: JSON.stringify(sample), headers: {}, querystring: '' };
       await run('perform', { cleanedRequest: sample, rawRequest: webhook }, [sample]);
       if (action.operation.type === 'hook') await run('performList', {}, [sample]);
+      // LIVE: a minimal live record (only an id) delivered as the webhook
+      const live = { content: JSON.stringify(MINIMAL), headers: {}, querystring: '' };
+      await run('perform', { cleanedRequest: MINIMAL, rawRequest: live }, [MINIMAL], MINIMAL_RUN);
     } else {
       // a create/search: input taken from the sample, the API answering with the sample
       const inputData = inputFromSample(action.operation.inputFields, sample);
       await run('perform', { inputData }, sample);
+      // LIVE: the API answering with a minimal record (only an id)
+      await run('perform', { inputData }, MINIMAL, MINIMAL_RUN);
     }
   }
   return out;
@@ -211,7 +226,29 @@ export const liveEvidence = async (
   };
 };
 
+/** How many times each src/ file throws a HaltedError, read from the source text. */
+export const haltsIn = (root = path.join(ROOT, 'src')): Record<string, number> => {
+  const out: Record<string, number> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) {
+        const count = readFileSync(full, 'utf8').match(/\bHaltedError\(/g)?.length ?? 0;
+        if (count > 0) out[path.relative(ROOT, full).split(path.sep).join('/')] = count;
+      }
+    }
+  };
+  walk(root);
+  return out;
+};
+
 export const gatherEvidence = async (): Promise<Evidence> => {
   const definition = await loadDefinition();
-  return { definition, ...(await liveEvidence(definition)), modules: await modules() };
+  return {
+    definition,
+    ...(await liveEvidence(definition)),
+    modules: await modules(),
+    halts: haltsIn(),
+  };
 };

@@ -76,7 +76,29 @@ export interface Evidence {
   produced?: Record<string, Partial<Record<string, Produced>>>;
   /** Each module file under src/triggers, src/creates, … and the key it declares. */
   modules?: { type: ActionType; file: string; key: string }[];
+  /** How many times each src/ file throws a HaltedError (HALT). */
+  halts?: Record<string, number>;
 }
+
+/** The `produced` entry for what an operation made of a minimal live record (LIVE). */
+export const MINIMAL_RUN = 'perform:minimal';
+
+/**
+ * Where the app may halt (HaltedError: a deliberate drop that notifies nobody), and how often.
+ * Anything a user must fix is a z.errors.Error instead; a new halt anywhere fails HALT until it
+ * is reviewed and listed here.
+ */
+export const HALTS_ALLOWED: Record<string, { count: number; why: string }> = {
+  'src/lib/delivery.ts': { count: 4, why: 'a webhook whose signature is missing or wrong' },
+  'src/lib/hooks.ts': {
+    count: 4,
+    why: 'a malformed webhook body, or a webhook with nothing usable (no record, a signed replay)',
+  },
+  'src/lib/api.ts': { count: 1, why: 'ISAO answering 409 or 422: nothing to do' },
+};
+
+/** Words that only repeat the app's name in a description ("… in ISAO."). */
+const APP_NAME_FILLER = /\b(in|to|from|on) ISAO\b/;
 
 export interface Rule {
   id: string;
@@ -433,6 +455,22 @@ export const RULES: readonly Rule[] = [
         : `description must start with "Triggers when " and end with ".": ${JSON.stringify(description)}`;
     },
   ),
+  // Ours (Zapier's style guide): the description says what happens, not where; a create's says
+  // what it creates.
+  perComponent(
+    'WORDING',
+    'descriptions do not repeat the app name ("in ISAO"); create descriptions start "Creates "',
+    (definition) => visible(definition).filter(({ type }) => type !== 'searches'),
+    ({ type, action }) => {
+      const description = action.display.description ?? '';
+      if (APP_NAME_FILLER.test(description)) {
+        return `description repeats the app's name: ${JSON.stringify(description)}`;
+      }
+      return type === 'creates' && !description.startsWith('Creates ')
+        ? `a create's description must start with "Creates ": ${JSON.stringify(description)}`
+        : undefined;
+    },
+  ),
   // D022 "Creates Should Try to Have Static Input Fields": Zap templates need common fields.
   perComponent(
     'D022',
@@ -529,6 +567,47 @@ export const RULES: readonly Rule[] = [
               : [];
           });
         }),
+  },
+  {
+    // Ours: the static sample is what the editor shows when the account has no records, so it must
+    // not show a field that a live record would not deliver (the record builder fills declared
+    // fields a record lacks with null).
+    id: 'LIVE',
+    description: 'sample keys ⊆ the keys perform produces for a minimal live record',
+    run: ({ definition, produced = {} }) =>
+      visible(definition)
+        .filter(({ action }) => hasSample(action))
+        .flatMap((component) => {
+          const fail = (message: string) => failure('LIVE', component.path, message);
+          const result = produced[component.path]?.[MINIMAL_RUN];
+          if (!result) return [fail('perform was not run on a minimal live record')];
+          if ('error' in result)
+            return [fail(`perform failed on a minimal record: ${result.error}`)];
+          const live = keysOf(result.records[0]);
+          const missing = [...keysOf(component.action.operation.sample)].filter(
+            (k) => !live.has(k),
+          );
+          return missing.length > 0
+            ? [fail(`sample keys a minimal live record does not deliver: ${missing.join(', ')}`)]
+            : [];
+        }),
+  },
+  {
+    id: 'HALT',
+    description: 'HaltedError is thrown only where HALTS_ALLOWED lists it',
+    run: ({ halts = {} }) =>
+      Object.entries(halts).flatMap(([file, count]) => {
+        const allowed = HALTS_ALLOWED[file]?.count ?? 0;
+        return count > allowed
+          ? [
+              failure(
+                'HALT',
+                file,
+                `${String(count)} HaltedError(s), ${String(allowed)} allowed: input a user must fix is a z.errors.Error; list a deliberate drop in HALTS_ALLOWED with its reason`,
+              ),
+            ]
+          : [];
+      }),
   },
   {
     // Ours (Zapier only asks for help text where it is non-obvious): every field a user fills in

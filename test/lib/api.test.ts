@@ -96,8 +96,16 @@ describe('request layer: error mapping', () => {
     expect(errorText(error)).toContain(`\`${permission}\` permission`);
   });
 
+  it('400 is an error the user is told about, with the API message', async () => {
+    api().post(apiPath('/contacts')).reply(400, { message: 'target_url is required' });
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(appError(error)).toMatchObject({ code: 'bad_request', status: 400 });
+    expect(errorText(error)).toBe(
+      'ISAO could not process the request (400 Bad Request): target_url is required. Check the values this step sends.',
+    );
+  });
+
   it.each([
-    [400, { message: 'target_url is required' }, 'target_url is required'],
     [409, { success: false, error: 'Subscription already exists' }, 'Subscription already exists'],
     [
       422,
@@ -184,12 +192,12 @@ describe('request layer: error mapping', () => {
     expect(result).toEqual({ status: 200, data: 'OK' });
   });
 
-  it('a 2xx saying {success: false} halts with the API message', async () => {
+  it('a 2xx saying {success: false} is an error (not a silent halt) with the API message', async () => {
     api()
       .post(apiPath('/webhooks/subscribe'))
       .reply(200, { success: false, error: 'Quota reached' });
     let error = await caught(() => call({ method: 'POST', path: '/webhooks/subscribe', body: {} }));
-    expect(error.name).toBe('HaltedError');
+    expect(appError(error)).toMatchObject({ code: 'request_refused', status: 200 });
     expect(errorText(error)).toBe('ISAO refused the request: Quota reached.');
     api().post(apiPath('/contacts')).reply(201, { success: false });
     error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));

@@ -1,4 +1,4 @@
-import { listOf, text } from '../../src/lib/inputs';
+import { clip, listOf, onlyBlanks, quote, QUOTE_MAX, reasonOf, text } from '../../src/lib/inputs';
 
 describe('text', () => {
   it.each([
@@ -35,5 +35,60 @@ describe('listOf', () => {
     ],
   ])('%j → %j', (value, expected) => {
     expect(listOf(value)).toEqual(expected);
+  });
+});
+
+describe('invisible characters', () => {
+  it.each([
+    ['\u200b', undefined],
+    ['\ufeff\u00a0 \u2060', undefined],
+    ['\u200bAda\u200d', 'Ada'],
+    ['A\u200bda', 'A\u200bda'],
+  ])('text(%j) → %j', (value, expected) => {
+    expect(text(value)).toBe(expected);
+  });
+
+  it('drop list items that are only invisible characters', () => {
+    expect(listOf(['\u200b', 'lead\ufeff', ' , \u00a0'])).toEqual(['lead']);
+  });
+});
+
+describe('onlyBlanks', () => {
+  it.each([
+    [undefined, false],
+    [null, false],
+    ['', false],
+    [[], false],
+    [[''], false],
+    ['lead', false],
+    [['', 'lead'], false],
+    ['  ', true],
+    [' , ,', true],
+    [['\u200b'], true],
+    [[' ', ''], true],
+  ])('%j → %j', (value, expected) => {
+    expect(onlyBlanks(value)).toBe(expected);
+  });
+});
+
+describe('bounded quoting', () => {
+  it('quotes short values whole and cuts long ones at QUOTE_MAX with an ellipsis', () => {
+    expect(quote('ada@')).toBe('"ada@"');
+    expect(quote('x'.repeat(QUOTE_MAX))).toBe(`"${'x'.repeat(QUOTE_MAX)}"`);
+    expect(quote('x'.repeat(QUOTE_MAX + 1))).toBe(`"${'x'.repeat(QUOTE_MAX - 1)}…"`);
+    expect(quote('y'.repeat(5000), 40)).toHaveLength(42);
+  });
+
+  it('puts any value on one line', () => {
+    expect(quote('a\nb\r\n\tc')).toBe('"a b c"');
+    expect(quote(42)).toBe('"42"');
+    expect(quote({ a: 1 })).toBe('"{"a":1}"');
+    expect(quote(undefined)).toBe('"undefined"');
+  });
+
+  it('reasonOf bounds any thrown message', () => {
+    expect(reasonOf(new Error('x'.repeat(10_000)))).toHaveLength(QUOTE_MAX);
+    expect(reasonOf('plain\nstring')).toBe('plain string');
+    expect(clip('abc', 2)).toBe('a…');
   });
 });
