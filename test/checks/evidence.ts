@@ -11,6 +11,10 @@
  * CLI's `_zapier-build`). Without a build, or with dist/ older than src/ (their static
  * definitions differ), loading fails with "run `npm run build` first" instead of checking
  * stale code.
+ *
+ * Under StrykerJS (`npm run mutate`) the definition is src/'s own: there src/ is the mutated
+ * copy and dist/ is not in the sandbox, so the checks judge the mutant itself (a mutant that
+ * breaks a label or a sample fails the check that guards it, not a staleness guard).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,8 +46,12 @@ const definitionOf = async (app: string | object): Promise<Definition> =>
   (await createAppHandler(app)({ command: 'definition', calledFromCli: true }))
     .results as Definition;
 
-/** The compiled app's definition, refusing a missing or stale dist/. */
+/** Whether this is a StrykerJS worker (`npm run mutate`): it sets this in every worker process. */
+export const underStryker = (): boolean => process.env.STRYKER_MUTATOR_WORKER !== undefined;
+
+/** The compiled app's definition, refusing a missing or stale dist/ (src/'s under StrykerJS). */
 export const loadDefinition = async (): Promise<Definition> => {
+  if (underStryker()) return definitionOf(App);
   let compiled: Definition;
   try {
     compiled = await definitionOf(path.join(ROOT, 'index.js'));
@@ -214,15 +222,22 @@ const modules = async (): Promise<NonNullable<Evidence['modules']>> => {
   return found;
 };
 
-/** What the live app does offline for each component of the definition. */
+/** The parts of the evidence that come from running the live app. */
+export const LIVE_PARTS = ['subscriptions', 'produced'] as const;
+export type LivePart = (typeof LIVE_PARTS)[number];
+
+/** What the live app does offline for each component of the definition (all parts, or some). */
 export const liveEvidence = async (
   definition: Definition,
   app: LiveApp = App,
-): Promise<Pick<Evidence, 'subscriptions' | 'produced'>> => {
+  parts: readonly LivePart[] = LIVE_PARTS,
+): Promise<Pick<Evidence, LivePart>> => {
   const tester = createAppTester(app) as unknown as Tester;
   return {
-    subscriptions: await subscriptions(definition, app, tester),
-    produced: await produced(definition, app, tester),
+    ...(parts.includes('subscriptions')
+      ? { subscriptions: await subscriptions(definition, app, tester) }
+      : {}),
+    ...(parts.includes('produced') ? { produced: await produced(definition, app, tester) } : {}),
   };
 };
 
@@ -243,12 +258,12 @@ export const haltsIn = (root = path.join(ROOT, 'src')): Record<string, number> =
   return out;
 };
 
-export const gatherEvidence = async (): Promise<Evidence> => {
-  const definition = await loadDefinition();
-  return {
-    definition,
-    ...(await liveEvidence(definition)),
-    modules: await modules(),
-    halts: haltsIn(),
-  };
-};
+/**
+ * What the checks judge without running the app's operations: the definition, each module's
+ * key and the halts in the source. The live parts come from `liveEvidence`.
+ */
+export const staticEvidence = async (): Promise<Evidence> => ({
+  definition: await loadDefinition(),
+  modules: await modules(),
+  halts: haltsIn(),
+});
