@@ -21,6 +21,12 @@ describe('authentication', () => {
     [{ data: { companyName: 'Camel Co' } }, 'Camel Co'],
     [{ data: { companyId: 'cmb72' } }, 'company cmb72'],
     [{ success: true }, 'ISAO (staging.isao.io)'],
+    // names outside the `data` envelope count too; a name inside it wins
+    [{ success: true, data: { id: 'x' }, company: { name: 'Outer Co' } }, 'Outer Co'],
+    [{ success: true, data: { companyId: 'cmb9' }, company_id: 'cmb8' }, 'company cmb9'],
+    [{ success: true, data: { id: 'x' }, companyId: 'cmb8' }, 'company cmb8'],
+    [{ success: true, data: { name: 'Inner Co' }, company_name: 'Outer Co' }, 'Outer Co'],
+    [{ success: true, data: { company_name: 'Inner Co' }, name: 'Outer Co' }, 'Inner Co'],
   ])('falls back to what the test response has: %j → %s', async (body, label) => {
     api().get(apiPath('/test')).reply(200, body);
     const result = (await testAuth()) as Record<string, unknown>;

@@ -279,6 +279,17 @@ describe('request layer: helpers', () => {
     expect(sanitise('a <b@c.io>\n\n b')).toBe('a <b@c.io> b');
     expect(sanitise('x'.repeat(1000))).toHaveLength(300);
   });
+
+  it('redacts every secret of 4 characters or more, wherever it appears', () => {
+    // a 4-character secret is still a secret; shorter values would shred ordinary words
+    expect(sanitise('key abcd rejected (abcd)', ['abcd'])).toBe(
+      'key [redacted] rejected ([redacted])',
+    );
+    expect(sanitise('key k3y! and isao_live_1', ['k3y!', 'isao_live_1'])).toBe(
+      'key [redacted] and [redacted]',
+    );
+    expect(sanitise('abc is not redacted', ['abc'])).toBe('abc is not redacted');
+  });
 });
 
 describe('request layer: redirects keep the key on the API origin', () => {

@@ -12,6 +12,7 @@ import {
   firstDeliveries,
   firstDelivery,
   headerValue,
+  replayProblem,
 } from '../../src/lib/delivery';
 import { appTester, cacheStub, caught, errorText, stubZ } from '../helpers';
 
@@ -80,10 +81,19 @@ describe('signatures', () => {
     expect(errorText(error)).toContain('signature does not match its body');
   });
 
-  it('rejects an unsigned event when a secret is set', async () => {
+  it('rejects an unsigned event when a secret is set, saying how to fix it', async () => {
     const error = await caught(() => run(delivery(body(), {})));
     expect(error.name).toBe('HaltedError');
-    expect(errorText(error)).toContain('no X-Isao-Hmac-Sha256 header');
+    expect(errorText(error)).toBe(
+      "Rejected an unsigned webhook: a signing secret is set, but the request had no X-Isao-Hmac-Sha256 header. Check that the Webhook Signing Secret in this Zap's ISAO connection matches the one in your ISAO webhook settings.",
+    );
+    const subscribeData = { subscription_id: 'sub_1', secret: 'whsec_subscription' };
+    const bySubscription = await caught(() =>
+      run(delivery(body(), {}, { subscribeData } as never)),
+    );
+    expect(errorText(bySubscription)).toBe(
+      'Rejected an unsigned webhook: a signing secret is set, but the request had no X-Isao-Hmac-Sha256 header. The secret in use is the one ISAO returned when this Zap subscribed: turn the Zap off and on again so that ISAO and Zapier agree on a new one.',
+    );
   });
 
   it.each([
@@ -98,6 +108,56 @@ describe('signatures', () => {
     expect(errorText(error)).toContain('malformed X-Isao-Hmac-Sha256');
   });
 
+  it('accepts the URL-safe base64 alphabet (- and _), with or without padding', async () => {
+    // a body whose signature has both + and / in standard base64
+    let raw = body();
+    for (let i = 0; !/\+.*\/|\/.*\+/.test(sign(raw)); i += 1) raw = body(`evt_${String(i)}`);
+    const urlSafe = sign(raw).replace(/\+/g, '-').replace(/\//g, '_');
+    expect(await run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': urlSafe }))).toHaveLength(1);
+    const unpadded = urlSafe.replace(/=+$/, '');
+    expect(await run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': unpadded }))).toHaveLength(1);
+  });
+
+  it.each([
+    ['junk before it', (sig: string) => `!${sig}`],
+    ['junk after it', (sig: string) => `${sig}!`],
+    ['a scheme prefix', (sig: string) => `sha256=${sig}`],
+    ['white space inside', (sig: string) => `${sig.slice(0, 10)} ${sig.slice(10)}`],
+    ['three padding characters', (sig: string) => `${sig.replace(/=+$/, '')}===`],
+  ])(
+    'rejects a valid signature with %s as malformed (the format check is strict)',
+    async (_what, garble) => {
+      const raw = body();
+      const error = await caught(() =>
+        run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': garble(sign(raw)) })),
+      );
+      expect(error.name).toBe('HaltedError');
+      expect(errorText(error)).toBe(
+        'Rejected a webhook with a malformed X-Isao-Hmac-Sha256 header: expected the base64 of a 32-byte HMAC-SHA256.',
+      );
+    },
+  );
+
+  it('rejects a signed webhook that comes without its raw body (nothing to verify)', async () => {
+    const raw = body();
+    const bundle = {
+      ...delivery(raw, {}),
+      rawRequest: { headers: { 'X-Isao-Hmac-Sha256': sign(raw) } },
+    };
+    const error = await caught(() => run(bundle));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe(
+      'Could not verify the webhook signature: Zapier passed no raw request body.',
+    );
+  });
+
+  it('rejects, without crashing, a webhook with no raw request at all when a secret is set', async () => {
+    const bundle = { ...delivery(body(), {}), rawRequest: undefined };
+    const error = await caught(() => run(bundle as never));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toMatch(/^Rejected an unsigned webhook/);
+  });
+
   it("a secret returned by subscribe wins over the connection's", async () => {
     const raw = body();
     const subscribeData = { subscription_id: 'sub_1', secret: 'whsec_subscription' };
@@ -110,7 +170,9 @@ describe('signatures', () => {
     const error = await caught(() =>
       run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) }, { subscribeData } as never)),
     );
-    expect(errorText(error)).toContain('signature does not match');
+    expect(errorText(error)).toBe(
+      'Rejected a webhook whose X-Isao-Hmac-Sha256 signature does not match its body: it was altered or signed with another secret. The secret in use is the one ISAO returned when this Zap subscribed: turn the Zap off and on again so that ISAO and Zapier agree on a new one.',
+    );
     // the fix names the secret that was in force: the subscription's, not the connection's field
     expect(errorText(error)).toContain('the one ISAO returned when this Zap subscribed');
     expect(errorText(error)).not.toContain('Webhook Signing Secret');
@@ -121,8 +183,8 @@ describe('signatures', () => {
     const error = await caught(() =>
       run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'other') })),
     );
-    expect(errorText(error)).toContain(
-      "Check that the Webhook Signing Secret in this Zap's ISAO connection matches",
+    expect(errorText(error)).toBe(
+      "Rejected a webhook whose X-Isao-Hmac-Sha256 signature does not match its body: it was altered or signed with another secret. Check that the Webhook Signing Secret in this Zap's ISAO connection matches the one in your ISAO webhook settings.",
     );
   });
 
@@ -131,11 +193,26 @@ describe('signatures', () => {
     const raw = body('evt_old', old);
     const error = await caught(() => run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) })));
     expect(error.name).toBe('HaltedError');
-    expect(errorText(error)).toContain('Rejected a replayed webhook');
+    expect(errorText(error)).toBe(
+      `Rejected a replayed webhook: the signed event is from "${old}", older than the 2-hour window in which ISAO delivers and retries events.`,
+    );
     const recent = body('evt_recent', new Date(Date.now() - 60_000).toISOString());
     expect(await run(delivery(recent, { 'Http-X-Isao-Hmac-Sha256': sign(recent) }))).toHaveLength(
       1,
     );
+  });
+
+  it('counts as a replay only what is older than exactly 2 hours', () => {
+    const at = '2024-11-08T10:00:00.000Z';
+    const twoHours = Date.parse(at) + 2 * 60 * 60 * 1000;
+    expect(DEDUP_TTL_SECONDS).toBe(7200);
+    expect(replayProblem(at, twoHours)).toBeUndefined();
+    expect(replayProblem(at, twoHours + 1)).toBe(
+      `Rejected a replayed webhook: the signed event is from "${at}", older than the 2-hour window in which ISAO delivers and retries events`,
+    );
+    expect(replayProblem('not a date', twoHours + 1)).toBeUndefined();
+    expect(replayProblem(null, twoHours + 1)).toBeUndefined();
+    expect(replayProblem('x'.repeat(60), Date.now())).toBeUndefined();
   });
 
   it('without any secret, events pass unchecked (as before signing was set up)', async () => {

@@ -1,4 +1,4 @@
-import { customFields, slug } from '../../src/lib/records';
+import { customFieldKeys, customFields, slug } from '../../src/lib/records';
 
 describe('custom fields', () => {
   it('are keyed by a stable slug of their label', () => {
@@ -34,5 +34,46 @@ describe('custom fields', () => {
     const fields = [{ label: 'A', extendedValue: 'x' }, { label: 'B' }, 'junk', null];
     expect(customFields(fields)).toEqual({ a: 'x', b: null });
     expect(customFields(undefined)).toEqual({});
+  });
+
+  // Zaps map these keys: a change to the rule silently breaks existing mappings. Pinned here.
+  it.each([
+    ['plain labels', ['Notes', 'Preferred Contact Time?'], ['notes', 'preferred_contact_time']],
+    ['repeated punctuation', ['Room -- 1 // A', 'a..b'], ['room_1_a', 'a_b']],
+    [
+      'leading and trailing punctuation',
+      ['(Notes)', '¿Qué?', '__x__', '  Pad  '],
+      ['notes', 'que', 'x', 'pad'],
+    ],
+    ['accents and case', ['Préférence Horaire', 'ÉTAGE'], ['preference_horaire', 'etage']],
+    ['three equal labels', ['Notes', 'notes!', 'NOTES'], ['notes', 'notes_2', 'notes_3']],
+    [
+      'a label equal to a numbered one',
+      ['Notes', 'Notes', 'Notes 2'],
+      ['notes', 'notes_2', 'notes_2_2'],
+    ],
+    ['unlabelled fields, by position', [undefined, '', '?!'], ['field_1', 'field_2', 'field_3']],
+    ['an unlabelled field whose field_N is taken', ['Field 2', undefined], ['field_2', 'field_3']],
+    [
+      'unlabelled fields whose field_N is taken: the next free number',
+      ['field_2', undefined, undefined],
+      ['field_2', 'field_3', 'field_4'],
+    ],
+    ['a non-text label', [42, 'x'], ['field_1', 'x']],
+  ])('keys for %s', (_what, labels, keys) => {
+    const fields = labels.map((label, i) =>
+      label === undefined ? { value: i } : { label, value: i },
+    );
+    expect(customFieldKeys(fields).map(({ key }) => key)).toEqual(keys);
+  });
+
+  it('keep the label as the editor shows it (trimmed), none for a blank one', () => {
+    const fields = [{ label: '  Room  ' }, { label: '   ' }, { value: 1 }, 'junk'];
+    expect(customFieldKeys(fields)).toEqual([
+      { key: 'room', label: 'Room', field: fields[0] },
+      { key: 'field_2', label: undefined, field: fields[1] },
+      { key: 'field_3', label: undefined, field: fields[2] },
+    ]);
+    expect(customFieldKeys({ label: 'not a list' })).toEqual([]);
   });
 });

@@ -403,8 +403,11 @@ test.each([
   [-1, '10'],
   [0, '10'],
   [0.5, '10'],
-  ['10', '10'],
+  ['7', '10'],
   [2.5, '10'],
+  [1, '1'],
+  [100, '100'],
+  [101, '100'],
 ])('performList caps the asked limit %p at %s', async (limit, sent) => {
   api()
     .get(apiPath('/triggers/deal.won/recent'))
