@@ -62,8 +62,14 @@ describe('authentication', () => {
   });
 
   it('asks for a key before calling the API', async () => {
-    const error = await caught(() => testAuth({ api_key: '  ' }));
-    expect(errorText(error)).toContain('Enter your ISAO API key');
+    for (const data of [{ api_key: '  ' }, {} as Record<string, string>]) {
+      const error = await caught(() => testAuth(data));
+      expect(appError(error)).toEqual({
+        message: 'Enter your ISAO API key.',
+        code: 'missing_api_key',
+        status: 400,
+      });
+    }
   });
 
   it('declares the key and the optional signing secret as password fields', () => {

@@ -15,6 +15,7 @@ const trimmed = (value: string): string => value.replace(EDGE_INVISIBLE, '');
 
 /** The trimmed text of a string (or a finite number), undefined when blank or absent. */
 export const text = (value: unknown): string | undefined => {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for anything but a number
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return undefined;
   return trimmed(value) || undefined;

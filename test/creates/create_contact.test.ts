@@ -216,9 +216,12 @@ describe('create_contact: response', () => {
   it('says so when ISAO answers without the contact', async () => {
     api().post(apiPath('/contacts')).reply(201, { success: true });
     const error = await caught(() => create({ name: 'Ada', phoneNumber: '+33123456789' }));
-    expect(errorText(error)).toContain(
-      'ISAO answered the Create Contact request without the new contact\'s details, so they cannot be passed to the next step. Check in ISAO whether "Ada" was created',
-    );
+    expect(appError(error)).toEqual({
+      message:
+        'ISAO answered the Create Contact request without the new contact\'s details, so they cannot be passed to the next step. Check in ISAO whether "Ada" was created before running this step again.',
+      code: 'invalid_response',
+      status: 502,
+    });
   });
 
   it('keeps what was sent where ISAO echoes only the id', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import type { ZObject } from 'zapier-platform-core';
+import { errors, type Bundle, type HttpRequestOptions, type ZObject } from 'zapier-platform-core';
 import {
   allowLoopback,
   api,
@@ -14,12 +14,14 @@ import {
   errorText,
 } from '../helpers';
 import {
+  addApiHeaders,
   apiErrorDetail,
   apiUrlProblem,
   BAD_KEY_MESSAGE,
   callApi,
   isApiUrl,
   MAX_REDIRECTS,
+  networkFailure,
   sanitise,
   unwrapData,
   type ApiRequestOptions,
@@ -57,6 +59,45 @@ describe('request layer: headers', () => {
       { authData },
     );
     expect(result).toEqual({ authorization: null });
+  });
+
+  it('sets each header once, whatever spelling the request had; no key, no Authorization', () => {
+    const z = { errors } as unknown as ZObject;
+    const headersFor = (request: HttpRequestOptions & { url: string }, apiKey?: string) =>
+      addApiHeaders(request, z, {
+        authData: apiKey === undefined ? {} : { api_key: apiKey },
+      } as Bundle) as HttpRequestOptions;
+    const url = 'https://staging.isao.io/api/external/test';
+    expect(headersFor({ url })).toEqual({
+      url,
+      headers: { Accept: 'application/json' },
+      redirect: 'manual',
+      timeout: 25_000,
+    });
+    expect(
+      headersFor({ url, headers: { accept: 'text/html', 'X-Trace': '1' } }, ' '),
+    ).toMatchObject({
+      headers: { 'X-Trace': '1', Accept: 'application/json' },
+    });
+    const post = headersFor(
+      {
+        url,
+        method: 'POST',
+        body: { a: 1 },
+        timeout: 1000,
+        headers: { 'content-type': 'text/plain', AUTHORIZATION: 'Basic x' },
+      },
+      ' k3y ',
+    );
+    expect(post.headers).toEqual({
+      Accept: 'application/json',
+      Authorization: 'Bearer k3y',
+      'Content-Type': 'application/json',
+    });
+    expect(post.timeout).toBe(1000);
+    // anything not bound for the API is left exactly as it was
+    const other = { url: 'https://example.com/x', headers: { accept: 'text/html' } };
+    expect(headersFor(other, 'k3y')).toBe(other);
   });
 
   it('reads ISAO_API_URL at request time and tolerates a trailing slash', async () => {
@@ -215,6 +256,79 @@ describe('request layer: error mapping', () => {
     });
   });
 
+  it.each([
+    [418, { message: 'short and stout' }, 'ISAO answered 418: short and stout.', 'api_error'],
+    [418, {}, 'ISAO answered 418.', 'api_error'],
+    [
+      500,
+      '',
+      "The ISAO API had a problem (500): no details were given. This is usually temporary: try again in a few minutes, and if it keeps failing, check ISAO's status.",
+      'api_error',
+    ],
+    [
+      400,
+      {},
+      'ISAO could not process the request (400 Bad Request): no reason was given. Check the values this step sends.',
+      'bad_request',
+    ],
+    [404, '', 'ISAO could not find /api/external/contacts/c1 (404 Not Found).', 'not_found'],
+    [
+      500,
+      '   <!doctype html><p>down</p>',
+      "The ISAO API had a problem (500): the server answered with an HTML page instead of JSON. This is usually temporary: try again in a few minutes, and if it keeps failing, check ISAO's status.",
+      'api_error',
+    ],
+    [
+      500,
+      'failed near <html> tag',
+      "The ISAO API had a problem (500): failed near tag. This is usually temporary: try again in a few minutes, and if it keeps failing, check ISAO's status.",
+      'api_error',
+    ],
+  ])('%i answering %j: %s', async (status, body, message, code) => {
+    api().get(apiPath('/contacts/c1')).reply(status, body);
+    const error = await caught(() => call({ path: '/contacts/c1' }));
+    expect(error.name).toBe('AppError');
+    expect(appError(error)).toEqual({ message, code, status });
+  });
+
+  it('a 409 or 422 without a reason halts saying so', async () => {
+    api().post(apiPath('/contacts')).reply(422, '');
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe('ISAO could not process the request (422): no reason was given.');
+  });
+
+  it('403 on reading contacts names contacts:read; a contacts-like path does not', async () => {
+    api().get(apiPath('/contacts')).reply(403, {});
+    let error = await caught(() => call({ path: '/contacts' }));
+    expect(errorText(error)).toContain('lacks the `contacts:read` permission');
+    api().get(apiPath('/contacts?limit=1')).reply(403, {});
+    error = await caught(() => call({ path: '/contacts', params: { limit: 1 } }));
+    expect(errorText(error)).toContain('lacks the `contacts:read` permission');
+    api().get(apiPath('/contactsx')).reply(403, {});
+    error = await caught(() => call({ path: '/contactsx' }));
+    expect(errorText(error)).toContain('lacks the `webhooks:read` permission');
+    expect(errorText(error)).toBe(
+      'ISAO refused this request (403 Forbidden). The API key lacks the `webhooks:read` permission: give the key that permission in your ISAO dashboard, or connect a key that has it.',
+    );
+  });
+
+  it('an empty 2xx is no data, not an error', async () => {
+    api().get(apiPath('/test')).reply(200, '   ');
+    expect(await call({ path: '/test' })).toEqual({ status: 200, data: undefined });
+  });
+
+  it('a 2xx in plain text (not HTML) is an error that does not call it an HTML page', async () => {
+    api().get(apiPath('/test')).reply(200, 'OK');
+    const error = await caught(() => call({ path: '/test' }));
+    expect(appError(error)).toEqual({
+      message:
+        'The ISAO API at staging.isao.io returned a response that is not JSON (status 200). Check that the API URL is right.',
+      code: 'invalid_response',
+      status: 200,
+    });
+  });
+
   it('statuses the caller accepts come back instead of throwing', async () => {
     api().delete(apiPath('/webhooks/unsubscribe')).reply(404, { message: 'gone' });
     const result = await call({
@@ -274,6 +388,38 @@ describe('request layer: helpers', () => {
     expect(unwrapData([{ id: 1 }])).toEqual([{ id: 1 }]);
   });
 
+  it('reads the API message trimmed, naming its field unless the message does', () => {
+    expect(apiErrorDetail('  plain text  ')).toBe('plain text');
+    expect(apiErrorDetail('   ')).toBeUndefined();
+    expect(apiErrorDetail(42)).toBeUndefined();
+    expect(apiErrorDetail(['a'])).toBeUndefined();
+    expect(apiErrorDetail({ message: '  spaced  ' })).toBe('spaced');
+    expect(apiErrorDetail({ message: '   ', error: 'fallback' })).toBe('fallback');
+    expect(apiErrorDetail({ errors: [{ field: 'email', message: ' is invalid ' }] })).toBe(
+      'email: is invalid',
+    );
+    expect(apiErrorDetail({ errors: [{ field: 'email', message: 'email is taken' }] })).toBe(
+      'email is taken',
+    );
+    expect(apiErrorDetail({ errors: [{ field: 3, message: 'odd' }] })).toBe('odd');
+    expect(apiErrorDetail({ errors: ['', { message: '' }, 'b', null] })).toBe('b');
+    expect(apiErrorDetail({ message: 'Invalid', errors: ['a', 'b'] })).toBe('Invalid (a; b)');
+    expect(apiErrorDetail({ error: { detail: 'deep' } })).toBe('deep');
+  });
+
+  it('takes a body with data and at most two other keys as an envelope', () => {
+    expect(unwrapData({ data: 1, status: 'ok', meta: {} })).toBe(1);
+    expect(unwrapData({ data: 1, a: 1, b: 1, c: 1 })).toEqual({ data: 1, a: 1, b: 1, c: 1 });
+    expect(unwrapData('text')).toBe('text');
+    expect(unwrapData(null)).toBeNull();
+  });
+
+  it('strips markup (scripts and styles with their content, over several lines) from text', () => {
+    expect(sanitise('a<script>\n x()\n</script>b<STYLE>\np{}\n</STYLE>c', [], true)).toBe('a b c');
+    expect(sanitise('one<br>two', [], true)).toBe('one two');
+    expect(sanitise('one<br>two')).toBe('one<br>two');
+  });
+
   it('sanitises to one short line', () => {
     expect(sanitise('<p>a\n\n b</p><script>x()</script>', [], true)).toBe('a b');
     expect(sanitise('a <b@c.io>\n\n b')).toBe('a <b@c.io> b');
@@ -290,6 +436,56 @@ describe('request layer: helpers', () => {
     );
     expect(sanitise('abc is not redacted', ['abc'])).toBe('abc is not redacted');
   });
+});
+
+describe('request layer: network failures', () => {
+  it.each([
+    [
+      { type: 'request-timeout' },
+      undefined,
+      'The ISAO API at staging.isao.io did not answer within 25 seconds.',
+    ],
+    [
+      { name: 'AbortError' },
+      1500,
+      'The ISAO API at staging.isao.io did not answer within 1.5 seconds.',
+    ],
+    [{ type: 'aborted' }, 2000, 'The ISAO API at staging.isao.io did not answer within 2 seconds.'],
+    [
+      { code: 'ECONNRESET' },
+      undefined,
+      'Could not reach the ISAO API at staging.isao.io: the connection was reset (ECONNRESET).',
+    ],
+    [
+      { errno: 'ENOTFOUND' },
+      undefined,
+      'Could not reach the ISAO API at staging.isao.io: the host name could not be resolved (ENOTFOUND).',
+    ],
+    [
+      { code: 'ETIMEDOUT', errno: 'ENOTFOUND' },
+      undefined,
+      'Could not reach the ISAO API at staging.isao.io: the connection timed out (ETIMEDOUT).',
+    ],
+    [
+      { name: 'FetchError' },
+      undefined,
+      'Could not reach the ISAO API at staging.isao.io: the request failed.',
+    ],
+    [
+      { name: 'FetchError', code: 'EPROTO' },
+      undefined,
+      'Could not reach the ISAO API at staging.isao.io: the request failed (EPROTO).',
+    ],
+  ])('%j names the host and what happened', (error, timeout, message) => {
+    expect(networkFailure(error, timeout)).toBe(message);
+  });
+
+  it.each([null, 'ECONNRESET', new Error('boom'), { code: 'EPROTO' }, { name: 'TypeError' }])(
+    '%p is not a network failure (it is thrown as it is)',
+    (error) => {
+      expect(networkFailure(error)).toBeUndefined();
+    },
+  );
 });
 
 describe('request layer: redirects keep the key on the API origin', () => {
@@ -382,13 +578,39 @@ describe('request layer: redirects keep the key on the API origin', () => {
     ]);
   });
 
+  it.each([
+    [301, 'POST', 'GET'],
+    [302, 'POST', 'GET'],
+    [303, 'PUT', 'GET'],
+    [301, 'PUT', 'PUT'],
+    [302, 'DELETE', 'DELETE'],
+    [307, 'POST', 'POST'],
+    [308, 'POST', 'POST'],
+  ] as const)('a %s after a %s continues as a %s', async (status, method, then) => {
+    const apiServer = await start((req, res) => {
+      if (req.url === '/v1/start') json(res, status, {}, { location: '/v1/moved' });
+      else json(res, 200, { success: true, data: { method: req.method } });
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    const result = await call({ method, path: '/start', body: { name: 'Ada' } });
+    expect(result).toEqual({ status: 200, data: { success: true, data: { method: then } } });
+    expect(apiServer.seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `${method} /v1/start`,
+      `${then} /v1/moved`,
+    ]);
+  });
+
   it('gives up after a bounded number of redirects', async () => {
     const apiServer = await start((_req, res) => {
       json(res, 302, {}, { location: '/v1/loop' });
     });
     process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
     const error = await caught(() => call({ path: '/loop' }));
-    expect(appError(error).code).toBe('too_many_redirects');
+    expect(appError(error)).toEqual({
+      message: `The ISAO API at ${new URL(apiServer.origin).host} redirected the request more than 5 times, so it was abandoned.`,
+      code: 'too_many_redirects',
+      status: 302,
+    });
     expect(apiServer.seen).toHaveLength(MAX_REDIRECTS + 1);
   });
 

@@ -228,6 +228,11 @@ describe('signatures', () => {
     expect(headerValue({ 'Http-X-Isao-Hmac-Sha256': ' a ' }, 'X-Isao-Hmac-Sha256')).toBe('a');
     expect(headerValue({ other: 'b' }, 'X-Isao-Hmac-Sha256')).toBeUndefined();
     expect(headerValue(undefined, 'X-Isao-Hmac-Sha256')).toBeUndefined();
+    // only a leading Http- is Zapier's: inside a name it is part of the name
+    expect(headerValue({ 'X-Http-Token': 'a' }, 'X-Token')).toBeUndefined();
+    expect(headerValue({ 'X-Isao-Hmac-Sha256': ['first', 'second'] }, 'X-Isao-Hmac-Sha256')).toBe(
+      'first',
+    );
   });
 });
 
@@ -380,11 +385,34 @@ describe('one webhook, many events', () => {
 
   it('spends no cache call and no timer on a batch without event ids', async () => {
     jest.useFakeTimers();
+    const timers = jest.spyOn(global, 'setTimeout');
     const set = jest.fn();
     const { z } = stubZ({ set });
     expect(await firstDeliveries(z, unsigned(undefined), [null, null])).toEqual([true, true]);
     expect(set).not.toHaveBeenCalled();
+    expect(timers).not.toHaveBeenCalled();
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('checks only the events with an id in a mixed batch, and still drops their retries', async () => {
+    const { cache, calls } = cacheStub();
+    const { z } = stubZ(cache);
+    expect(await firstDeliveries(z, unsigned(undefined), [null, 'e1'])).toEqual([true, true]);
+    expect(await firstDeliveries(z, unsigned(undefined), [null, 'e1'])).toEqual([true, false]);
+    expect(calls.map(([key]) => key)).toEqual([
+      'isao:delivered:sub_1:e1',
+      'isao:delivered:sub_1:e1',
+    ]);
+  });
+
+  it('keys deliveries by hook id, then target URL, then "unsubscribed" without a subscription', () => {
+    const bundle = (subscribeData: unknown, targetUrl?: string) =>
+      ({ authData: {}, subscribeData, targetUrl }) as unknown as Bundle;
+    expect(dedupKey(bundle({ id: 'hook_1' }), 'e')).toBe('isao:delivered:hook_1:e');
+    expect(dedupKey(bundle(undefined, 'https://hooks/1'), 'e')).toBe(
+      'isao:delivered:https%3A%2F%2Fhooks%2F1:e',
+    );
+    expect(dedupKey(bundle(undefined), 'e')).toBe('isao:delivered:unsubscribed:e');
   });
 
   it('keys no two different (subscription, event id) pairs alike, whatever they contain', () => {

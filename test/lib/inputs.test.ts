@@ -88,6 +88,11 @@ describe('bounded quoting', () => {
 
   it('reasonOf bounds any thrown message', () => {
     expect(reasonOf(new Error('x'.repeat(10_000)))).toHaveLength(QUOTE_MAX);
+    // on one line, each run of white space one space
+    expect(reasonOf(new Error('cache down:\n\n  timed out\t (5 s)'))).toBe(
+      'cache down: timed out (5 s)',
+    );
+    expect(reasonOf('plain  string')).toBe('plain string');
     expect(reasonOf('plain\nstring')).toBe('plain string');
     expect(clip('abc', 2)).toBe('a…');
   });

@@ -1,4 +1,5 @@
-import { customFieldKeys, customFields, slug } from '../../src/lib/records';
+import { appointment } from '../../src/lib/entities';
+import { customFieldKeys, customFields, slug, toEntityRecord } from '../../src/lib/records';
 
 describe('custom fields', () => {
   it('are keyed by a stable slug of their label', () => {
@@ -75,5 +76,27 @@ describe('custom fields', () => {
       { key: 'field_3', label: undefined, field: fields[2] },
     ]);
     expect(customFieldKeys({ label: 'not a list' })).toEqual([]);
+  });
+});
+
+describe('declared fields', () => {
+  it('are all present (null where missing) without changing the record given', () => {
+    const raw = { id: 'a1', client: { firstName: 'Jon' }, staff: null, location: 'Paris' };
+    const before = structuredClone(raw);
+    const out = toEntityRecord(appointment, raw);
+    expect(raw).toEqual(before);
+    expect(out.client).toEqual({
+      clientId: null,
+      firstName: 'Jon',
+      lastName: null,
+      emailAddress: null,
+      phoneNumber: null,
+      notes: null,
+    });
+    expect(out.staff).toEqual({ professionalId: null, fullName: null, email: null });
+    expect(out.reason).toEqual({ reasonId: null, reasonDesc: null, visitMinutes: null });
+    // a value of another type where an object is declared is left as it is
+    expect(out.location).toBe('Paris');
+    expect(out).toMatchObject({ id: 'a1', status: null, custom_fields: {} });
   });
 });

@@ -9,6 +9,7 @@ import type { EntityKind } from '../../src/lib/entities';
 import {
   api,
   apiPath,
+  appError,
   appTester,
   authData,
   API_KEY,
@@ -160,9 +161,11 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
     const error = await caught(() =>
       run(key, 'performSubscribe', { targetUrl: 'https://hooks.example/1' }),
     );
-    expect(errorText(error)).toContain(
-      `ISAO accepted the ${event} subscription but did not return a subscription_id`,
-    );
+    expect(appError(error)).toEqual({
+      message: `ISAO accepted the ${event} subscription but did not return a subscription_id, so Zapier could not unsubscribe later. Try turning the Zap on again.`,
+      code: 'invalid_response',
+      status: 502,
+    });
   });
 
   it('unsubscribes with the subscription id', async () => {
@@ -193,7 +196,11 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
 
   it('refuses to unsubscribe without subscribeData, clearly', async () => {
     const error = await caught(() => run(key, 'performUnsubscribe', {}));
-    expect(errorText(error)).toContain(`This Zap has no ISAO subscription id for ${event}`);
+    expect(appError(error)).toEqual({
+      message: `This Zap has no ISAO subscription id for ${event} (subscribeData is missing), so there is nothing to unsubscribe. If ISAO still sends events, delete the webhook in the ISAO dashboard.`,
+      code: 'missing_subscription',
+      status: 400,
+    });
   });
 
   it('turns the ISAO envelope into one record with its metadata', async () => {
@@ -415,6 +422,126 @@ test.each([
     .reply(200, [{ id: 'd1' }]);
   const out = await runList('deal_won', 'performList', { meta: { limit } as never });
   expect(out.map((r) => r.id)).toEqual(['d1']);
+});
+
+describe('webhook shapes, read exactly', () => {
+  const perform = (key: string, bundle: Partial<Bundle>) => runList(key, 'perform', bundle);
+
+  it('an envelope with data: null and other keys still carries no record', async () => {
+    const cleanedRequest = { event: 'deal.won', data: null, id: 'd1', title: 'Not a record' };
+    const error = await caught(() => perform('deal_won', { cleanedRequest }));
+    expect(errorText(error)).toBe('The ISAO deal.won event carried no record.');
+  });
+
+  it('an event name without data or metadata is an envelope; any other "event" is a field', async () => {
+    const flat = await perform('new_contact', {
+      cleanedRequest: { event: 'contact.created', id: 'c1', name: 'Ada' },
+    });
+    expect(flat).toHaveLength(1);
+    expect(flat[0]).toMatchObject({
+      id: 'c1',
+      name: 'Ada',
+      isao_event: { type: 'contact.created' },
+    });
+    expect(flat[0]).not.toHaveProperty('event');
+    // an appointment whose own "event" field is not an event name is a bare record
+    const bare = await perform('appointment_created', {
+      cleanedRequest: { id: 'a1', event: 'Team offsite' },
+    });
+    expect(bare).toHaveLength(1);
+    expect(bare[0]).toMatchObject({ id: 'a1', event: 'Team offsite' });
+  });
+
+  it('an envelope whose event is not a name halts, with metadata alone as with data', async () => {
+    const error = await caught(() =>
+      perform('deal_won', { cleanedRequest: { event: 42, metadata: { eventId: 'evt_9' } } }),
+    );
+    expect(errorText(error)).toBe(
+      'The ISAO webhook item "evt_9" is an envelope whose "event" is not an event name ("42").',
+    );
+  });
+
+  it('topic envelopes: the payload itself when it has no appointment; eventId when no id', async () => {
+    const out = await perform('appointment_created', {
+      cleanedRequest: {
+        data: {
+          event: {
+            topic: 'appointment_create',
+            eventId: 'evt_t1',
+            occurredAt: '2024-11-08T10:30:00.000Z',
+            appId: 'app_1',
+            businessId: 'b_1',
+            payload: { id: 'a7', status: 'confirmed' },
+          },
+        },
+      },
+    });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({
+      id: 'a7',
+      status: 'confirmed',
+      isao_event: {
+        type: 'appointment.created',
+        id: 'evt_t1',
+        occurred_at: '2024-11-08T10:30:00.000Z',
+        source: 'app_1',
+        company_id: 'b_1',
+      },
+    });
+    // a topic that is not a string: not a topic envelope, the body is a bare record
+    const bare = await perform('appointment_created', {
+      cleanedRequest: { id: 'a8', data: { event: { topic: 7, payload: { id: 'x' } } } },
+    });
+    expect(bare[0]).toMatchObject({ id: 'a8', isao_event: { id: null } });
+  });
+
+  it('a blank raw body falls back to the parsed body; invalid JSON is quoted trimmed', async () => {
+    const out = await perform('new_contact', {
+      rawRequest: { content: '  \n ', headers: {} },
+      cleanedRequest: { event: 'contact.created', data: { id: 'c2' } },
+    });
+    expect(out.map((r) => r.id)).toEqual(['c2']);
+    const error = await caught(() =>
+      perform('new_contact', { rawRequest: { content: '   nope {', headers: {} } }),
+    );
+    expect(errorText(error)).toBe('The webhook from ISAO was not valid JSON (it starts "nope {").');
+  });
+
+  it('an empty list, or nothing, is an empty body; a record with a headers field is a record', async () => {
+    for (const cleanedRequest of [[], undefined]) {
+      const error = await caught(() => perform('new_contact', { cleanedRequest }));
+      expect(errorText(error)).toBe('The webhook from ISAO had an empty body: nothing to process.');
+    }
+    const out = await perform('new_contact', {
+      cleanedRequest: { id: 'c3', headers: 'Dear', querystring: 'a=1' },
+    });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ id: 'c3', headers: 'Dear' });
+    expect(out[0]).not.toHaveProperty('querystring');
+  });
+});
+
+describe('performList reads only what it should', () => {
+  it('skips what is not a record and what is another event; dates come from the record', async () => {
+    api()
+      .get(apiPath('/triggers/deal.won/recent'))
+      .query({ limit: '10' })
+      .reply(200, [
+        'junk',
+        7,
+        { event: 'deal.lost', data: { id: 'd_lost' } },
+        { event: 'deal.won', data: { id: 'd1', updatedAt: '2024-11-09T09:30:00.000Z' } },
+      ]);
+    const out = await runList('deal_won', 'performList');
+    expect(out.map((r) => r.id)).toEqual(['d1']);
+    expect(out[0]!.isao_event).toEqual({
+      type: 'deal.won',
+      id: null,
+      occurred_at: '2024-11-09T09:30:00.000Z',
+      source: null,
+      company_id: null,
+    });
+  });
 });
 
 describe('envelopes without a data object', () => {
@@ -708,7 +835,12 @@ describe('filters: one predicate for live events and test records', () => {
       }),
     );
     expect(error.name).not.toBe('HaltedError');
-    expect(errorText(error)).toContain('The Stage filter holds only blank values');
+    expect(appError(error)).toEqual({
+      message:
+        'The Stage filter holds only blank values (spaces, commas or invisible characters). Enter at least one value, or clear the field to trigger on every deal.',
+      code: 'invalid_filter',
+      status: 400,
+    });
   });
 });
 
