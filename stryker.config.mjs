@@ -16,6 +16,8 @@ export default {
       // only the test files holding a test that covers the mutant, cheapest first, stopping at
       // the first failure (see the file)
       runner: '<rootDir>/scripts/stryker/jest-runner.js',
+      // ... and the tests of a file after its first failing one are skipped (see the file)
+      testEnvironment: './scripts/stryker/jest-environment.js',
       // core's Lambda memory guard would end a long-lived Stryker worker (see the file)
       moduleNameMapper: { '^\\./memory-checker$': '<rootDir>/scripts/stryker/memory-checker.js' },
     },
