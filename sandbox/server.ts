@@ -17,9 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { appointment, contact, deal, type Entity } from '../src/lib/entities';
 import { FILTERS, matchesFilters, type FilterKey, type FilterValues } from '../src/lib/filters';
-import { EVENTS, type IsaoEvent } from '../src/lib/hooks';
+import { EVENT_NAMES, isIsaoEvent, sampleOf, type IsaoEvent } from '../src/lib/events';
 import {
   DEFAULT_LIMITS,
   keepNewest,
@@ -38,7 +37,7 @@ import {
   type Envelope,
   type Subscription,
 } from './webhooks';
-import { isRecord } from '../src/lib/api';
+import { isRecord } from '../src/lib/inputs';
 
 export const BASE_PATH = '/api/external';
 export const DEFAULT_API_KEY = 'isao_sandbox_key';
@@ -186,11 +185,6 @@ const isObject = isRecord;
 const fieldError = (field: string, message: string): ApiError =>
   new ApiError(422, 'Validation failed', [{ field, message }]);
 
-const isEvent = (value: unknown): value is IsaoEvent =>
-  typeof value === 'string' && (EVENTS as readonly string[]).includes(value);
-
-const ENTITIES: Record<string, Entity> = { contact, deal, appointment };
-
 const FILTER_KEYS = Object.keys(FILTERS) as FilterKey[];
 const isFilterKey = (key: string): key is FilterKey => Object.hasOwn(FILTERS, key);
 const isTextList = (value: unknown): value is string[] =>
@@ -235,18 +229,6 @@ const readFilters = (raw: unknown, errors: FieldError[]): FilterValues | undefin
     filters[key] = values.map((value) => value.trim());
   }
   return Object.keys(filters).length > 0 ? filters : undefined;
-};
-
-/** What `/triggers/:event/sample` answers: the record kind's sample, touched for the event. */
-const sampleFor = (event: IsaoEvent): Json => {
-  const [kind = ''] = event.split('.');
-  const base = structuredClone(ENTITIES[kind]?.sample ?? {});
-  if (event === 'deal.won')
-    return { ...base, status: 'won', stage: 'Closed Won', probability: 100 };
-  if (event === 'deal.lost')
-    return { ...base, status: 'lost', stage: 'Closed Lost', probability: 0 };
-  if (event === 'appointment.deleted') return { ...base, status: 'deleted' };
-  return base;
 };
 
 const readBody = async (req: IncomingMessage): Promise<Json> => {
@@ -343,8 +325,8 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
 
   const subscribe = ({ body }: Context): Reply => {
     const errors: FieldError[] = [];
-    if (!isEvent(body.event)) {
-      errors.push({ field: 'event', message: `event must be one of: ${EVENTS.join(', ')}` });
+    if (!isIsaoEvent(body.event)) {
+      errors.push({ field: 'event', message: `event must be one of: ${EVENT_NAMES.join(', ')}` });
     }
     let target: URL | undefined;
     try {
@@ -361,7 +343,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       });
     }
     const filters = readFilters(body.filters, errors);
-    if (errors.length > 0 || !target || !isEvent(body.event)) {
+    if (errors.length > 0 || !target || !isIsaoEvent(body.event)) {
       throw new ApiError(422, 'Invalid webhook subscription', errors);
     }
     if (subscriptions.size >= limits.subscriptions) {
@@ -403,7 +385,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   });
 
   const triggerEvent = (name: string | undefined): IsaoEvent => {
-    if (!isEvent(name)) throw new ApiError(404, `Unknown event type ${String(name)}`);
+    if (!isIsaoEvent(name)) throw new ApiError(404, `Unknown event type ${String(name)}`);
     return name;
   };
 
@@ -450,7 +432,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       method: 'GET',
       pattern: /^\/triggers\/([^/]+)\/sample$/,
       permission: 'webhooks:read',
-      handle: ({ params }) => ({ body: sampleFor(triggerEvent(params[0])) }),
+      handle: ({ params }) => ({ body: sampleOf(triggerEvent(params[0])) }),
     },
     {
       method: 'GET',

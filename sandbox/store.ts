@@ -3,8 +3,8 @@
  * custom `fields`), validated as the API validates them. Every change returns the ISAO events it
  * causes, with a snapshot of the record as it was at that moment.
  */
-import type { IsaoEvent } from '../src/lib/hooks';
-import { isRecord } from '../src/lib/api';
+import { APPOINTMENT_STATUSES, CANCELED_STATUS, type IsaoEvent } from '../src/lib/events';
+import { isRecord } from '../src/lib/inputs';
 import { DEFAULT_LIMITS, type SandboxLimits } from './limits';
 
 export type Json = Record<string, unknown>;
@@ -203,7 +203,6 @@ const splitName = (name: string): { firstName: string; lastName: string } => {
 const snapshot = (record: Json): Json => structuredClone(record);
 
 const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
-const APPOINTMENT_STATUSES = ['confirmed', 'pending', 'completed', 'canceled', 'no_show'] as const;
 
 export interface StoreOptions {
   companyId: string;
@@ -442,7 +441,7 @@ export const createStore = ({
     const changed = changedKeys(record, fields);
     if (changed.length === 0) return [];
     apply('Appointment', record, { ...fields, updatedAt: now().toISOString() });
-    const canceled = changed.includes('status') && record.status === 'canceled';
+    const canceled = changed.includes('status') && record.status === CANCELED_STATUS;
     return [
       { event: 'appointment.updated', record: snapshot(record) },
       ...(canceled ? [{ event: 'appointment.deleted' as const, record: snapshot(record) }] : []),
@@ -456,7 +455,8 @@ export const createStore = ({
     return [
       {
         event: 'appointment.deleted',
-        record: { ...snapshot(record), status: 'deleted', deletedAt: at, updatedAt: at },
+        // the trigger's sample and the status list agree: a deleted appointment is canceled
+        record: { ...snapshot(record), status: CANCELED_STATUS, deletedAt: at, updatedAt: at },
       },
     ];
   };

@@ -14,7 +14,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SIGNATURE_HEADER } from '../src/lib/delivery';
 import type { FilterValues } from '../src/lib/filters';
-import type { IsaoEvent } from '../src/lib/hooks';
+import type { IsaoEvent } from '../src/lib/events';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
 import type { Json } from './store';
 

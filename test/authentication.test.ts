@@ -27,6 +27,23 @@ describe('authentication', () => {
     expect(result.connection_label).toBe(label);
   });
 
+  it.each(['', '   ', '\u200b\u200e\ufeff'])(
+    'asks for the key when it is blank or invisible (%j), before any request',
+    async (key) => {
+      const error = await caught(() => testAuth({ api_key: key }));
+      expect(appError(error)).toMatchObject({
+        code: 'missing_api_key',
+        message: 'Enter your ISAO API key.',
+      });
+    },
+  );
+
+  it('refuses a key holding a line break during the test, without echoing it', async () => {
+    const error = await caught(() => testAuth({ api_key: 'isao_live\nkey' }));
+    expect(appError(error)).toMatchObject({ code: 'invalid_api_key', status: 400 });
+    expect(error.message).not.toContain('isao_live');
+  });
+
   it('a rejected key is a plain error during the test, not "reconnect"', async () => {
     api().get(apiPath('/test')).reply(401, { error: 'Invalid API key' });
     const error = await caught(() => testAuth());

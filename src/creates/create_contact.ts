@@ -5,11 +5,11 @@
  */
 import { defineCreate } from 'zapier-platform-core';
 import type { ZObject } from 'zapier-platform-core';
-import { callApi, isRecord, unwrapData } from '../lib/api';
+import { callApi, unwrapData } from '../lib/api';
 import { contact, type RawRecord } from '../lib/entities';
 import { tagsField } from '../lib/filters';
-import { listOf, onlyBlanks, quote, text } from '../lib/inputs';
-import { toEntityRecord } from '../lib/records';
+import { isRecord, listOf, onlyBlanks, quote, text } from '../lib/inputs';
+import { declaredOnly, toEntityRecord } from '../lib/records';
 
 /** Separators people put in phone numbers; they are dropped, a leading `+` is kept. */
 const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;
@@ -141,7 +141,12 @@ export default defineCreate({
     // bundle.inputData is typed from inputFields above; values are still checked at run time
     perform: async (z, bundle) => {
       const body = contactBody(z, bundle.inputData);
-      const { data } = await callApi(z, { method: 'POST', path: '/contacts', body });
+      const { data } = await callApi(z, bundle, {
+        method: 'POST',
+        path: '/contacts',
+        body,
+        permission: 'contacts:write',
+      });
       const created = unwrapData(data);
       if (!isRecord(created)) {
         throw new z.errors.Error(
@@ -151,7 +156,7 @@ export default defineCreate({
         );
       }
       // What was sent and accepted, overridden by whatever ISAO says the contact now is.
-      return toEntityRecord(contact, { ...body, ...created });
+      return declaredOnly(contact, toEntityRecord(contact, { ...body, ...created }));
     },
     sample: toEntityRecord(contact, contact.sample),
     outputFields: contact.outputFields,

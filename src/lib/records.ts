@@ -7,7 +7,7 @@
  * same keys, null where unknown) and `isao_event_key`, which tells two events about one record apart.
  */
 import { createHash } from 'node:crypto';
-import { isRecord } from './api';
+import { isRecord } from './inputs';
 import type { Entity, EntityKind, RawRecord } from './entities';
 
 export interface EventMeta {
@@ -134,6 +134,17 @@ export const toEntityRecord = (
   const record: EntityRecord = { ...withDeclaredKeys(entity, raw), id };
   if (entity.kind === 'appointment') record.custom_fields = customFields(raw.fields);
   return record;
+};
+
+/**
+ * Only the record's declared fields: what an action returns, so that its output fields list
+ * exactly what it gives (a trigger keeps every field the event carried).
+ */
+export const declaredOnly = (entity: Entity, record: EntityRecord): EntityRecord => {
+  const declared = new Set(pathsOf(entity).map(([top]) => top));
+  return Object.fromEntries(
+    Object.entries(record).filter(([key]) => declared.has(key)),
+  ) as EntityRecord;
 };
 
 /** The Zap-ready trigger record for one ISAO entity and the event that carried it. */

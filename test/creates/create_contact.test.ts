@@ -227,6 +227,17 @@ describe('create_contact: response', () => {
     expect(out).toMatchObject({ id: 'c_1', name: 'Ada', phoneNumber: '+33123456789' });
   });
 
+  it('returns exactly its output fields, even when ISAO sends more', async () => {
+    expectCreate(
+      { name: 'Ada', phoneNumber: '+33123456789', tags: [] },
+      { id: 'c_3', name: 'Ada', internalScore: 7, secretNotes: 'x' },
+    );
+    const out = await create({ name: 'Ada', phoneNumber: '+33123456789' });
+    const keys = (action.operation.outputFields as { key: string }[]).map((f) => f.key);
+    expect(Object.keys(out).sort()).toEqual([...keys].sort());
+    expect(out).toMatchObject({ id: 'c_3', email: null, companyId: null });
+  });
+
   it('shows what ISAO stored, not what was typed, where the two differ', async () => {
     expectCreate(
       { name: 'ada lovelace', phoneNumber: '+33123456789', tags: [] },

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import type { ZObject } from 'zapier-platform-core';
+import type { Bundle, ZObject } from 'zapier-platform-core';
 import {
   allowLoopback,
   api,
@@ -14,19 +14,25 @@ import {
   errorText,
 } from '../helpers';
 import {
-  apiErrorDetail,
   apiUrlProblem,
   BAD_KEY_MESSAGE,
   callApi,
   isApiUrl,
   MAX_REDIRECTS,
-  sanitise,
   unwrapData,
   type ApiRequestOptions,
 } from '../../src/lib/api';
+import { apiErrorDetail, sanitise, type Permission } from '../../src/lib/errors';
 
-const call = (options: ApiRequestOptions) =>
-  appTester((z: ZObject) => callApi(z, options), { authData });
+type CallOptions = Omit<ApiRequestOptions, 'permission'> & { permission?: Permission };
+
+/** callApi through the real runtime; `permission` defaults to one the test does not look at. */
+const callWith = (auth: Record<string, string>, options: CallOptions) =>
+  appTester(
+    (z: ZObject, bundle: Bundle) => callApi(z, bundle, { permission: 'webhooks:read', ...options }),
+    { authData: auth },
+  );
+const call = (options: CallOptions) => callWith(authData, options);
 
 describe('request layer: headers', () => {
   it('sends the key and JSON headers to the API', async () => {
@@ -85,16 +91,19 @@ describe('request layer: error mapping', () => {
     ['DELETE', '/webhooks/unsubscribe', 'webhooks:write'],
     ['GET', '/triggers/deal.won/sample', 'webhooks:read'],
     ['POST', '/contacts', 'contacts:write'],
-  ] as const)('403 on %s %s names %s', async (method, path, permission) => {
-    api()
-      .intercept(apiPath(path), method)
-      .reply(403, { error: { message: 'Insufficient scope' } });
-    const error = await caught(() => call({ method, path, body: { x: 1 } }));
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toMatchObject({ code: 'missing_permission', status: 403 });
-    expect(errorText(error)).toContain('403 Forbidden: Insufficient scope');
-    expect(errorText(error)).toContain(`\`${permission}\` permission`);
-  });
+  ] as const)(
+    '403 on %s %s names the permission the caller declared, %s',
+    async (method, path, permission) => {
+      api()
+        .intercept(apiPath(path), method)
+        .reply(403, { error: { message: 'Insufficient scope' } });
+      const error = await caught(() => call({ method, path, body: { x: 1 }, permission }));
+      expect(error.name).toBe('AppError');
+      expect(appError(error)).toMatchObject({ code: 'missing_permission', status: 403 });
+      expect(errorText(error)).toContain('403 Forbidden: Insufficient scope');
+      expect(errorText(error)).toContain(`\`${permission}\` permission`);
+    },
+  );
 
   it('400 is an error the user is told about, with the API message', async () => {
     api().post(apiPath('/contacts')).reply(400, { message: 'target_url is required' });
@@ -209,7 +218,7 @@ describe('request layer: error mapping', () => {
     const error = await caught(() => call({ path: '/test' }));
     expect(error.name).toBe('AppError');
     expect(appError(error)).toEqual({
-      message: 'ISAO could not find /api/external/test (404 Not Found: No such route).',
+      message: 'ISAO could not find "/api/external/test" (404 Not Found: No such route).',
       code: 'not_found',
       status: 404,
     });
@@ -343,13 +352,23 @@ describe('request layer: redirects keep the key on the API origin', () => {
         301,
         {},
         {
-          location: req.url === '/v1/a' ? 'https://evil.example:8443/x' : '/elsewhere',
+          location:
+            req.url === '/v1/a'
+              ? 'https://evil.example:8443/x'
+              : req.url === '/v1/c'
+                ? `https://127.0.0.1:${new URL(apiServer.origin).port}/v1/c`
+                : '/elsewhere',
         },
       );
     });
     process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
     let error = await caught(() => call({ path: '/a' }));
     expect(errorText(error)).toContain('redirected the request to "evil.example:8443"');
+    // the same host and port on another scheme is another origin: named as one
+    error = await caught(() => call({ path: '/c' }));
+    expect(errorText(error)).toContain(
+      `redirected the request to "https://127.0.0.1:${new URL(apiServer.origin).port}"`,
+    );
     error = await caught(() => call({ path: '/b' }));
     expect(errorText(error)).toContain('redirected the request to "/elsewhere"');
   });
@@ -401,17 +420,13 @@ describe('request layer: a key that cannot be a header value', () => {
     nock.emitter.on('no match', unmatched);
     try {
       const error = await caught(() =>
-        appTester((z: ZObject) => callApi(z, { path: '/triggers/deal.won/recent' }), {
-          authData: { api_key: key },
-        }),
+        callWith({ api_key: key }, { path: '/triggers/deal.won/recent' }),
       );
       expect(error.name).toBe('ExpiredAuthError');
       expect(errorText(error)).toBe(BAD_KEY_MESSAGE);
       expect(error.message).not.toContain('isao');
       const test = await caught(() =>
-        appTester((z: ZObject) => callApi(z, { path: '/test', authTest: true }), {
-          authData: { api_key: key },
-        }),
+        callWith({ api_key: key }, { path: '/test', authTest: true }),
       );
       expect(appError(test)).toMatchObject({ code: 'invalid_api_key', message: BAD_KEY_MESSAGE });
       expect(unmatched).not.toHaveBeenCalled();
@@ -425,9 +440,7 @@ describe('request layer: a key that cannot be a header value', () => {
       .get(apiPath('/test'))
       .matchHeader('authorization', `Bearer ${API_KEY}`)
       .reply(200, { ok: true });
-    const result = await appTester((z: ZObject) => callApi(z, { path: '/test' }), {
-      authData: { api_key: ` ${API_KEY}\r\n` },
-    });
+    const result = await callWith({ api_key: ` ${API_KEY}\r\n` }, { path: '/test' });
     expect(result).toEqual({ status: 200, data: { ok: true } });
   });
 });

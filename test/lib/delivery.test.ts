@@ -131,7 +131,9 @@ describe('signatures', () => {
     const raw = body('evt_old', old);
     const error = await caught(() => run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) })));
     expect(error.name).toBe('HaltedError');
-    expect(errorText(error)).toContain('Rejected a replayed webhook');
+    expect(errorText(error)).toBe(
+      `Rejected a replayed webhook: the signed event "evt_old" is from "${old}", older than the 2-hour window in which ISAO delivers and retries events.`,
+    );
     const recent = body('evt_recent', new Date(Date.now() - 60_000).toISOString());
     expect(await run(delivery(recent, { 'Http-X-Isao-Hmac-Sha256': sign(recent) }))).toHaveLength(
       1,
