@@ -13,14 +13,22 @@ import {
   firstDelivery,
   headerValue,
 } from '../../src/lib/delivery';
-import { appTester, cacheStub, caught, errorText, stubZ } from '../helpers';
+import {
+  appTester,
+  cacheStub,
+  caught,
+  errorText,
+  fullBundle,
+  stubZ,
+  type BundleParts,
+} from '../helpers';
 
 const SECRET = 'whsec_connection';
 const sign = (raw: string, secret = SECRET) =>
   createHmac('sha256', secret).update(raw, 'utf8').digest('base64');
 
-type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>[]>;
-const { perform } = App.triggers.new_contact.operation as unknown as { perform: Perform };
+const perform = async (z: ZObject, bundle: Bundle) =>
+  App.triggers.new_contact.operation.perform(z, bundle);
 
 const body = (eventId = 'evt_1', timestamp = new Date().toISOString()) =>
   JSON.stringify({
@@ -31,16 +39,16 @@ const body = (eventId = 'evt_1', timestamp = new Date().toISOString()) =>
   });
 
 /** A delivery as Zapier hands it to perform: parsed body, raw body, `Http-` headers. */
-const delivery = (raw: string, headers: Record<string, string>, extra: Partial<Bundle> = {}) => ({
-  authData: { api_key: 'k', webhook_secret: SECRET },
-  subscribeData: { subscription_id: 'sub_1' },
-  cleanedRequest: JSON.parse(raw) as unknown,
-  rawRequest: { content: raw, headers },
-  ...extra,
-});
+const delivery = (raw: string, headers: Record<string, string>, extra: BundleParts = {}) =>
+  fullBundle({
+    authData: { api_key: 'k', webhook_secret: SECRET },
+    subscribeData: { subscription_id: 'sub_1' },
+    cleanedRequest: JSON.parse(raw) as unknown,
+    rawRequest: { content: raw, headers },
+    ...extra,
+  });
 
-const run = (bundle: ReturnType<typeof delivery>) =>
-  appTester<Record<string, unknown>[], Bundle>(perform, bundle as never);
+const run = (bundle: Bundle) => appTester(perform, bundle);
 
 describe('signatures', () => {
   it.each([
@@ -102,13 +110,17 @@ describe('signatures', () => {
     const raw = body();
     const subscribeData = { subscription_id: 'sub_1', secret: 'whsec_subscription' };
     const ok = await run(
-      delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'whsec_subscription') }, {
-        subscribeData,
-      } as never),
+      delivery(
+        raw,
+        { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'whsec_subscription') },
+        {
+          subscribeData,
+        },
+      ),
     );
     expect(ok).toHaveLength(1);
     const error = await caught(() =>
-      run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) }, { subscribeData } as never)),
+      run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) }, { subscribeData })),
     );
     expect(errorText(error)).toContain('signature does not match');
     // the fix names the secret that was in force: the subscription's, not the connection's field
@@ -161,7 +173,7 @@ const unsigned = (
   subscriptionId = 'sub_1',
   event = 'contact.created',
 ) =>
-  ({
+  fullBundle({
     authData: { api_key: 'k' },
     subscribeData: { subscription_id: subscriptionId },
     cleanedRequest: {
@@ -170,7 +182,7 @@ const unsigned = (
       data: { id: 'contact_1' },
       metadata: eventId ? { eventId } : {},
     },
-  }) as unknown as Bundle;
+  });
 
 describe('exactly-once delivery', () => {
   it('drops a retried event on the same subscription, with one nx call of ≥ 1 h TTL', async () => {
@@ -243,7 +255,7 @@ describe('exactly-once delivery', () => {
   });
 
   it('uses the real runtime cache under the subscription + event id key', async () => {
-    const out = await appTester(perform, unsigned('evt_6', 'sub_Z') as never);
+    const out = await appTester(perform, unsigned('evt_6', 'sub_Z'));
     expect(out).toHaveLength(1);
     const { zcacheTestObj } = appTester as unknown as { zcacheTestObj: Record<string, unknown> };
     expect(Object.keys(zcacheTestObj)).toContain('isao:delivered:sub_Z:evt_6');
@@ -278,14 +290,14 @@ describe('one webhook, many events', () => {
   it('perform delivers a six-event webhook behind a hung cache after one timeout', async () => {
     jest.useFakeTimers();
     const { z } = stubZ({ set: () => new Promise<never>(() => undefined) });
-    const bundle = {
-      ...unsigned(undefined),
+    const bundle = fullBundle({
+      authData: { api_key: 'k' },
       cleanedRequest: ids.map((eventId, i) => ({
         event: 'contact.created',
         data: { id: `contact_${String(i)}` },
         metadata: { eventId },
       })),
-    } as unknown as Bundle;
+    });
     let out: Record<string, unknown>[] | undefined;
     const pending = perform(z, bundle).then((r) => (out = r));
     await jest.advanceTimersByTimeAsync(CACHE_TIMEOUT_MS);

@@ -5,6 +5,7 @@
  */
 import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
 import App from '../../src';
+import { triggers } from '../../src/triggers';
 import type { EntityKind } from '../../src/lib/entities';
 import {
   api,
@@ -16,7 +17,9 @@ import {
   caught,
   errorText,
   flatKeys,
+  fullBundle,
   stubZ,
+  type BundleParts,
 } from '../helpers';
 
 const TRIGGERS: [key: string, event: string, kind: EntityKind, filters: string[]][] = [
@@ -40,13 +43,16 @@ const staticOutputs = (trigger: Trigger) =>
 
 type Op = 'perform' | 'performList' | 'performSubscribe' | 'performUnsubscribe';
 type Out = Record<string, unknown>;
+type Key = keyof typeof triggers;
 const TRIGGER_DEFS: Record<string, Trigger | undefined> = App.triggers;
-type OperationFn = (z: ZObject, bundle: Bundle) => unknown;
-const run = (key: string, op: Op, bundle: Partial<Bundle> = {}) => {
-  const fn = (TRIGGER_DEFS[key]!.operation as unknown as Record<Op, OperationFn>)[op];
-  return appTester<unknown, Bundle>(fn, { authData, ...bundle } as never);
+/** A trigger's operation, reached through its own types (hookTrigger's operations are typed). */
+const operationOf = (key: string, op: Op): ((z: ZObject, bundle: Bundle) => Promise<unknown>) => {
+  const trigger = triggers[key as Key];
+  return async (z, bundle) => trigger.operation[op](z, bundle);
 };
-const runList = async (key: string, op: Op, bundle: Partial<Bundle> = {}) =>
+const run = (key: string, op: Op, bundle: BundleParts = {}) =>
+  appTester(operationOf(key, op), fullBundle({ authData, ...bundle }));
+const runList = async (key: string, op: Op, bundle: BundleParts = {}) =>
   (await run(key, op, bundle)) as Out[];
 
 const RECORDS: Record<EntityKind, Out> = {
@@ -171,7 +177,7 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
       .matchHeader('authorization', `Bearer ${API_KEY}`)
       .reply(200, { success: true, message: 'Webhook unsubscribed successfully' });
     const result = await run(key, 'performUnsubscribe', {
-      subscribeData: { id: 'hook_789', subscription_id: 'sub_abc123' } as never,
+      subscribeData: { id: 'hook_789', subscription_id: 'sub_abc123' },
     });
     expect(result).toEqual({
       success: true,
@@ -186,7 +192,7 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
       .delete(apiPath('/webhooks/unsubscribe'))
       .reply(status, { error: 'Subscription not found' });
     const result = await run(key, 'performUnsubscribe', {
-      subscribeData: { subscription_id: 'sub_gone' } as never,
+      subscribeData: { subscription_id: 'sub_gone' },
     });
     expect(result).toMatchObject({ subscription_id: 'sub_gone', already_removed: true });
   });
@@ -277,7 +283,7 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
       .query({ limit: '3' })
       .matchHeader('authorization', `Bearer ${API_KEY}`)
       .reply(200, [record]);
-    const out = await runList(key, 'performList', { meta: { limit: 3 } as never });
+    const out = await runList(key, 'performList', { meta: { limit: 3 } });
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ id: record.id, isao_event: { type: event, id: null } });
     const expectedAt = event.endsWith('.created') ? record.createdAt : record.updatedAt;
@@ -494,16 +500,13 @@ test('every trigger is in the table, once', () => {
 });
 
 describe('a webhook batch loses nothing', () => {
-  type Perform = (z: ZObject, bundle: Bundle) => Promise<Out[]>;
-  const perform = (key: string) =>
-    (TRIGGER_DEFS[key]!.operation as unknown as { perform: Perform }).perform;
+  const perform = (key: Key) => triggers[key].operation.perform;
   const batch = (items: unknown[]) =>
-    ({
+    fullBundle({
       authData,
-      inputData: {},
       subscribeData: { subscription_id: 'sub_batch' },
       rawRequest: { content: JSON.stringify(items) },
-    }) as unknown as Bundle;
+    });
 
   it('skips an item without a record (logged by event id); the others arrive once across retries', async () => {
     const { cache, calls } = cacheStub();
@@ -537,7 +540,7 @@ describe('a webhook batch loses nothing', () => {
     ]);
     expect(await perform('deal_won')(z, body)).toEqual([]);
     // nothing usable at all: halts, naming the first item and how many more
-    const error = await caught(() => perform('deal_won')(z, batch([7, 'x'])));
+    const error = await caught(async () => perform('deal_won')(z, batch([7, 'x'])));
     expect(errorText(error)).toBe(
       'Item 1 of the ISAO webhook is not an event object ("7") (and 1 more).',
     );
@@ -669,7 +672,7 @@ describe('performList', () => {
       .get(apiPath('/triggers/deal.won/recent'))
       .query({ limit: '2' })
       .reply(200, [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }]);
-    const out = await runList('deal_won', 'performList', { meta: { limit: 2 } as never });
+    const out = await runList('deal_won', 'performList', { meta: { limit: 2 } });
     expect(out.map((r) => r.id)).toEqual(['d1', 'd2']);
   });
 });
@@ -730,7 +733,7 @@ describe('filters: one predicate for live events and test records', () => {
         .reply(200, records);
       const out = await runList(key, 'performList', {
         inputData: input,
-        meta: { limit: 1 } as never,
+        meta: { limit: 1 },
       });
       expect(out.map((r) => r.id)).toEqual(['r_match']);
     });
