@@ -1,7 +1,7 @@
 /**
  * The webhook events the bench feeds `perform`, as Zapier hands them over: a typical ISAO contact
- * event and an appointment carrying 100 custom fields shaped like seed 004's, both in the ISAO
- * envelope (seed 001), signed with the connection's webhook secret (X-Isao-Hmac-Sha256) and, as
+ * event and an appointment carrying 100 custom fields shaped like ISAO's appointment object's, both in the ISAO
+ * envelope, signed with the connection's webhook secret (X-Isao-Hmac-Sha256) and, as
  * in production, carrying a `metadata.eventId` (so perform makes its one dedup cache call).
  *
  * Loaded by the measured child processes: node built-ins and our entity samples (plain data).
@@ -38,7 +38,7 @@ export interface EventSpec {
   n?: number;
 }
 
-/** Our app's realistic contact sample (seed 001's fields), made distinct and recent. */
+/** Our app's realistic contact sample (the ISAO contact's fields), made distinct and recent. */
 const contact = (n: number) => ({
   ...entities.contact.sample,
   id: `contact_${String(n)}`,
@@ -49,7 +49,7 @@ const contact = (n: number) => ({
 
 const DATA_TYPES = ['AREA', 'TXT', 'DATE', 'CHECKBOX', 'DROPDOWN'] as const;
 
-/** One custom field exactly as seed 004 shows them (every property, realistic values). */
+/** One custom field exactly as ISAO's appointment object carries them (every property, realistic values). */
 const customField = (i: number) => {
   const id = 107740 + i;
   return {
@@ -86,7 +86,7 @@ const customField = (i: number) => {
 
 export const CUSTOM_FIELDS = 100;
 
-/** Our app's seed-004 appointment sample (reason, client, staff, location) with 100 custom fields. */
+/** Our app's appointment sample (reason, client, staff, location) with 100 custom fields. */
 const appointment = (n: number) => ({
   ...entities.appointment.sample,
   id: `appt_${String(10390617 + n)}`,

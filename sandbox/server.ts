@@ -1,5 +1,5 @@
 /**
- * The ISAO sandbox: an in-memory implementation of ISAO's external API (seed 001) on node:http,
+ * The ISAO sandbox: an in-memory implementation of ISAO's external API (as its webhooks guide documents it) on node:http,
  * so the app runs end to end with no ISAO account and no network.
  *
  * Documented endpoints, under `/api/external` like the real API: `GET /test`,

@@ -1,5 +1,5 @@
 /**
- * The sandbox's in-memory ISAO data: contacts, deals and appointments (seed 004's object, with
+ * The sandbox's in-memory ISAO data: contacts, deals and appointments (ISAO's appointment object, with
  * custom `fields`), validated as the API validates them. Every change returns the ISAO events it
  * causes, with a snapshot of the record as it was at that moment.
  */

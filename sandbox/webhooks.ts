@@ -1,5 +1,5 @@
 /**
- * The sandbox's webhook side, as seed 001 describes ISAO's: REST-hook subscriptions with optional
+ * The sandbox's webhook side, as ISAO's webhooks guide describes them: REST-hook subscriptions with optional
  * `filters` (tags, stage, staff, location: src/lib/filters.ts), the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
  * source}}`, an `X-Isao-Hmac-Sha256` signature (base64 HMAC-SHA256 of the exact body bytes) when a
  * signing secret is set, and delivery retried up to 3 times with backoff on a non-2xx answer, a
@@ -56,11 +56,11 @@ export const sign = (secret: string, body: Buffer): string =>
   createHmac('sha256', secret).update(body).digest('base64');
 
 export interface DeliveryOptions {
-  /** Retries after the first attempt (seed 001: up to 3). */
+  /** Retries after the first attempt (ISAO: up to 3). */
   retries: number;
   /** Delay before retry n is backoffMs × 2^(n-1). */
   backoffMs: number;
-  /** Per attempt (seed 001: 30 s). */
+  /** Per attempt (ISAO: 30 s). */
   timeoutMs: number;
 }
 

@@ -106,7 +106,7 @@ export const deal: Entity = {
   ],
 };
 
-/** Seed 004's appointment object (reason, client, staff, location, custom `fields`), ISO times. */
+/** ISAO's appointment object (reason, client, staff, location, custom `fields`), ISO times. */
 export const appointment: Entity = {
   kind: 'appointment',
   sample: {

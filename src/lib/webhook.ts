@@ -37,8 +37,8 @@ export const without = (record: RawRecord, keys: readonly string[]): RawRecord |
 
 /**
  * Reads the three shapes ISAO events come in: the ISAO envelope `{event, timestamp, data,
- * metadata}` (seed 001), the topic envelope `{data: {event: {topic, occuredAt, payload}}}`
- * (seed 000), and a bare record. An envelope without a `data` object carries the rest of its body
+ * metadata}`, the topic envelope `{data: {event: {topic, occuredAt, payload}}}`
+ * and a bare record. An envelope without a `data` object carries the rest of its body
  * as the record; `entity` is undefined when it carries none (the caller decides, once it knows the
  * event is one it wants).
  */

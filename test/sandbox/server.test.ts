@@ -143,7 +143,7 @@ describe('rate limit', () => {
 });
 
 describe('webhook subscriptions', () => {
-  it('subscribes, lists and unsubscribes as seed 001 documents', async () => {
+  it('subscribes, lists and unsubscribes as the ISAO webhooks guide documents', async () => {
     const res = await call('POST', '/webhooks/subscribe', {
       event: 'contact.created',
       target_url: 'https://hooks.zapier.com/hooks/catch/1/abc',
@@ -509,7 +509,7 @@ describe('sandbox-only endpoints emit the matching events', () => {
     expect(((res.body as Out).errors as Out[]).map((e) => e.field)).toEqual([field]);
   });
 
-  it('appointments: created (seed 004 shape, custom fields), updated, deleted', async () => {
+  it('appointments: created (the ISAO appointment object, custom fields), updated, deleted', async () => {
     const res = await call('POST', '/sandbox/appointments', {
       startDateTime: '2030-01-15T09:00:00+01:00',
       reason: { reasonId: 1, reasonDesc: 'Consultation', visitMinutes: 45 },

@@ -380,7 +380,7 @@ describe('appointments', () => {
     expect(out[0]!.startDateTime).toBe('2024-11-12T13:00:00.000Z');
   });
 
-  it('uses calendarid as the id when the appointment has no id (seed 004)', async () => {
+  it('uses calendarid as the id when the appointment has no id (the ISAO appointment object)', async () => {
     const noId = { ...RECORDS.appointment };
     delete noId.id;
     const out = await runList('appointment_created', 'perform', {
