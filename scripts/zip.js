@@ -261,24 +261,26 @@ const trackedFiles = () => {
  * list and .gitignore filter), limited to the files git tracks when this is a git checkout.
  * Refuses a secret-looking file rather than ship it.
  */
-const sourceFiles = () => {
+const sourceSelection = () => {
   const { walkDirWithPresetBlocklist } = require(path.join(cliSource, 'utils', 'build.js'));
   const { respectGitIgnore } = require(path.join(cliSource, 'utils', 'ignore.js'));
   const walked = [...walkDirWithPresetBlocklist(root)].map((entry) =>
     path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'),
   );
   const tracked = trackedFiles();
-  const files = respectGitIgnore(root, walked)
+  const selected = respectGitIgnore(root, walked)
     .filter((f) => !NOT_SOURCE.test(f))
     .filter((f) => f !== 'definition.json' && f !== 'zapierwrapper.js') // as the CLI skips them
-    .filter((f) => !tracked || tracked.has(f))
     .sort();
+  const files = selected.filter((f) => !tracked || tracked.has(f));
   const secret = files.filter((f) => SECRET.test(f));
   if (secret.length > 0) {
     throw new Error(`source.zip would include ${secret.join(', ')}: untrack it or .gitignore it`);
   }
-  return files;
+  return { files, untracked: selected.filter((f) => tracked && !tracked.has(f)) };
 };
+
+const sourceFiles = () => sourceSelection().files;
 
 /** Writes source.zip at `target` from sourceFiles(). */
 const writeSourceZip = (target) => {
@@ -349,6 +351,9 @@ const main = () => {
       `(${loaded.packages.length} packages)`,
   );
   console.log(`${rel(source)}: ${fs.statSync(source).size} bytes, ${entries.length} files`);
+  const { untracked } = sourceSelection();
+  if (untracked.length > 0)
+    console.log(`not in source.zip (not tracked by git): ${untracked.join(', ')}`);
   console.log('Upload both with `npx zapier-platform upload` (see README: Releasing).');
 };
 
