@@ -3,8 +3,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // one line, not a failure per check, when dist/ has not been built (`npx jest` in a fresh clone)
+  globalSetup: '<rootDir>/test/global-setup.js',
   // isolatedModules (tsconfig.json) makes ts-jest transpile only: `npm run lint` type-checks
   transform: { '^.+\\.ts$': 'ts-jest' },
+  // `./x.js` imports, as `zapier-platform scaffold` writes them into src/index.ts, are ./x.ts here
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   clearMocks: true,
   restoreMocks: true,
   // `npm run coverage` (and CI): the app's code, held at what the suite reaches today

@@ -41,15 +41,20 @@ const END = '<!-- bench:results:end -->';
  * Writes the generated block into the results file, keeping whatever is written around it
  * (the analysis of the numbers lives outside the markers), formatted as `npm run lint` wants.
  */
-export const writeResults = async (file: string, generated: string): Promise<void> => {
+export const writeResults = async (
+  file: string,
+  generated: string,
+  /** Where to take the text around the markers from, when not from `file` itself. */
+  base: string = file,
+): Promise<void> => {
   const block = `${START}\n${generated.trim()}\n${END}`;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const current = fs.existsSync(base) ? fs.readFileSync(base, 'utf8') : '';
   const start = current.indexOf(START);
   const end = current.indexOf(END);
   const next =
     start >= 0 && end > start
       ? `${current.slice(0, start)}${block}${current.slice(end + END.length)}`
       : `# Benchmarks\n\n${block}\n${current}`;
-  const options = (await prettier.resolveConfig(file)) ?? {};
+  const options = (await prettier.resolveConfig(base)) ?? {};
   fs.writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
 };

@@ -730,9 +730,17 @@ Ctrl-C stops it.
   process.once('SIGTERM', stop);
 };
 
+/** listen()'s error for a port in use carries the address and port it tried. */
+const portInUse = (error: unknown): error is NodeJS.ErrnoException & { port: number } =>
+  error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.stderr.write(
+      portInUse(error)
+        ? `Port ${String(error.port)} is in use: pick another with \`npm run sandbox -- --port N\` (0 picks a free one).\n`
+        : `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
+    );
     process.exitCode = 1;
   });
 }
