@@ -46,14 +46,30 @@ export const slug = (label: string): string =>
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
 
-/** Appointments' `fields` array ({label, value, …}) as `{key: value}`, keys from `customFieldKeys`. */
-export const customFields = (fields: unknown): Record<string, unknown> => {
-  const out: Record<string, unknown> = {};
-  for (const { key, field } of customFieldKeys(fields)) {
-    out[key] = field.value ?? field.extendedValue ?? null;
+/** A business's custom-field labels come back on every event: each is slugged once. */
+const SLUGS = new Map<string, string>();
+const SLUGS_KEPT = 2000;
+const slugOnce = (label: string): string => {
+  let known = SLUGS.get(label);
+  if (known === undefined) {
+    known = slug(label);
+    if (SLUGS.size < SLUGS_KEPT) SLUGS.set(label, known);
   }
-  return out;
+  return known;
 };
+
+/**
+ * Appointments' `fields` array ({label, value, …}) as `{key: value}`, keys from `customFieldKeys`.
+ * Made in one go (Object.fromEntries): an object grown key by key past V8's fast-property limit
+ * becomes a dictionary, which core's JSON.stringify of every result serialises at half speed.
+ */
+export const customFields = (fields: unknown): Record<string, unknown> =>
+  Object.fromEntries(
+    customFieldKeys(fields).map(({ key, field }) => [
+      key,
+      field.value ?? field.extendedValue ?? null,
+    ]),
+  );
 
 /**
  * Each custom field with its key: the slug of its label (`field_N` for an unlabelled N-th field),
@@ -68,7 +84,7 @@ export const customFieldKeys = (
   return fields.flatMap((field: unknown, index) => {
     if (!isRecord(field)) return [];
     const label = typeof field.label === 'string' ? field.label : undefined;
-    const base = label === undefined ? '' : slug(label);
+    const base = label === undefined ? '' : slugOnce(label);
     let key = base || `field_${String(index + 1)}`;
     for (let n = 2; taken.has(key); n += 1) key = `${base || 'field'}_${String(n)}`;
     taken.add(key);

@@ -96,6 +96,9 @@ export const unwrapEvent = (body: RawRecord): UnwrappedEvent => {
   return { event: undefined, entity: body, meta: {} };
 };
 
+/** What Zapier puts in cleanedRequest when it could not parse the body: the request itself. */
+const REQUEST_ECHO = ['method', 'headers', 'content'];
+
 /** A webhook's items: the event objects, and why each other item cannot be one. */
 export interface WebhookItems {
   events: RawRecord[];
@@ -133,7 +136,17 @@ const asEvents = (z: ZObject, parsed: unknown): WebhookItems => {
  */
 export const webhookEvents = (z: ZObject, bundle: Bundle): WebhookItems => {
   const raw = bundle.rawRequest?.content;
+  const cleaned: unknown = bundle.cleanedRequest;
   if (typeof raw === 'string' && raw.trim()) {
+    // Zapier parsed these same bytes into cleanedRequest: reuse its parse, without the
+    // `querystring` it may add, unless the body itself has one (then only the raw body tells)
+    if (!raw.includes('"querystring"')) {
+      if (Array.isArray(cleaned) && cleaned.length > 0) return asEvents(z, cleaned);
+      if (isRecord(cleaned) && !REQUEST_ECHO.every((key) => key in cleaned)) {
+        const body = 'querystring' in cleaned ? without(cleaned, ['querystring']) : cleaned;
+        if (body) return asEvents(z, body);
+      }
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -144,9 +157,8 @@ export const webhookEvents = (z: ZObject, bundle: Bundle): WebhookItems => {
     }
     return asEvents(z, parsed);
   }
-  const cleaned: unknown = bundle.cleanedRequest;
   if (Array.isArray(cleaned) && cleaned.length > 0) return asEvents(z, cleaned);
-  if (isRecord(cleaned) && !['method', 'headers', 'content'].every((key) => key in cleaned)) {
+  if (isRecord(cleaned) && !REQUEST_ECHO.every((key) => key in cleaned)) {
     const body = without(cleaned, ['querystring']);
     if (body) return { events: [body], unreadable: [] };
   }

@@ -215,6 +215,15 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
     });
   });
 
+  it('keeps a querystring the body itself carries (Zapier adds its own under that name)', async () => {
+    const body = { id: 'r_qs', querystring: 'a=1' };
+    const out = await runList(key, 'perform', {
+      cleanedRequest: { ...body, querystring: { zap: '1' } },
+      rawRequest: { content: JSON.stringify(body) },
+    });
+    expect(out[0]).toMatchObject({ id: 'r_qs', querystring: 'a=1' });
+  });
+
   it('reads the raw body, not what Zapier adds to cleanedRequest (querystring)', async () => {
     const raw = JSON.stringify(envelope(event, record));
     const out = await runList(key, 'perform', {
