@@ -17,7 +17,8 @@ const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
  * Why `ISAO_API_URL` cannot be used (undefined when it can, or is unset): it must be an absolute
- * https URL; plain http is allowed for localhost and 127.0.0.1 only, where the sandbox runs.
+ * https URL; plain http is allowed for this machine only (localhost, 127.0.0.1, [::1]), where the
+ * sandbox runs.
  */
 export const apiUrlProblem = (): string | undefined => {
   const raw = process.env.ISAO_API_URL?.trim();
