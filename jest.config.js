@@ -9,6 +9,10 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   // `./x.js` imports, as `zapier-platform scaffold` writes them into src/index.ts, are ./x.ts here
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // core's handler ends the process (process.exit) once it has run 250 invocations with more than
+  // 450 MB resident, as on Lambda; a worker that grew past this between test files is replaced,
+  // so coverage instrumentation does not push a long file over that line
+  workerIdleMemoryLimit: '200MB',
   clearMocks: true,
   restoreMocks: true,
   // `npm run coverage` (and CI): the app's code, held at what the suite reaches today
