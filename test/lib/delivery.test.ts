@@ -2,8 +2,8 @@
  * Webhook signatures (through the real core runtime) and exactly-once delivery (against a cache
  * stub that honours `nx` and TTL, which createAppTester's in-memory mock ignores).
  */
-import { createHmac } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
+import { signWebhook } from '../../sandbox/signing';
 import App from '../../src';
 import {
   CACHE_TIMEOUT_MS,
@@ -24,8 +24,7 @@ import {
 } from '../helpers';
 
 const SECRET = 'whsec_connection';
-const sign = (raw: string, secret = SECRET) =>
-  createHmac('sha256', secret).update(raw, 'utf8').digest('base64');
+const sign = (raw: string, secret = SECRET) => signWebhook(secret, raw);
 
 const perform = async (z: ZObject, bundle: Bundle) =>
   App.triggers.new_contact.operation.perform(z, bundle);

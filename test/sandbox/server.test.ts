@@ -3,11 +3,11 @@
  * the sandbox-only endpoints and their events, and webhook delivery (signature, retries,
  * timeouts, filters, ordering, never blocking the request that caused the event).
  */
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startCatchHook, type CatchHook } from '../../sandbox/local-zapier';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { signWebhook } from '../../sandbox/signing';
 import type { Envelope } from '../../sandbox/webhooks';
 import { EVENT_NAMES } from '../../src/lib/events';
 import { allowLoopback } from '../helpers';
@@ -594,9 +594,7 @@ describe('webhook delivery', () => {
         source: 'api',
       },
     });
-    const expected = createHmac('sha256', SECRET)
-      .update(Buffer.from(hook.raw, 'utf8'))
-      .digest('base64');
+    const expected = signWebhook(SECRET, Buffer.from(hook.raw, 'utf8'));
     expect(hook.headers['x-isao-hmac-sha256']).toBe(expected);
     expect(hook.headers['content-type']).toBe('application/json');
     expect(hook.headers['x-isao-event-id']).toBe(body.metadata.eventId);
