@@ -5,9 +5,10 @@
  * in production, carrying a `metadata.eventId` (so perform makes its one dedup cache call).
  *
  * Loaded by the measured child processes: node built-ins, our entity samples (plain data) and the
- * webhook signer (sandbox/signing.ts, node:crypto only).
+ * webhook signer and bundle builder (sandbox/signing.ts, hook-bundle.ts: node:crypto at most).
  */
 import * as entities from '../src/lib/entities';
+import { hookBundle, zapierHeaders } from '../sandbox/hook-bundle';
 import { signWebhook } from '../sandbox/signing';
 
 export const WEBHOOK_SECRET = 'whsec_bench_4f1c9a7e2b';
@@ -122,17 +123,14 @@ export const webhookBundle = (spec: EventSpec): Record<string, unknown> => {
     inputData: {},
     subscribeData: SUBSCRIBE_DATA,
     targetUrl: SUBSCRIBE_DATA.target_url,
-    cleanedRequest: JSON.parse(raw) as unknown,
-    rawRequest: {
-      method: 'POST',
-      querystring: '',
-      content: raw,
-      headers: {
-        'Http-Content-Type': 'application/json',
-        'Http-User-Agent': 'ISAO-Webhooks/1.0',
-        ...(spec.signed ? { 'Http-X-Isao-Hmac-Sha256': signWebhook(WEBHOOK_SECRET, raw) } : {}),
-      },
-    },
+    ...hookBundle(
+      raw,
+      zapierHeaders({
+        'content-type': 'application/json',
+        'user-agent': 'ISAO-Webhooks/1.0',
+        ...(spec.signed ? { 'x-isao-hmac-sha256': signWebhook(WEBHOOK_SECRET, raw) } : {}),
+      }),
+    ),
     meta: {
       isLoadingSample: false,
       isFillingDynamicDropdown: false,

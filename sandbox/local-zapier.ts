@@ -5,7 +5,7 @@
  *   in-memory RPC endpoint for `z.cache` that honours TTL and `nx` (as Zapier's does; the
  *   createAppTester mock ignores both, so duplicate handling could not be shown with it);
  * - `startCatchHook()`: an HTTP endpoint standing in for `hooks.zapier.com`, recording each
- *   delivery and turning it into the bundle Zapier would give `perform`.
+ *   delivery (`hookBundle`, hook-bundle.ts, makes one the bundle Zapier would give `perform`).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -142,28 +142,6 @@ export interface CaughtHook {
   raw: string;
   headers: IncomingHttpHeaders;
 }
-
-/** Header names as Zapier hands them to perform: `x-isao-hmac-sha256` → `Http-X-Isao-Hmac-Sha256`. */
-const zapierHeaderName = (name: string): string =>
-  `Http-${name
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('-')}`;
-
-/** The bundle Zapier builds for `perform` from a caught webhook. */
-export const hookBundle = (hook: CaughtHook): Record<string, unknown> => ({
-  cleanedRequest: JSON.parse(hook.raw) as unknown,
-  rawRequest: {
-    method: 'POST',
-    content: hook.raw,
-    headers: Object.fromEntries(
-      Object.entries(hook.headers).map(([name, value]) => [
-        zapierHeaderName(name),
-        Array.isArray(value) ? value.join(', ') : (value ?? ''),
-      ]),
-    ),
-  },
-});
 
 export interface CatchHook {
   /** The base URL; give each subscription its own path below it. */

@@ -3,6 +3,7 @@
  * stub that honours `nx` and TTL, which createAppTester's in-memory mock ignores).
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
+import { hookBundle } from '../../sandbox/hook-bundle';
 import { signWebhook } from '../../sandbox/signing';
 import App from '../../src';
 import {
@@ -42,8 +43,7 @@ const delivery = (raw: string, headers: Record<string, string>, extra: BundlePar
   fullBundle({
     authData: { api_key: 'k', webhook_secret: SECRET },
     subscribeData: { subscription_id: 'sub_1' },
-    cleanedRequest: JSON.parse(raw) as unknown,
-    rawRequest: { content: raw, headers },
+    ...hookBundle(raw, headers),
     ...extra,
   });
 
