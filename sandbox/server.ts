@@ -135,7 +135,7 @@ export interface CallResult {
 }
 
 /** A request to the API at baseUrl with a bearer key, as any client would send it. */
-export const callApi = async (
+export const callSandbox = async (
   baseUrl: string,
   apiKey: string,
   method: string,
@@ -635,7 +635,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       rateLimit = limit;
       windows.clear();
     },
-    call: (method, path, body, key = apiKey) => callApi(baseUrl, key, method, path, body),
+    call: (method, path, body, key = apiKey) => callSandbox(baseUrl, key, method, path, body),
     close: async () => {
       dispatcher.close();
       await new Promise<void>((resolve) => {

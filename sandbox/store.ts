@@ -41,7 +41,7 @@ const invalid = (message: string): never => {
 };
 
 /** A trimmed string, undefined when blank. */
-const text =
+const textField =
   (field: string, max = 500) =>
   (value: unknown): string | undefined => {
     if (typeof value !== 'string') return invalid(`${field} must be a string`);
@@ -77,14 +77,14 @@ class Checker {
   }
 
   text(field: string, required = false, max = 500): string | undefined {
-    return this.read(field, text(field, max), required);
+    return this.read(field, textField(field, max), required);
   }
 
   phone(field: string, required = false): string | undefined {
     return this.read(
       field,
       (value) => {
-        const phone = text(field, 40)(value);
+        const phone = textField(field, 40)(value);
         if (phone !== undefined && !/^\+?\d{6,15}$/.test(phone.replace(/[\s().-]/g, ''))) {
           invalid(
             `${field} must be a phone number: 6 to 15 digits, optionally starting with +; spaces, dots, dashes and parentheses are allowed`,
@@ -98,7 +98,7 @@ class Checker {
 
   email(field: string): string | undefined {
     return this.read(field, (value) => {
-      const email = text(field, 254)(value);
+      const email = textField(field, 254)(value);
       if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
         invalid(`${field} must be a valid email address`);
       }
@@ -120,7 +120,7 @@ class Checker {
 
   oneOf<T extends string>(field: string, allowed: readonly T[]): T | undefined {
     return this.read(field, (value) => {
-      const choice = text(field)(value);
+      const choice = textField(field)(value);
       if (choice !== undefined && !(allowed as readonly string[]).includes(choice)) {
         invalid(`${field} must be one of: ${allowed.join(', ')}`);
       }
@@ -133,7 +133,7 @@ class Checker {
     return this.read(
       field,
       (value) => {
-        const raw = text(field, 40)(value);
+        const raw = textField(field, 40)(value);
         if (raw === undefined) return undefined;
         const at = Date.parse(raw);
         if (!/T\d{2}:\d{2}/.test(raw) || Number.isNaN(at)) {
@@ -147,7 +147,7 @@ class Checker {
 
   date(field: string): string | undefined {
     return this.read(field, (value) => {
-      const date = text(field, 10)(value);
+      const date = textField(field, 10)(value);
       if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
         invalid(`${field} must be a date like 2024-12-15`);
       }
