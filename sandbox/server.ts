@@ -27,7 +27,8 @@ import {
   MAX_TARGET_URL_LENGTH,
   type SandboxLimits,
 } from './limits';
-import { ApiError, createStore, type Change, type FieldError, type Json } from './store';
+import { ApiError, type FieldError } from './api-error';
+import { createStore, type Change, type Json } from './store';
 import {
   createDispatcher,
   DEFAULT_DELIVERY,
