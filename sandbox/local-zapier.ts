@@ -7,8 +7,8 @@
  * - `startCatchHook()`: an HTTP endpoint standing in for `hooks.zapier.com`, recording each
  *   delivery (`hookBundle`, hook-bundle.ts, makes one the bundle Zapier would give `perform`).
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { closeServer, listenLocally } from './loopback';
 
 export type LambdaHandler = (event: Record<string, unknown>) => Promise<{ results: unknown }>;
 // The handler zapierwrapper.js (and so Zapier's Lambda) uses; core exports it untyped.
@@ -16,19 +16,6 @@ export type LambdaHandler = (event: Record<string, unknown>) => Promise<{ result
 export const { createAppHandler } = require('zapier-platform-core') as {
   createAppHandler: (appPathOrDefinition: string | object) => LambdaHandler;
 };
-
-const listen = async (server: Server): Promise<string> => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-};
-
-const close = (server: Server): Promise<void> =>
-  new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => {
-      resolve();
-    });
-  });
 
 const readBody = (req: NodeJS.ReadableStream): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -113,7 +100,7 @@ export const startLocalZapier = async (
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply));
     });
   });
-  const rpcBase = await listen(server);
+  const rpcBase = await listenLocally(server);
   const handler = createAppHandler(app);
   return {
     run: async (method, bundle) =>
@@ -133,7 +120,7 @@ export const startLocalZapier = async (
     rpcCalls: rpc.calls,
     logs,
     rpcBase,
-    close: () => close(server),
+    close: () => closeServer(server),
   };
 };
 
@@ -177,7 +164,7 @@ export const startCatchHook = async (): Promise<CatchHook> => {
       }
     });
   });
-  const url = await listen(server);
+  const url = await listenLocally(server);
   const next = (path: string, timeoutMs = 5000): Promise<CaughtHook> => {
     const ready = caught.find((hook) => hook.path === path && !claimed.has(hook));
     if (ready) {
@@ -206,6 +193,6 @@ export const startCatchHook = async (): Promise<CatchHook> => {
     failNext: (count, status = 500) => {
       failures = { count, status };
     },
-    close: () => close(server),
+    close: () => closeServer(server),
   };
 };

@@ -4,8 +4,8 @@
  * timeouts, filters, ordering, never blocking the request that caused the event).
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startCatchHook, type CatchHook } from '../../sandbox/local-zapier';
+import { closeServer, listenLocally } from '../../sandbox/loopback';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { signWebhook } from '../../sandbox/signing';
 import type { Envelope } from '../../sandbox/webhooks';
@@ -709,13 +709,9 @@ describe('webhook delivery', () => {
     let silentUrl: string;
     beforeEach(async () => {
       silent = createServer(() => undefined); // reads the request, never answers
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      silentUrl = `http://127.0.0.1:${String((silent.address() as AddressInfo).port)}/hang`;
+      silentUrl = `${await listenLocally(silent)}/hang`;
     });
-    afterEach(async () => {
-      silent.closeAllConnections();
-      await new Promise((resolve) => silent.close(resolve));
-    });
+    afterEach(() => closeServer(silent));
 
     it('answers the API request first, and times out and retries the delivery', async () => {
       await sandbox.close();
