@@ -4,10 +4,12 @@
  * envelope, signed with the connection's webhook secret (X-Isao-Hmac-Sha256) and, as
  * in production, carrying a `metadata.eventId` (so perform makes its one dedup cache call).
  *
- * Loaded by the measured child processes: node built-ins and our entity samples (plain data).
+ * Loaded by the measured child processes: node built-ins, our entity samples (plain data) and the
+ * webhook signer and bundle builder (sandbox/signing.ts, hook-bundle.ts: node:crypto at most).
  */
-import { createHmac } from 'node:crypto';
 import * as entities from '../src/lib/entities';
+import { hookBundle, zapierHeaders } from '../sandbox/hook-bundle';
+import { signWebhook } from '../sandbox/signing';
 
 export const WEBHOOK_SECRET = 'whsec_bench_4f1c9a7e2b';
 export const API_KEY = 'isao_bench_key_123';
@@ -100,9 +102,6 @@ const appointment = (n: number) => ({
 export const record = (kind: Kind, n = 1): Record<string, unknown> =>
   kind === 'contact' ? contact(n) : appointment(n);
 
-export const sign = (raw: string, secret = WEBHOOK_SECRET): string =>
-  createHmac('sha256', secret).update(raw, 'utf8').digest('base64');
-
 /**
  * The bundle Zapier gives a hook trigger's perform: the parsed body, the raw body and headers
  * (named as Zapier names them), the connection and the subscription.
@@ -124,17 +123,14 @@ export const webhookBundle = (spec: EventSpec): Record<string, unknown> => {
     inputData: {},
     subscribeData: SUBSCRIBE_DATA,
     targetUrl: SUBSCRIBE_DATA.target_url,
-    cleanedRequest: JSON.parse(raw) as unknown,
-    rawRequest: {
-      method: 'POST',
-      querystring: '',
-      content: raw,
-      headers: {
-        'Http-Content-Type': 'application/json',
-        'Http-User-Agent': 'ISAO-Webhooks/1.0',
-        ...(spec.signed ? { 'Http-X-Isao-Hmac-Sha256': sign(raw) } : {}),
-      },
-    },
+    ...hookBundle(
+      raw,
+      zapierHeaders({
+        'content-type': 'application/json',
+        'user-agent': 'ISAO-Webhooks/1.0',
+        ...(spec.signed ? { 'x-isao-hmac-sha256': signWebhook(WEBHOOK_SECRET, raw) } : {}),
+      }),
+    ),
     meta: {
       isLoadingSample: false,
       isFillingDynamicDropdown: false,

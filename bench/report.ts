@@ -1,6 +1,10 @@
-/** Statistics and the tables the bench prints and writes to bench/RESULTS.md. */
+/** Statistics, and the lines and tables the bench prints and writes to bench/RESULTS.md. */
 import * as fs from 'node:fs';
 import * as prettier from 'prettier';
+
+export const log = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
 
 export interface Summary {
   median: number;
@@ -25,6 +29,7 @@ export const summarise = (values: readonly number[]): Summary => {
 export const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 export const ratio = (value: number): string => `${value.toFixed(2)}×`;
 export const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
+export const kB = (bytes: number) => `${fixed(bytes / 1000)} kB`;
 
 /** A markdown table (it reads as well in a terminal). */
 export const table = (headers: readonly string[], rows: readonly (readonly string[])[]): string => {
@@ -57,4 +62,17 @@ export const writeResults = async (
       : `# Benchmarks\n\n${block}\n${current}`;
   const options = (await prettier.resolveConfig(base)) ?? {};
   fs.writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
+};
+
+/** What differs between two package lists (name@version each). */
+export const packageDiff = (ours: readonly string[], bare: readonly string[]): string => {
+  const onlyOurs = ours.filter((p) => !bare.includes(p));
+  const onlyBare = bare.filter((p) => !ours.includes(p));
+  if (onlyOurs.length === 0 && onlyBare.length === 0) return 'the same packages and versions';
+  return [
+    onlyOurs.length > 0 ? `only ours: ${onlyOurs.join(', ')}` : '',
+    onlyBare.length > 0 ? `only bare: ${onlyBare.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 };

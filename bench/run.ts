@@ -12,386 +12,42 @@
  * 5. build.zip sizes and node_modules, against the bare reference.
  * Every measurement runs in child processes on node_modules/.bin/node, interleaved.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type * as ZipSteps from '../scripts/zip';
 import { startLocalZapier } from '../sandbox/local-zapier';
 import { startSandbox } from '../sandbox/server';
-import { bareReference, CORE_VERSION, writeNoopVariant } from './bare-app';
-import {
-  childEnv,
-  performOf,
-  ROOT,
-  runChild,
-  runWorker,
-  WORK,
-  writeJson,
-  type AppName,
-  type BuiltApp,
-} from './children';
+import { buildAll } from './build-apps';
+import { childEnv, ROOT, WORK } from './children';
 import type { ColdSample } from './cold';
+import { history, loadAverage, machine } from './history';
+import { COLD, COLD_VARIANTS, coldStart, type ColdVariant } from './measure-cold';
 import {
-  CUSTOM_FIELDS,
-  executeEvent,
-  TRIGGER,
-  webhookBundle,
-  type EventSpec,
-  type Kind,
-} from './fixtures';
-import { fixed, ratio, summarise, table, verdict, writeResults } from './report';
+  CASES,
+  definitionCompile,
+  LOOPS,
+  perEvent,
+  ROUNDS,
+  type PerEventCase,
+  type Timings,
+} from './measure-per-event';
+import {
+  fixed,
+  kB,
+  log,
+  packageDiff,
+  ratio,
+  summarise,
+  table,
+  verdict,
+  writeResults,
+} from './report';
 import { countRequests } from './requests';
-import type { LoopJob, Platform } from './worker';
-
-// scripts/zip.js is plain CommonJS, loaded by path: the compiled bench runs from bench/.work/js
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const zip = require(path.join(ROOT, 'scripts', 'zip.js')) as typeof ZipSteps;
+import type { Platform } from './worker';
 
 const UPDATE = process.argv.includes('--update');
 const TRACKED_RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
 const RESULTS = UPDATE ? TRACKED_RESULTS : path.join(WORK, 'RESULTS.md');
 const TARGETS = { cold: 1.05, perEvent: 1.2, zipBytes: 30_000 };
-const COLD = { warmup: 2, runs: 31 };
-const ROUNDS = 5;
-const LOOPS: Record<Kind, Pick<LoopJob, 'warmup' | 'iterations'>> = {
-  contact: { warmup: 300, iterations: 1000 },
-  appointment: { warmup: 100, iterations: 250 },
-};
-
-const log = (line = '') => {
-  process.stdout.write(`${line}\n`);
-};
-
-// ---------------------------------------------------------------------------------------------
-// build
-
-type Apps = Record<AppName, BuiltApp>;
-
-const unpack = (name: AppName, zipPath: string): BuiltApp => {
-  const dir = zip.unpackZip(zipPath, path.join(WORK, name, 'unpacked'));
-  const corePackage = path.join(dir, 'node_modules', 'zapier-platform-core', 'package.json');
-  const { version } = JSON.parse(fs.readFileSync(corePackage, 'utf8')) as { version: string };
-  if (version !== CORE_VERSION) {
-    throw new Error(`${name}'s build.zip has zapier-platform-core ${version}, not ${CORE_VERSION}`);
-  }
-  const wrapper = path.join(dir, 'zapierwrapper.js');
-  return { name, zip: zipPath, dir, wrapper, bytes: fs.statSync(zipPath).size };
-};
-
-/** `name@version` of each package, wherever npm placed it (hoisting differs between installs). */
-const byName = (tree: readonly string[]) =>
-  tree.map((entry) => entry.slice(entry.lastIndexOf('node_modules/') + 'node_modules/'.length));
-
-const buildAll = (): { apps: Apps; packages: { ours: string[]; bare: string[] } } => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'index.js'))) {
-    throw new Error('dist/ is missing: run the bench with `npm run bench` (it compiles first)');
-  }
-  // ours: the steps of `npm run zip`, staged outside the project
-  log('building build/build.zip…');
-  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'isao-bench-stage-'));
-  let ourZip: string;
-  try {
-    zip.stageApp({ stage });
-    ourZip = zip.buildZip(stage, path.join(ROOT, 'build', 'build.zip'), 'pipe');
-  } finally {
-    fs.rmSync(stage, { recursive: true, force: true });
-  }
-  const cli = path.join(ROOT, 'node_modules', '.bin', 'zapier-platform');
-  const env = { ...process.env, DISABLE_ZAPIER_ANALYTICS: '1', NO_UPDATE_NOTIFIER: '1' };
-  const bare = bareReference(WORK, cli, env, log);
-  log(`bare reference: ${path.relative(ROOT, bare.zip)}${bare.built ? '' : ' (cached)'}`);
-  const ours = unpack('ours', ourZip);
-  const noop: BuiltApp = {
-    ...ours,
-    name: 'noop',
-    wrapper: writeNoopVariant(ours.dir, [TRIGGER.contact.key, TRIGGER.appointment.key]),
-  };
-  return {
-    apps: { ours, noop, bare: unpack('bare', bare.zip) },
-    packages: { ours: byName(zip.productionTree()).sort(), bare: byName(bare.packages).sort() },
-  };
-};
-
-// ---------------------------------------------------------------------------------------------
-// cold start
-
-interface ColdVariant {
-  id: 'ours' | 'ours-no-id' | 'bare';
-  label: string;
-  app: AppName;
-  /** A fresh eventId per run: ours makes its one dedup cache call (the typical event). */
-  eventId: boolean;
-}
-
-const COLD_VARIANTS: ColdVariant[] = [
-  {
-    id: 'ours',
-    label: 'ours: new_contact, signed, eventId (1 cache call)',
-    app: 'ours',
-    eventId: true,
-  },
-  { id: 'bare', label: 'bare core-19: no-op, same event', app: 'bare', eventId: true },
-  {
-    id: 'ours-no-id',
-    label: 'ours, event without eventId (no cache call)',
-    app: 'ours',
-    eventId: false,
-  },
-];
-
-const coldStart = async (
-  apps: Apps,
-  platform: Platform,
-  env: NodeJS.ProcessEnv,
-  runId: string,
-): Promise<Map<ColdVariant['id'], ColdSample[]>> => {
-  const samples = new Map<ColdVariant['id'], ColdSample[]>(COLD_VARIANTS.map((v) => [v.id, []]));
-  for (let i = 0; i < COLD.warmup + COLD.runs; i += 1) {
-    // rotate who goes first, so drifting machine load hits all alike
-    const order = COLD_VARIANTS.map((_, k) => COLD_VARIANTS[(i + k) % COLD_VARIANTS.length]);
-    const line: string[] = [];
-    for (const variant of order) {
-      if (!variant) continue;
-      const app = apps[variant.app];
-      const bundle = webhookBundle({
-        kind: 'contact',
-        signed: true,
-        n: i,
-        ...(variant.eventId ? { eventId: `${runId}-cold-${variant.id}-${String(i)}` } : {}),
-      });
-      const file = writeJson(
-        `${variant.id}-cold`,
-        executeEvent(performOf(app, 'contact'), bundle, platform),
-      );
-      const sample = JSON.parse(
-        await runChild('cold.js', [app.wrapper, file], app.dir, env),
-      ) as ColdSample;
-      if (sample.records !== 1) {
-        throw new Error(
-          `${variant.id}: the cold perform returned ${String(sample.records)} records`,
-        );
-      }
-      if (i >= COLD.warmup) samples.get(variant.id)?.push(sample);
-      line.push(`${variant.id} ${fixed(sample.total)}`);
-    }
-    const phase =
-      i < COLD.warmup ? 'warm-up' : `${String(i - COLD.warmup + 1)}/${String(COLD.runs)}`;
-    log(`  cold start ${phase}: ${line.join(', ')} ms`);
-  }
-  return samples;
-};
-
-// ---------------------------------------------------------------------------------------------
-// per-event cost
-
-interface PerEventCase {
-  id: string;
-  label: string;
-  app: AppName;
-  spec: Omit<EventSpec, 'eventId' | 'n'>;
-  withEventId: boolean;
-  expectRecords: number;
-  /** The case it is compared with: the no-op perform on our definition, same event. */
-  baseline?: string;
-  /** The cases the target is for; the others show where the time goes. */
-  target: boolean;
-}
-
-const FIELDS = `${String(CUSTOM_FIELDS)} custom fields`;
-
-/** Each kind's cases: the no-op on our definition, ours, and the bare app, all on one event. */
-const casesOf = (kind: Kind): PerEventCase[] => {
-  const what = kind === 'contact' ? 'contact' : `appointment, ${FIELDS}`;
-  const noop = `noop-${kind}`;
-  const signed = { kind, signed: true };
-  return [
-    {
-      id: noop,
-      label: `${what}: no-op perform on our definition (the baseline)`,
-      app: 'noop',
-      spec: signed,
-      withEventId: true,
-      expectRecords: 1,
-      target: false,
-    },
-    {
-      id: `${kind}-no-id`,
-      label: `${what}: signed, no eventId (our perform's own work)`,
-      app: 'ours',
-      spec: signed,
-      withEventId: false,
-      expectRecords: 1,
-      baseline: noop,
-      target: true,
-    },
-    {
-      id: kind,
-      label: `${what}: signed, with eventId (+ 1 dedup cache call)`,
-      app: 'ours',
-      spec: signed,
-      withEventId: true,
-      expectRecords: 1,
-      baseline: noop,
-      target: false,
-    },
-    ...(kind === 'contact'
-      ? [
-          {
-            id: 'other-event',
-            label: 'contact body, another event type, unsigned: perform returns [] at once',
-            app: 'ours' as const,
-            spec: { kind, signed: false, event: 'deal.created' },
-            withEventId: false,
-            expectRecords: 0,
-            baseline: noop,
-            target: false,
-          },
-        ]
-      : []),
-    {
-      id: `bare-${kind}`,
-      label: `${what}: the bare app's no-op (its definition: 1 trigger)`,
-      app: 'bare',
-      spec: signed,
-      withEventId: true,
-      expectRecords: 1,
-      baseline: noop,
-      target: false,
-    },
-  ];
-};
-
-const CASES: PerEventCase[] = [...casesOf('contact'), ...casesOf('appointment')];
-
-/** µs per perform of each case: the median and the mean of each round. */
-interface Timings {
-  median: number[];
-  mean: number[];
-}
-
-const perEvent = async (
-  apps: Apps,
-  platform: Platform,
-  env: NodeJS.ProcessEnv,
-  runId: string,
-): Promise<Map<string, Timings>> => {
-  const timings = new Map<string, Timings>();
-  for (let round = 0; round < ROUNDS; round += 1) {
-    // each kind's cases next to their baseline, in alternating order
-    for (const c of round % 2 === 0 ? CASES : [...CASES].reverse()) {
-      const app = apps[c.app];
-      const loop: LoopJob = {
-        ...LOOPS[c.spec.kind],
-        spec: c.spec,
-        expectRecords: c.expectRecords,
-        ...(c.withEventId ? { eventIdPrefix: `${runId}-${c.id}-${String(round)}` } : {}),
-      };
-      const method = performOf(app, c.spec.kind);
-      const { medianUs = NaN, meanUs = NaN } = await runWorker(
-        app,
-        { method, platform, loop },
-        env,
-      );
-      const t = timings.get(c.id) ?? { median: [], mean: [] };
-      timings.set(c.id, { median: [...t.median, medianUs], mean: [...t.mean, meanUs] });
-      log(
-        `  per event, round ${String(round + 1)}/${String(ROUNDS)}: ${c.id} ${fixed(medianUs)} µs`,
-      );
-    }
-  }
-  return timings;
-};
-
-/** Core's per-invocation compile of each app's definition: µs (median of rounds) and size. */
-const definitionCompile = async (
-  apps: Apps,
-  platform: Platform,
-  env: NodeJS.ProcessEnv,
-): Promise<Record<'ours' | 'bare', { us: number; nodes: number }>> => {
-  const us = { ours: [] as number[], bare: [] as number[] };
-  const nodes = { ours: NaN, bare: NaN };
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const name of round % 2 === 0
-      ? (['ours', 'bare'] as const)
-      : (['bare', 'ours'] as const)) {
-      const compile = { warmup: 200, iterations: 1000 };
-      const result = await runWorker(apps[name], { method: '', platform, compile }, env);
-      us[name].push(result.medianUs ?? NaN);
-      nodes[name] = result.definitionNodes ?? NaN;
-    }
-  }
-  log(
-    `  core's compile of the definition: ours ${fixed(summarise(us.ours).median)} µs, bare ${fixed(summarise(us.bare).median)} µs`,
-  );
-  return {
-    ours: { us: summarise(us.ours).median, nodes: nodes.ours },
-    bare: { us: summarise(us.bare).median, nodes: nodes.bare },
-  };
-};
-
-// ---------------------------------------------------------------------------------------------
-// report
-
-const machine = () => {
-  const release = fs.existsSync('/etc/os-release')
-    ? fs.readFileSync('/etc/os-release', 'utf8')
-    : '';
-  const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(release)?.[1];
-  return {
-    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
-    cores: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    os: `${pretty ?? os.type()}, ${os.platform()} ${os.release()} ${os.arch()}`,
-  };
-};
-
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' / ');
-
-const kB = (bytes: number) => `${fixed(bytes / 1000)} kB`;
-
-interface HistoryEntry {
-  /** 2: per-event ratios against the no-op on our definition, bare installed on its own. */
-  bench?: number;
-  date: string;
-  machine: string;
-  load: string;
-  cold: number;
-  coldPaired: number;
-  coldNoId: number;
-  perEvent: Record<string, number>;
-  zipDelta: number;
-}
-
-/** Appends this run to bench/.work/history.jsonl; returns the latest runs on this machine. */
-const history = (entry: HistoryEntry): HistoryEntry[] => {
-  const file = path.join(WORK, 'history.jsonl');
-  fs.appendFileSync(file, `${JSON.stringify(entry)}\n`);
-  return fs
-    .readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as HistoryEntry)
-    .filter((e) => e.machine === entry.machine && e.bench === 2)
-    .slice(-6);
-};
-
-/** What differs between two package lists (name@version each). */
-const packageDiff = (ours: readonly string[], bare: readonly string[]): string => {
-  const onlyOurs = ours.filter((p) => !bare.includes(p));
-  const onlyBare = bare.filter((p) => !ours.includes(p));
-  if (onlyOurs.length === 0 && onlyBare.length === 0) return 'the same packages and versions';
-  return [
-    onlyOurs.length > 0 ? `only ours: ${onlyOurs.join(', ')}` : '',
-    onlyBare.length > 0 ? `only bare: ${onlyBare.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join('; ');
-};
 
 const main = async () => {
   const began = Date.now();

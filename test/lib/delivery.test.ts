@@ -2,8 +2,9 @@
  * Webhook signatures (through the real core runtime) and exactly-once delivery (against a cache
  * stub that honours `nx` and TTL, which createAppTester's in-memory mock ignores).
  */
-import { createHmac } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
+import { hookBundle } from '../../sandbox/hook-bundle';
+import { signWebhook } from '../../sandbox/signing';
 import App from '../../src';
 import {
   CACHE_TIMEOUT_MS,
@@ -24,8 +25,7 @@ import {
 } from '../helpers';
 
 const SECRET = 'whsec_connection';
-const sign = (raw: string, secret = SECRET) =>
-  createHmac('sha256', secret).update(raw, 'utf8').digest('base64');
+const sign = (raw: string, secret = SECRET) => signWebhook(secret, raw);
 
 const perform = async (z: ZObject, bundle: Bundle) =>
   App.triggers.new_contact.operation.perform(z, bundle);
@@ -43,8 +43,7 @@ const delivery = (raw: string, headers: Record<string, string>, extra: BundlePar
   fullBundle({
     authData: { api_key: 'k', webhook_secret: SECRET },
     subscribeData: { subscription_id: 'sub_1' },
-    cleanedRequest: JSON.parse(raw) as unknown,
-    rawRequest: { content: raw, headers },
+    ...hookBundle(raw, headers),
     ...extra,
   });
 

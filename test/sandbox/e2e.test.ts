@@ -4,7 +4,8 @@
  * ISAO API on 127.0.0.1, and the sandbox's webhooks land on a local catch hook.
  */
 import App from '../../src';
-import { hookBundle, startCatchHook, startLocalZapier } from '../../sandbox/local-zapier';
+import { hookBundle, zapierHeaders } from '../../sandbox/hook-bundle';
+import { startCatchHook, startLocalZapier } from '../../sandbox/local-zapier';
 import type { CatchHook, CaughtHook, LocalZapier } from '../../sandbox/local-zapier';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { Envelope } from '../../sandbox/webhooks';
@@ -107,7 +108,11 @@ const subscribeTo = async (key: string, path: string, inputData: Out = {}) =>
   run(op(key, 'performSubscribe'), { targetUrl: `${hooks.url}${path}`, inputData });
 
 const performHook = (key: string, subscribeData: Out, hook: CaughtHook, auth = authData) =>
-  run<Out[]>(op(key, 'perform'), { authData: auth, subscribeData, ...hookBundle(hook) });
+  run<Out[]>(op(key, 'perform'), {
+    authData: auth,
+    subscribeData,
+    ...hookBundle(hook.raw, zapierHeaders(hook.headers)),
+  });
 
 const envelopeOf = (hook: CaughtHook) => JSON.parse(hook.raw) as Envelope;
 
@@ -452,8 +457,7 @@ describe('a webhook batch through the real runtime (its z.cache honours nx)', ()
       run<Out[]>(op('deal_won', 'perform'), {
         authData: { api_key: sandbox.apiKey },
         subscribeData,
-        rawRequest: { method: 'POST', content, headers: {} },
-        cleanedRequest: JSON.parse(content) as unknown,
+        ...hookBundle(content),
       });
     expect((await deliver()).map((r) => r.id)).toEqual(['d1', 'd3']);
     expect(await deliver()).toEqual([]);

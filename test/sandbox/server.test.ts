@@ -3,11 +3,11 @@
  * the sandbox-only endpoints and their events, and webhook delivery (signature, retries,
  * timeouts, filters, ordering, never blocking the request that caused the event).
  */
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startCatchHook, type CatchHook } from '../../sandbox/local-zapier';
+import { closeServer, listenLocally } from '../../sandbox/loopback';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { signWebhook } from '../../sandbox/signing';
 import type { Envelope } from '../../sandbox/webhooks';
 import { EVENT_NAMES } from '../../src/lib/events';
 import { allowLoopback } from '../helpers';
@@ -594,9 +594,7 @@ describe('webhook delivery', () => {
         source: 'api',
       },
     });
-    const expected = createHmac('sha256', SECRET)
-      .update(Buffer.from(hook.raw, 'utf8'))
-      .digest('base64');
+    const expected = signWebhook(SECRET, Buffer.from(hook.raw, 'utf8'));
     expect(hook.headers['x-isao-hmac-sha256']).toBe(expected);
     expect(hook.headers['content-type']).toBe('application/json');
     expect(hook.headers['x-isao-event-id']).toBe(body.metadata.eventId);
@@ -711,13 +709,9 @@ describe('webhook delivery', () => {
     let silentUrl: string;
     beforeEach(async () => {
       silent = createServer(() => undefined); // reads the request, never answers
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      silentUrl = `http://127.0.0.1:${String((silent.address() as AddressInfo).port)}/hang`;
+      silentUrl = `${await listenLocally(silent)}/hang`;
     });
-    afterEach(async () => {
-      silent.closeAllConnections();
-      await new Promise((resolve) => silent.close(resolve));
-    });
+    afterEach(() => closeServer(silent));
 
     it('answers the API request first, and times out and retries the delivery', async () => {
       await sandbox.close();
