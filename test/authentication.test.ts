@@ -1,4 +1,14 @@
-import { api, apiPath, appError, appTester, authData, API_KEY, caught, errorText } from './helpers';
+import {
+  api,
+  apiPath,
+  appError,
+  appErrorOf,
+  appTester,
+  authData,
+  API_KEY,
+  caught,
+  errorText,
+} from './helpers';
 import authentication from '../src/authentication';
 
 const testAuth = (data: Record<string, string> = authData) =>
@@ -47,8 +57,7 @@ describe('authentication', () => {
   it('a rejected key is a plain error during the test, not "reconnect"', async () => {
     api().get(apiPath('/test')).reply(401, { error: 'Invalid API key' });
     const error = await caught(() => testAuth());
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toMatchObject({ code: 'invalid_api_key', status: 401 });
+    expect(appErrorOf(error)).toMatchObject({ code: 'invalid_api_key', status: 401 });
     expect(errorText(error)).toContain(
       'ISAO rejected the API key (401 Unauthorized: Invalid API key)',
     );
@@ -58,8 +67,7 @@ describe('authentication', () => {
   it('a 200 saying {success: false} fails the test with the API message', async () => {
     api().get(apiPath('/test')).reply(200, { success: false, error: 'Invalid API key' });
     const error = await caught(() => testAuth());
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toEqual({
+    expect(appErrorOf(error)).toEqual({
       message: 'ISAO refused the request: Invalid API key.',
       code: 'request_refused',
       status: 200,

@@ -61,6 +61,12 @@ export const errorText = (error: Error): string => {
 export const appError = (error: Error): { message: string; code?: string; status?: number } =>
   JSON.parse(error.message) as { message: string; code?: string; status?: number };
 
+/** The `{message, code, status}` of an error that must be an AppError (a plain z.errors.Error). */
+export const appErrorOf = (error: Error) => {
+  expect(error.name).toBe('AppError');
+  return appError(error);
+};
+
 /** Runs fn and returns what it threw (fails the test if it did not throw). */
 export const caught = async (fn: () => Promise<unknown>): Promise<Error & { name: string }> => {
   try {

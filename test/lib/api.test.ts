@@ -7,6 +7,7 @@ import {
   api,
   apiPath,
   appError,
+  appErrorOf,
   appTester,
   authData,
   API_KEY,
@@ -98,8 +99,7 @@ describe('request layer: error mapping', () => {
         .intercept(apiPath(path), method)
         .reply(403, { error: { message: 'Insufficient scope' } });
       const error = await caught(() => call({ method, path, body: { x: 1 }, permission }));
-      expect(error.name).toBe('AppError');
-      expect(appError(error)).toMatchObject({ code: 'missing_permission', status: 403 });
+      expect(appErrorOf(error)).toMatchObject({ code: 'missing_permission', status: 403 });
       expect(errorText(error)).toContain('403 Forbidden: Insufficient scope');
       expect(errorText(error)).toContain(`\`${permission}\` permission`);
     },
@@ -150,8 +150,7 @@ describe('request layer: error mapping', () => {
         'Content-Type': 'text/html',
       });
     const error = await caught(() => call({ path: '/test' }));
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toEqual({
+    expect(appErrorOf(error)).toEqual({
       message:
         "The ISAO API had a problem (502): the server answered with an HTML page instead of JSON. This is usually temporary: try again in a few minutes, and if it keeps failing, check ISAO's status.",
       code: 'api_error',
@@ -177,8 +176,7 @@ describe('request layer: error mapping', () => {
       .get(apiPath('/test'))
       .reply(503, { message: `maintenance for ${API_KEY}` });
     const error = await caught(() => call({ path: '/test' }));
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toMatchObject({ code: 'api_error', status: 503 });
+    expect(appErrorOf(error)).toMatchObject({ code: 'api_error', status: 503 });
     expect(errorText(error)).toContain('(503): maintenance for [redacted]');
     expect(error.message).not.toContain(API_KEY);
   });
@@ -186,8 +184,7 @@ describe('request layer: error mapping', () => {
   it('a 200 that is not JSON is an error, not garbage data', async () => {
     api().get(apiPath('/test')).reply(200, '<html><body>Login</body></html>');
     const error = await caught(() => call({ path: '/test' }));
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toEqual({
+    expect(appErrorOf(error)).toEqual({
       message:
         'The ISAO API at staging.isao.io returned a response that is not JSON (status 200, an HTML page). Check that the API URL is right.',
       code: 'invalid_response',
@@ -216,8 +213,7 @@ describe('request layer: error mapping', () => {
   it('other 4xx name the status', async () => {
     api().get(apiPath('/test')).reply(404, { message: 'No such route' });
     const error = await caught(() => call({ path: '/test' }));
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toEqual({
+    expect(appErrorOf(error)).toEqual({
       message: 'ISAO could not find "/api/external/test" (404 Not Found: No such route).',
       code: 'not_found',
       status: 404,
@@ -240,8 +236,7 @@ describe('request layer: error mapping', () => {
       .get(apiPath('/test'))
       .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     const error = await caught(() => call({ path: '/test' }));
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toEqual({
+    expect(appErrorOf(error)).toEqual({
       message:
         'Could not reach the ISAO API at staging.isao.io: the connection was refused (ECONNREFUSED).',
       code: 'network_error',
@@ -252,8 +247,7 @@ describe('request layer: error mapping', () => {
   it('a timeout names the API host and the wait', async () => {
     api().get(apiPath('/test')).delay(500).reply(200, {});
     const error = await caught(() => call({ path: '/test', timeout: 50 }));
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toMatchObject({ code: 'network_error' });
+    expect(appErrorOf(error)).toMatchObject({ code: 'network_error' });
     expect(errorText(error)).toBe(
       'The ISAO API at staging.isao.io did not answer within 0.05 seconds.',
     );

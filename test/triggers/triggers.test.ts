@@ -6,6 +6,7 @@
 import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
 import App from '../../src';
 import { triggers } from '../../src/triggers';
+import { EVENTS, type IsaoEvent } from '../../src/lib/events';
 import type { EntityKind } from '../../src/lib/entities';
 import {
   api,
@@ -453,11 +454,12 @@ describe('envelopes without a data object', () => {
   });
 
   it('deliver the rest of the body as the record, with the metadata', async () => {
+    const record = { id: 'd1', title: 'Flat' };
+    const at = '2024-11-08T10:30:00.000Z';
     const body = {
       event: 'deal.won',
-      timestamp: '2024-11-08T10:30:00.000Z',
-      id: 'd1',
-      title: 'Flat',
+      timestamp: at,
+      ...record,
       metadata: { eventId: 'e10', source: 'ui' },
     };
     const [out] = await runList('deal_won', 'perform', { cleanedRequest: body });
@@ -650,16 +652,18 @@ describe('a webhook batch loses nothing', () => {
 });
 
 describe('record ids', () => {
-  it.each([
-    ['contactId', 'new_contact', 'contact.created'],
-    ['contact_id', 'new_contact', 'contact.created'],
-    ['dealId', 'deal_won', 'deal.won'],
-    ['deal_id', 'deal_won', 'deal.won'],
-    ['appointmentId', 'appointment_created', 'appointment.created'],
-    ['appointment_id', 'appointment_created', 'appointment.created'],
-    ['calendarId', 'appointment_created', 'appointment.created'],
-  ])('take %s when the record has no id', async (alias, key, event) => {
-    const out = await runList(key, 'perform', {
+  /** Each id alias, and a trigger whose records carry it. */
+  const ALIASES: Record<string, IsaoEvent> = {
+    contactId: 'contact.created',
+    contact_id: 'contact.created',
+    dealId: 'deal.won',
+    deal_id: 'deal.won',
+    appointmentId: 'appointment.created',
+    appointment_id: 'appointment.created',
+    calendarId: 'appointment.created',
+  };
+  it.each(Object.entries(ALIASES))('take %s when the record has no id', async (alias, event) => {
+    const out = await runList(EVENTS[event].trigger, 'perform', {
       cleanedRequest: envelope(event, { [alias]: 'x_1', id: '' }, 'e1'),
     });
     expect(out[0]!.id).toBe('x_1');
