@@ -145,6 +145,7 @@ const stageApp = ({ stage }) => {
   // tsc copies package.json into dist/ for the app's `version` import: ship the stripped one there
   const compiledPkg = path.join(stage, 'dist', 'package.json');
   if (fs.existsSync(compiledPkg)) fs.copyFileSync(path.join(stage, 'package.json'), compiledPkg);
+  bundleApp(stage);
   // each package without its nested node_modules: those nested that are needed are in the tree
   for (const at of productionTree().map((p) => p.slice(0, p.lastIndexOf('@')))) {
     const from = path.join(root, at);
@@ -156,6 +157,33 @@ const stageApp = ({ stage }) => {
     });
   }
   assertProductionTree(installedTree(stage), 'the stage');
+};
+
+/**
+ * The compiled app as one module (esbuild, which the CLI itself depends on): the twenty-odd files
+ * tsc writes become `dist/src/index.js`, whitespace and syntax minified (names are kept, so stack
+ * traces in Zap logs stay readable), with zapier-platform-core left to node_modules. One file
+ * loads faster on every cold start, and zips smaller.
+ */
+const bundleApp = (stage) => {
+  const entry = path.join(stage, 'dist', 'src', 'index.js');
+  const bundled = path.join(stage, 'app.bundle.js');
+  require('esbuild').buildSync({
+    entryPoints: [entry],
+    outfile: bundled,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external: ['zapier-platform-core'],
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  fs.rmSync(path.join(stage, 'dist'), { recursive: true });
+  fs.mkdirSync(path.dirname(entry), { recursive: true });
+  fs.renameSync(bundled, entry);
 };
 
 /** Runs `zapier-platform build` in a staged app and copies its build.zip to `target`. */
