@@ -1,9 +1,17 @@
 /**
- * The reference the bench measures against: a bare core-19 app generated here, with one no-op
- * hook trigger whose perform hands back the webhook's record untouched. It is built exactly
- * like ours (scripts/zip.js: staged with production dependencies copied from node_modules, then
- * `zapier-platform build --skip-validation --skip-dep-install`).
+ * The references the bench measures against.
+ *
+ * - bare: a core-19 app with one no-op hook trigger whose perform hands back the webhook's record
+ *   untouched, installed in its own folder with only zapier-platform-core (`npm install`) and
+ *   built the usual way, with `zapier-platform build` (which copies it to a temporary folder and
+ *   installs its production dependencies there). Nothing comes from this project's node_modules
+ *   but the CLI that builds it. Built once and cached under bench/.work/bare-ref/<key>.
+ * - noop: our own build.zip with one change: the measured trigger's perform does nothing but hand
+ *   back the webhook's record, so the per-event ratio isolates what our perform costs on top of
+ *   what core spends on our definition.
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -35,27 +43,104 @@ module.exports = {
 };
 `;
 
-/** Writes the bare app's source (package.json, index.js, .zapierapprc) into `dir`. */
-export const writeBareApp = (dir: string, ourAppRc: string): string[] => {
+const PACKAGE_JSON = {
+  name: 'bare-core-19',
+  version: '1.0.0',
+  description: 'A bare zapier-platform-core 19 app: the benchmarks reference.',
+  main: 'index.js',
+  private: true,
+  dependencies: { 'zapier-platform-core': CORE_VERSION },
+};
+
+/**
+ * core's own `.mjs` entry points (`require.mjs` of some of its dependencies) are not found by the
+ * CLI's dependency detection: without them the CLI's own load test of the zip fails. Any core-19
+ * app needs this line in its .zapierapprc, ours included.
+ */
+const APPRC = { includeInBuild: ['node_modules/.*/require\\.mjs$'] };
+
+export interface BareReference {
+  zip: string;
+  /** What the reference's own `npm install` put in node_modules (lockfile paths @ versions). */
+  packages: string[];
+  /** True when this run built it, false when it came from the cache. */
+  built: boolean;
+}
+
+const packagesOf = (lockFile: string): string[] => {
+  const { packages } = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as {
+    packages: Record<string, { version?: string }>;
+  };
+  return Object.entries(packages)
+    .filter(([at]) => at !== '')
+    .map(([at, entry]) => `${at}@${entry.version ?? '?'}`)
+    .sort();
+};
+
+/**
+ * The bare reference's build.zip: from the cache under `work` when it is there for this core,
+ * this CLI and this app source; otherwise installed and built now (needs the npm registry, or
+ * npm's cache), once.
+ */
+export const bareReference = (
+  work: string,
+  cli: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): BareReference => {
+  const cliVersion = (
+    JSON.parse(
+      fs.readFileSync(
+        path.join(path.dirname(cli), '..', 'zapier-platform-cli', 'package.json'),
+        'utf8',
+      ),
+    ) as { version: string }
+  ).version;
+  const key = createHash('sha256')
+    .update(JSON.stringify([INDEX_JS, PACKAGE_JSON, APPRC, cliVersion]))
+    .digest('hex')
+    .slice(0, 12);
+  const dir = path.join(work, 'bare-ref', `core-${CORE_VERSION}-cli-${cliVersion}-${key}`);
+  const zip = path.join(dir, 'build', 'build.zip');
+  const lockFile = path.join(dir, 'package-lock.json');
+  if (fs.existsSync(zip) && fs.existsSync(lockFile)) {
+    return { zip, packages: packagesOf(lockFile), built: false };
+  }
+  log(`building the bare reference once (cached in ${path.relative(process.cwd(), dir)})…`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const pkg = {
-    name: 'bare-core-19',
-    version: '1.0.0',
-    description: 'A bare zapier-platform-core 19 app: the benchmarks reference.',
-    main: 'index.js',
-    private: true,
-    dependencies: { 'zapier-platform-core': CORE_VERSION },
-  };
-  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(PACKAGE_JSON, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'index.js'), INDEX_JS);
-  // the same build settings as ours (core's require.mjs files kept), without our app's id
-  const { includeInBuild } = JSON.parse(fs.readFileSync(ourAppRc, 'utf8')) as {
-    includeInBuild?: string[];
-  };
-  fs.writeFileSync(
-    path.join(dir, '.zapierapprc'),
-    `${JSON.stringify({ includeInBuild }, null, 2)}\n`,
-  );
-  return ['index.js', '.zapierapprc'];
+  fs.writeFileSync(path.join(dir, '.zapierapprc'), `${JSON.stringify(APPRC, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\nbuild\n');
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  log('  npm install (zapier-platform-core only)…');
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+  log('  zapier-platform build (its default: a temporary copy, `npm install --production`)…');
+  run(cli, ['build', '--skip-validation']);
+  return { zip, packages: packagesOf(lockFile), built: true };
+};
+
+/**
+ * Adds the noop variant next to an unpacked build.zip of ours: `noop/index.js` (our definition,
+ * the given triggers' perform replaced by the bare app's) and a copy of zapierwrapper.js that
+ * loads it. Returns the variant's zapierwrapper.js.
+ */
+export const writeNoopVariant = (unpacked: string, triggers: readonly string[]): string => {
+  const dir = path.join(unpacked, 'noop');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.join(unpacked, 'zapierwrapper.js'), path.join(dir, 'zapierwrapper.js'));
+  const index = `// Our definition, with these triggers' perform doing nothing (bench/bare-app.ts).
+const app = require('../index.js');
+const noop = (z, bundle) => [bundle.cleanedRequest.data];
+const triggers = { ...app.triggers };
+for (const key of ${JSON.stringify(triggers)}) {
+  const trigger = triggers[key];
+  triggers[key] = { ...trigger, operation: { ...trigger.operation, perform: noop } };
+}
+module.exports = { ...app, triggers };
+`;
+  fs.writeFileSync(path.join(dir, 'index.js'), index);
+  return path.join(dir, 'zapierwrapper.js');
 };

@@ -12,7 +12,8 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const WORK = path.join(ROOT, 'bench', '.work');
 export const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
 
-export type AppName = 'ours' | 'bare';
+/** ours: build.zip; noop: ours with the measured performs doing nothing; bare: the bare app. */
+export type AppName = 'ours' | 'noop' | 'bare';
 
 /** A build.zip, unpacked as the Lambda unpacks it. */
 export interface BuiltApp {
@@ -84,4 +85,4 @@ export const runWorker = async (
 
 /** The perform that takes this kind of event: ours per kind, the bare app's one trigger. */
 export const performOf = (app: BuiltApp, kind: Kind): string =>
-  `triggers.${app.name === 'ours' ? TRIGGER[kind].key : BARE_TRIGGER}.operation.perform`;
+  `triggers.${app.name === 'bare' ? BARE_TRIGGER : TRIGGER[kind].key}.operation.perform`;

@@ -1,13 +1,15 @@
 /**
  * The webhook events the bench feeds `perform`, as Zapier hands them over: a typical ISAO contact
- * event and an appointment carrying 100 custom fields shaped like seed 004's, both in the ISAO
- * envelope (seed 001), signed with the connection's webhook secret (X-Isao-Hmac-Sha256) and, as
+ * event and an appointment carrying 100 custom fields shaped like ISAO's appointment object's, both in the ISAO
+ * envelope, signed with the connection's webhook secret (X-Isao-Hmac-Sha256) and, as
  * in production, carrying a `metadata.eventId` (so perform makes its one dedup cache call).
  *
- * Loaded by the measured child processes: node built-ins and our entity samples (plain data).
+ * Loaded by the measured child processes: node built-ins, our entity samples (plain data) and the
+ * webhook signer and bundle builder (sandbox/signing.ts, hook-bundle.ts: node:crypto at most).
  */
-import { createHmac } from 'node:crypto';
 import * as entities from '../src/lib/entities';
+import { hookBundle, zapierHeaders } from '../sandbox/hook-bundle';
+import { signWebhook } from '../sandbox/signing';
 
 export const WEBHOOK_SECRET = 'whsec_bench_4f1c9a7e2b';
 export const API_KEY = 'isao_bench_key_123';
@@ -38,7 +40,7 @@ export interface EventSpec {
   n?: number;
 }
 
-/** Our app's realistic contact sample (seed 001's fields), made distinct and recent. */
+/** Our app's realistic contact sample (the ISAO contact's fields), made distinct and recent. */
 const contact = (n: number) => ({
   ...entities.contact.sample,
   id: `contact_${String(n)}`,
@@ -49,7 +51,7 @@ const contact = (n: number) => ({
 
 const DATA_TYPES = ['AREA', 'TXT', 'DATE', 'CHECKBOX', 'DROPDOWN'] as const;
 
-/** One custom field exactly as seed 004 shows them (every property, realistic values). */
+/** One custom field exactly as ISAO's appointment object carries them (every property, realistic values). */
 const customField = (i: number) => {
   const id = 107740 + i;
   return {
@@ -86,7 +88,7 @@ const customField = (i: number) => {
 
 export const CUSTOM_FIELDS = 100;
 
-/** Our app's seed-004 appointment sample (reason, client, staff, location) with 100 custom fields. */
+/** Our app's appointment sample (reason, client, staff, location) with 100 custom fields. */
 const appointment = (n: number) => ({
   ...entities.appointment.sample,
   id: `appt_${String(10390617 + n)}`,
@@ -99,9 +101,6 @@ const appointment = (n: number) => ({
 /** A record of this kind as the API sends it (the `data` of an event, an item of /recent). */
 export const record = (kind: Kind, n = 1): Record<string, unknown> =>
   kind === 'contact' ? contact(n) : appointment(n);
-
-export const sign = (raw: string, secret = WEBHOOK_SECRET): string =>
-  createHmac('sha256', secret).update(raw, 'utf8').digest('base64');
 
 /**
  * The bundle Zapier gives a hook trigger's perform: the parsed body, the raw body and headers
@@ -124,17 +123,14 @@ export const webhookBundle = (spec: EventSpec): Record<string, unknown> => {
     inputData: {},
     subscribeData: SUBSCRIBE_DATA,
     targetUrl: SUBSCRIBE_DATA.target_url,
-    cleanedRequest: JSON.parse(raw) as unknown,
-    rawRequest: {
-      method: 'POST',
-      querystring: '',
-      content: raw,
-      headers: {
-        'Http-Content-Type': 'application/json',
-        'Http-User-Agent': 'ISAO-Webhooks/1.0',
-        ...(spec.signed ? { 'Http-X-Isao-Hmac-Sha256': sign(raw) } : {}),
-      },
-    },
+    ...hookBundle(
+      raw,
+      zapierHeaders({
+        'content-type': 'application/json',
+        'user-agent': 'ISAO-Webhooks/1.0',
+        ...(spec.signed ? { 'x-isao-hmac-sha256': signWebhook(WEBHOOK_SECRET, raw) } : {}),
+      }),
+    ),
     meta: {
       isLoadingSample: false,
       isFillingDynamicDropdown: false,

@@ -1,6 +1,10 @@
-/** Statistics and the tables the bench prints and writes to bench/RESULTS.md. */
+/** Statistics, and the lines and tables the bench prints and writes to bench/RESULTS.md. */
 import * as fs from 'node:fs';
 import * as prettier from 'prettier';
+
+export const log = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
 
 export interface Summary {
   median: number;
@@ -25,6 +29,7 @@ export const summarise = (values: readonly number[]): Summary => {
 export const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 export const ratio = (value: number): string => `${value.toFixed(2)}×`;
 export const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
+export const kB = (bytes: number) => `${fixed(bytes / 1000)} kB`;
 
 /** A markdown table (it reads as well in a terminal). */
 export const table = (headers: readonly string[], rows: readonly (readonly string[])[]): string => {
@@ -41,15 +46,33 @@ const END = '<!-- bench:results:end -->';
  * Writes the generated block into the results file, keeping whatever is written around it
  * (the analysis of the numbers lives outside the markers), formatted as `npm run lint` wants.
  */
-export const writeResults = async (file: string, generated: string): Promise<void> => {
+export const writeResults = async (
+  file: string,
+  generated: string,
+  /** Where to take the text around the markers from, when not from `file` itself. */
+  base: string = file,
+): Promise<void> => {
   const block = `${START}\n${generated.trim()}\n${END}`;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const current = fs.existsSync(base) ? fs.readFileSync(base, 'utf8') : '';
   const start = current.indexOf(START);
   const end = current.indexOf(END);
   const next =
     start >= 0 && end > start
       ? `${current.slice(0, start)}${block}${current.slice(end + END.length)}`
       : `# Benchmarks\n\n${block}\n${current}`;
-  const options = (await prettier.resolveConfig(file)) ?? {};
+  const options = (await prettier.resolveConfig(base)) ?? {};
   fs.writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
+};
+
+/** What differs between two package lists (name@version each). */
+export const packageDiff = (ours: readonly string[], bare: readonly string[]): string => {
+  const onlyOurs = ours.filter((p) => !bare.includes(p));
+  const onlyBare = bare.filter((p) => !ours.includes(p));
+  if (onlyOurs.length === 0 && onlyBare.length === 0) return 'the same packages and versions';
+  return [
+    onlyOurs.length > 0 ? `only ours: ${onlyOurs.join(', ')}` : '',
+    onlyBare.length > 0 ? `only bare: ${onlyBare.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 };

@@ -9,7 +9,8 @@
  * Exits 0 when every step did what it should, 1 naming the step that did not.
  */
 import path from 'node:path';
-import { hookBundle, startCatchHook, startLocalZapier, type CaughtHook } from './local-zapier';
+import { hookBundle, zapierHeaders } from './hook-bundle';
+import { startCatchHook, startLocalZapier, type CaughtHook } from './local-zapier';
 import { startSandbox } from './server';
 
 const SECRET = 'whsec_isao_sandbox_demo';
@@ -63,7 +64,10 @@ const main = async (): Promise<number> => {
   const op = (key: ZapKey, name: string) => `triggers.${key}.operation.${name}`;
   const subscriptions = {} as Record<ZapKey, Json>;
   const performHook = (key: ZapKey, hook: CaughtHook) =>
-    run<Json[]>(op(key, 'perform'), { subscribeData: subscriptions[key], ...hookBundle(hook) });
+    run<Json[]>(op(key, 'perform'), {
+      subscribeData: subscriptions[key],
+      ...hookBundle(hook.raw, zapierHeaders(hook.headers)),
+    });
 
   let current = 'starting';
   let count = 0;

@@ -5,10 +5,10 @@
  *   in-memory RPC endpoint for `z.cache` that honours TTL and `nx` (as Zapier's does; the
  *   createAppTester mock ignores both, so duplicate handling could not be shown with it);
  * - `startCatchHook()`: an HTTP endpoint standing in for `hooks.zapier.com`, recording each
- *   delivery and turning it into the bundle Zapier would give `perform`.
+ *   delivery (`hookBundle`, hook-bundle.ts, makes one the bundle Zapier would give `perform`).
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { closeServer, listenLocally } from './loopback';
 
 export type LambdaHandler = (event: Record<string, unknown>) => Promise<{ results: unknown }>;
 // The handler zapierwrapper.js (and so Zapier's Lambda) uses; core exports it untyped.
@@ -16,19 +16,6 @@ export type LambdaHandler = (event: Record<string, unknown>) => Promise<{ result
 export const { createAppHandler } = require('zapier-platform-core') as {
   createAppHandler: (appPathOrDefinition: string | object) => LambdaHandler;
 };
-
-const listen = async (server: Server): Promise<string> => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-};
-
-const close = (server: Server): Promise<void> =>
-  new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => {
-      resolve();
-    });
-  });
 
 const readBody = (req: NodeJS.ReadableStream): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -113,7 +100,7 @@ export const startLocalZapier = async (
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply));
     });
   });
-  const rpcBase = await listen(server);
+  const rpcBase = await listenLocally(server);
   const handler = createAppHandler(app);
   return {
     run: async (method, bundle) =>
@@ -133,7 +120,7 @@ export const startLocalZapier = async (
     rpcCalls: rpc.calls,
     logs,
     rpcBase,
-    close: () => close(server),
+    close: () => closeServer(server),
   };
 };
 
@@ -142,28 +129,6 @@ export interface CaughtHook {
   raw: string;
   headers: IncomingHttpHeaders;
 }
-
-/** Header names as Zapier hands them to perform: `x-isao-hmac-sha256` → `Http-X-Isao-Hmac-Sha256`. */
-const zapierHeaderName = (name: string): string =>
-  `Http-${name
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('-')}`;
-
-/** The bundle Zapier builds for `perform` from a caught webhook. */
-export const hookBundle = (hook: CaughtHook): Record<string, unknown> => ({
-  cleanedRequest: JSON.parse(hook.raw) as unknown,
-  rawRequest: {
-    method: 'POST',
-    content: hook.raw,
-    headers: Object.fromEntries(
-      Object.entries(hook.headers).map(([name, value]) => [
-        zapierHeaderName(name),
-        Array.isArray(value) ? value.join(', ') : (value ?? ''),
-      ]),
-    ),
-  },
-});
 
 export interface CatchHook {
   /** The base URL; give each subscription its own path below it. */
@@ -199,7 +164,7 @@ export const startCatchHook = async (): Promise<CatchHook> => {
       }
     });
   });
-  const url = await listen(server);
+  const url = await listenLocally(server);
   const next = (path: string, timeoutMs = 5000): Promise<CaughtHook> => {
     const ready = caught.find((hook) => hook.path === path && !claimed.has(hook));
     if (ready) {
@@ -228,6 +193,6 @@ export const startCatchHook = async (): Promise<CatchHook> => {
     failNext: (count, status = 500) => {
       failures = { count, status };
     },
-    close: () => close(server),
+    close: () => closeServer(server),
   };
 };

@@ -1,5 +1,5 @@
 /**
- * The sandbox's webhook side, as seed 001 describes ISAO's: REST-hook subscriptions with optional
+ * The sandbox's webhook side, as ISAO's webhooks guide describes them: REST-hook subscriptions with optional
  * `filters` (tags, stage, staff, location: src/lib/filters.ts), the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
  * source}}`, an `X-Isao-Hmac-Sha256` signature (base64 HMAC-SHA256 of the exact body bytes) when a
  * signing secret is set, and delivery retried up to 3 times with backoff on a non-2xx answer, a
@@ -9,13 +9,14 @@
  * subscription take at most `queuedBytesPerSubscription` (beyond it the oldest waiting ones are
  * dropped, each logged), and the newest `deliveryAttempts` attempts are kept.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SIGNATURE_HEADER } from '../src/lib/delivery';
 import type { FilterValues } from '../src/lib/filters';
-import type { IsaoEvent } from '../src/lib/hooks';
+import type { IsaoEvent } from '../src/lib/events';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
+import { signWebhook } from './signing';
 import type { Json } from './store';
 
 // the header the app verifies (src/lib/delivery.ts); the sandbox signs with it
@@ -51,16 +52,12 @@ export const envelope = (
   metadata: { companyId, eventId: `evt_${randomUUID()}`, source },
 });
 
-/** ISAO's signature header value: base64 HMAC-SHA256 of the body bytes, keyed with the secret. */
-export const sign = (secret: string, body: Buffer): string =>
-  createHmac('sha256', secret).update(body).digest('base64');
-
 export interface DeliveryOptions {
-  /** Retries after the first attempt (seed 001: up to 3). */
+  /** Retries after the first attempt (ISAO: up to 3). */
   retries: number;
   /** Delay before retry n is backoffMs × 2^(n-1). */
   backoffMs: number;
-  /** Per attempt (seed 001: 30 s). */
+  /** Per attempt (ISAO: 30 s). */
   timeoutMs: number;
 }
 
@@ -178,7 +175,7 @@ export const createDispatcher = ({
       'User-Agent': 'ISAO-Webhooks/sandbox',
       'X-Isao-Event': event.event,
       'X-Isao-Event-Id': event.metadata.eventId,
-      ...(secret ? { [SIGNATURE_HEADER]: sign(secret, body) } : {}),
+      ...(secret ? { [SIGNATURE_HEADER]: signWebhook(secret, body) } : {}),
     };
     const url = new URL(subscription.target_url);
     for (let attempt = 1; attempt <= delivery.retries + 1; attempt += 1) {

@@ -1,7 +1,7 @@
 /** Custom API-key authentication: the key, an optional webhook signing secret, and a label. */
 import type { Authentication, ZObject, Bundle } from 'zapier-platform-core';
-import { API_KEY_HELP, DOCS_URL, apiHost, callApi, isRecord, unwrapData } from './lib/api';
-import { text } from './lib/inputs';
+import { API_KEY_HELP, DOCS_URL, apiHost, callApi, unwrapData } from './lib/api';
+import { isRecord, text } from './lib/inputs';
 
 const dig = (value: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), value);
@@ -39,10 +39,14 @@ export const connectionLabelFor = (testBody: unknown): string => {
 };
 
 const test = async (z: ZObject, bundle: Bundle) => {
-  if (!bundle.authData.api_key?.trim()) {
+  if (text(bundle.authData.api_key) === undefined) {
     throw new z.errors.Error('Enter your ISAO API key.', 'missing_api_key', 400);
   }
-  const { data } = await callApi(z, { path: '/test', authTest: true });
+  const { data } = await callApi(z, bundle, {
+    path: '/test',
+    authTest: true,
+    permission: 'webhooks:read',
+  });
   const body = isRecord(data) ? data : {};
   return { ...body, connection_label: connectionLabelFor(data) };
 };

@@ -1,7 +1,7 @@
 /** The ISAO app definition: authentication, the request layer, triggers and creates. */
 import { defineApp, version as platformVersion } from 'zapier-platform-core';
 import authentication from './authentication';
-import { addApiHeaders, mapApiErrors } from './lib/api';
+import { addApiHeaders } from './lib/api';
 import { triggers } from './triggers';
 import { creates } from './creates';
 import { version } from '../package.json';
@@ -15,7 +15,6 @@ export default defineApp({
   // bench/RESULTS.md), so it is left off.
   flags: { skipHttpPatch: true },
   beforeRequest: [addApiHeaders],
-  afterResponse: [mapApiErrors],
   triggers,
   creates,
 });

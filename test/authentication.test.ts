@@ -1,4 +1,14 @@
-import { api, apiPath, appError, appTester, authData, API_KEY, caught, errorText } from './helpers';
+import {
+  api,
+  apiPath,
+  appError,
+  appErrorOf,
+  appTester,
+  authData,
+  API_KEY,
+  caught,
+  errorText,
+} from './helpers';
 import authentication from '../src/authentication';
 
 const testAuth = (data: Record<string, string> = authData) =>
@@ -33,11 +43,27 @@ describe('authentication', () => {
     expect(result.connection_label).toBe(label);
   });
 
+  it.each(['', '   ', '\u200b\u200e\ufeff'])(
+    'asks for the key when it is blank or invisible (%j), before any request',
+    async (key) => {
+      const error = await caught(() => testAuth({ api_key: key }));
+      expect(appError(error)).toMatchObject({
+        code: 'missing_api_key',
+        message: 'Enter your ISAO API key.',
+      });
+    },
+  );
+
+  it('refuses a key holding a line break during the test, without echoing it', async () => {
+    const error = await caught(() => testAuth({ api_key: 'isao_live\nkey' }));
+    expect(appError(error)).toMatchObject({ code: 'invalid_api_key', status: 400 });
+    expect(error.message).not.toContain('isao_live');
+  });
+
   it('a rejected key is a plain error during the test, not "reconnect"', async () => {
     api().get(apiPath('/test')).reply(401, { error: 'Invalid API key' });
     const error = await caught(() => testAuth());
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toMatchObject({ code: 'invalid_api_key', status: 401 });
+    expect(appErrorOf(error)).toMatchObject({ code: 'invalid_api_key', status: 401 });
     expect(errorText(error)).toContain(
       'ISAO rejected the API key (401 Unauthorized: Invalid API key)',
     );
@@ -47,8 +73,7 @@ describe('authentication', () => {
   it('a 200 saying {success: false} fails the test with the API message', async () => {
     api().get(apiPath('/test')).reply(200, { success: false, error: 'Invalid API key' });
     const error = await caught(() => testAuth());
-    expect(error.name).toBe('AppError');
-    expect(appError(error)).toEqual({
+    expect(appErrorOf(error)).toEqual({
       message: 'ISAO refused the request: Invalid API key.',
       code: 'request_refused',
       status: 200,

@@ -61,6 +61,12 @@ export const errorText = (error: Error): string => {
 export const appError = (error: Error): { message: string; code?: string; status?: number } =>
   JSON.parse(error.message) as { message: string; code?: string; status?: number };
 
+/** The `{message, code, status}` of an error that must be an AppError (a plain z.errors.Error). */
+export const appErrorOf = (error: Error) => {
+  expect(error.name).toBe('AppError');
+  return appError(error);
+};
+
 /** Runs fn and returns what it threw (fails the test if it did not throw). */
 export const caught = async (fn: () => Promise<unknown>): Promise<Error & { name: string }> => {
   try {
@@ -105,4 +111,41 @@ export const stubZ = (cache: unknown) => {
   const warn = jest.fn();
   const log = jest.fn();
   return { z: { cache, errors, console: { warn, log } } as unknown as ZObject, warn, log };
+};
+
+/** What a test sets of a bundle; fullBundle fills in the rest as Zapier would. */
+export interface BundleParts {
+  authData?: Record<string, string>;
+  inputData?: Record<string, unknown>;
+  meta?: Partial<Bundle['meta']>;
+  rawRequest?: Bundle['rawRequest'];
+  cleanedRequest?: unknown;
+  /** What performSubscribe returned (core types it as `{id}`; ISAO's has more). */
+  subscribeData?: Record<string, unknown>;
+  targetUrl?: string;
+}
+
+/** A complete bundle, for calling an operation directly (appTester takes partial ones). */
+export const fullBundle = ({ meta, subscribeData, ...parts }: BundleParts = {}): Bundle => {
+  const bundle: Bundle = {
+    authData: {},
+    inputData: {},
+    inputDataRaw: {},
+    meta: {
+      isBulkRead: false,
+      isFillingDynamicDropdown: false,
+      isLoadingSample: false,
+      isPopulatingDedupe: false,
+      // a required (deprecated) field of core's Bundle type
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      isTestingAuth: false,
+      limit: -1,
+      page: 0,
+      timezone: null,
+      inputFields: {},
+      ...meta,
+    },
+    ...parts,
+  };
+  return subscribeData ? Object.assign(bundle, { subscribeData }) : bundle;
 };

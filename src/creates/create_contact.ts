@@ -3,13 +3,13 @@
  * sees which field is wrong instead of an API error; the created contact comes back with the same
  * fields the New Contact trigger gives (without a trigger's event metadata), so both map alike.
  */
-import { defineCreate } from 'zapier-platform-core';
-import type { ZObject } from 'zapier-platform-core';
-import { callApi, isRecord, unwrapData } from '../lib/api';
+import { defineCreate, defineInputFields } from 'zapier-platform-core';
+import type { CreatePerform, ZObject } from 'zapier-platform-core';
+import { callApi, unwrapData } from '../lib/api';
 import { contact, type RawRecord } from '../lib/entities';
 import { tagsField } from '../lib/filters';
-import { listOf, onlyBlanks, quote, text } from '../lib/inputs';
-import { toEntityRecord } from '../lib/records';
+import { isRecord, listOf, onlyBlanks, quote, text } from '../lib/inputs';
+import { declaredOnly, toEntityRecord, type EntityRecord } from '../lib/records';
 
 /** Separators people put in phone numbers; they are dropped, a leading `+` is kept. */
 const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;
@@ -91,6 +91,80 @@ export const contactBody = (z: ZObject, inputData: Record<string, unknown>): Raw
   };
 };
 
+const inputFields = defineInputFields([
+  {
+    key: 'name',
+    label: 'Name',
+    type: 'string',
+    required: true,
+    helpText: "The contact's full name, for example `Jane Smith`.",
+  },
+  {
+    key: 'phoneNumber',
+    label: 'Phone Number',
+    type: 'string',
+    required: true,
+    helpText: `The contact's phone number. ${PHONE_HELP} Separators are removed before the number is sent.`,
+  },
+  {
+    key: 'email',
+    label: 'Email',
+    type: 'string',
+    required: false,
+    helpText: "The contact's email address, for example `jane@example.com`. Optional.",
+  },
+  {
+    key: 'position',
+    label: 'Position',
+    type: 'string',
+    required: false,
+    helpText: "The contact's job title, for example `Head of Operations`. Optional.",
+  },
+  {
+    key: 'currentCompany',
+    label: 'Company',
+    type: 'string',
+    required: false,
+    helpText: 'The company the contact works for. Optional.',
+  },
+  tagsField(
+    'Tags for the contact, for example `lead`. Add or map one tag per line, or several separated by commas. Optional.',
+  ),
+]);
+
+/**
+ * POST /contacts. inputData is read as `unknown` values on purpose: what the input fields above
+ * infer (a string name, a list of tags) is what a user types, but a mapped value arrives as the
+ * previous step gave it (a number, one comma string, blanks), so contactBody checks it all.
+ */
+const perform: CreatePerform<Record<string, unknown>, EntityRecord> = async (z, bundle) => {
+  const body = contactBody(z, bundle.inputData);
+  const { data } = await callApi(z, bundle, {
+    method: 'POST',
+    path: '/contacts',
+    body,
+    permission: 'contacts:write',
+  });
+  const created = unwrapData(data);
+  if (!isRecord(created)) {
+    throw new z.errors.Error(
+      `ISAO answered the Create Contact request without the new contact's details, so they cannot be passed to the next step. Check in ISAO whether ${quote(body.name)} was created before running this step again.`,
+      'invalid_response',
+      502,
+    );
+  }
+  // What was sent and accepted, overridden by whatever ISAO says the contact now is.
+  return declaredOnly(contact, toEntityRecord(contact, { ...body, ...created }));
+};
+
+/** The operation, typed (its perform takes the inferred input), for callers that run it. */
+export const operation = {
+  inputFields,
+  perform,
+  sample: toEntityRecord(contact, contact.sample),
+  outputFields: contact.outputFields,
+};
+
 export default defineCreate({
   key: 'create_contact',
   noun: 'Contact',
@@ -98,63 +172,5 @@ export default defineCreate({
     label: 'Create Contact',
     description: 'Creates a new contact.',
   },
-  operation: {
-    inputFields: [
-      {
-        key: 'name',
-        label: 'Name',
-        type: 'string',
-        required: true,
-        helpText: "The contact's full name, for example `Jane Smith`.",
-      },
-      {
-        key: 'phoneNumber',
-        label: 'Phone Number',
-        type: 'string',
-        required: true,
-        helpText: `The contact's phone number. ${PHONE_HELP} Separators are removed before the number is sent.`,
-      },
-      {
-        key: 'email',
-        label: 'Email',
-        type: 'string',
-        required: false,
-        helpText: "The contact's email address, for example `jane@example.com`. Optional.",
-      },
-      {
-        key: 'position',
-        label: 'Position',
-        type: 'string',
-        required: false,
-        helpText: "The contact's job title, for example `Head of Operations`. Optional.",
-      },
-      {
-        key: 'currentCompany',
-        label: 'Company',
-        type: 'string',
-        required: false,
-        helpText: 'The company the contact works for. Optional.',
-      },
-      tagsField(
-        'Tags for the contact, for example `lead`. Add or map one tag per line, or several separated by commas. Optional.',
-      ),
-    ],
-    // bundle.inputData is typed from inputFields above; values are still checked at run time
-    perform: async (z, bundle) => {
-      const body = contactBody(z, bundle.inputData);
-      const { data } = await callApi(z, { method: 'POST', path: '/contacts', body });
-      const created = unwrapData(data);
-      if (!isRecord(created)) {
-        throw new z.errors.Error(
-          `ISAO answered the Create Contact request without the new contact's details, so they cannot be passed to the next step. Check in ISAO whether ${quote(body.name)} was created before running this step again.`,
-          'invalid_response',
-          502,
-        );
-      }
-      // What was sent and accepted, overridden by whatever ISAO says the contact now is.
-      return toEntityRecord(contact, { ...body, ...created });
-    },
-    sample: toEntityRecord(contact, contact.sample),
-    outputFields: contact.outputFields,
-  },
+  operation,
 });

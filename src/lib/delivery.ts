@@ -14,7 +14,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { isRecord } from './api';
+import { isRecord } from './inputs';
 import { quote, reasonOf, text } from './inputs';
 
 export const SIGNATURE_HEADER = 'X-Isao-Hmac-Sha256';
@@ -106,12 +106,17 @@ export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
  * Why a signed event is refused as a replay (undefined when it is not one): an event older than
  * the dedup window could be a captured request sent again.
  */
-export const replayProblem = (occurredAt: string | null, now = Date.now()): string | undefined => {
+export const replayProblem = (
+  occurredAt: string | null,
+  eventId: string | null = null,
+  now = Date.now(),
+): string | undefined => {
   // Stryker disable next-line ConditionalExpression: Date.parse of null or '' is NaN, which returns undefined below
   if (!occurredAt) return undefined;
   const at = Date.parse(occurredAt);
   if (Number.isNaN(at) || now - at <= DEDUP_TTL_SECONDS * 1000) return undefined;
-  return `Rejected a replayed webhook: the signed event is from ${quote(occurredAt, 40)}, older than the ${String(DEDUP_TTL_SECONDS / 3600)}-hour window in which ISAO delivers and retries events`;
+  const which = eventId ? ` ${quote(eventId, 60)}` : '';
+  return `Rejected a replayed webhook: the signed event${which} is from ${quote(occurredAt, 40)}, older than the ${String(DEDUP_TTL_SECONDS / 3600)}-hour window in which ISAO delivers and retries events`;
 };
 
 /** Which subscription this delivery belongs to, so one event reaches every Zap once. */

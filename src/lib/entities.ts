@@ -43,6 +43,7 @@ const CONTACT_SAMPLE: RawRecord = {
   city: 'Paris',
   country: 'France',
   tags: ['lead', 'enterprise'],
+  companyId: 'cmb72clgt0003145mvfrg8iyh',
   createdAt: '2024-11-08T09:30:00.000Z',
   updatedAt: '2024-11-08T09:30:00.000Z',
 };
@@ -63,6 +64,7 @@ export const contact: Entity = {
     { key: 'city', label: 'City', type: 'string' },
     { key: 'country', label: 'Country', type: 'string' },
     { key: 'tags', label: 'Tags', type: 'string', list: true },
+    { key: 'companyId', label: 'ISAO Account ID', type: 'string' },
     { key: 'createdAt', label: 'Created At', type: 'datetime' },
     { key: 'updatedAt', label: 'Updated At', type: 'datetime' },
   ],
@@ -104,7 +106,7 @@ export const deal: Entity = {
   ],
 };
 
-/** Seed 004's appointment object (reason, client, staff, location, custom `fields`), ISO times. */
+/** ISAO's appointment object (reason, client, staff, location, custom `fields`), ISO times. */
 export const appointment: Entity = {
   kind: 'appointment',
   sample: {
@@ -141,7 +143,7 @@ export const appointment: Entity = {
     { key: 'timeZone', label: 'Time Zone', type: 'string' },
     { key: 'reason__reasonId', label: 'Service ID', type: 'integer' },
     { key: 'reason__reasonDesc', label: 'Service', type: 'string' },
-    { key: 'reason__visitMinutes', label: 'Duration (minutes)', type: 'number' },
+    { key: 'reason__visitMinutes', label: 'Duration (Minutes)', type: 'number' },
     { key: 'client__clientId', label: 'Client ID', type: 'integer' },
     { key: 'client__firstName', label: 'Client First Name', type: 'string' },
     { key: 'client__lastName', label: 'Client Last Name', type: 'string' },

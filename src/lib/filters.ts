@@ -11,7 +11,7 @@
  */
 import type { PlainInputField } from 'zapier-platform-core';
 import type { RawRecord } from './entities';
-import { isRecord } from './api';
+import { isRecord } from './inputs';
 import { listOf, onlyBlanks } from './inputs';
 
 export type FilterKey = 'tags' | 'stage' | 'staff' | 'location';

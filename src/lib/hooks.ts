@@ -1,14 +1,25 @@
 /**
- * The hook engine. A trigger file declares what differs (key, event, entity, wording, filters);
- * subscribing, unsubscribing, unwrapping webhook bodies and listing recent records live here.
+ * The hook engine: builds a complete REST-hook trigger from its row in the event table
+ * (events.ts). Each operation is a named function of those facts: subscribing, unsubscribing,
+ * turning a webhook into records (perform) and listing recent records for the editor
+ * (performList); reading the webhook body itself is webhook.ts's job.
  */
 import { defineTrigger } from 'zapier-platform-core';
-import type { Bundle, PlainOutputField, ZObject } from 'zapier-platform-core';
-import { callApi, isRecord, unwrapData } from './api';
+import type {
+  Bundle,
+  PlainOutputField,
+  WebhookTriggerPerform,
+  WebhookTriggerPerformList,
+  WebhookTriggerPerformSubscribe,
+  WebhookTriggerPerformUnsubscribe,
+  ZObject,
+} from 'zapier-platform-core';
+import { callApi, unwrapData } from './api';
 import { firstDeliveries, replayProblem, subscriptionOf, verifySignature } from './delivery';
-import { EVENT_OUTPUT_FIELDS, type Entity, type RawRecord } from './entities';
-import { blankFilter, filtersFrom, matchesFilters, type TriggerFilter } from './filters';
-import { quote, reasonOf, text } from './inputs';
+import { EVENT_OUTPUT_FIELDS, type RawRecord } from './entities';
+import { EVENTS, sampleOf, type EventFacts, type IsaoEvent } from './events';
+import { blankFilter, filtersFrom, matchesFilters } from './filters';
+import { isRecord, quote, reasonOf, text } from './inputs';
 import {
   customFieldKeys,
   EVENT_KEY,
@@ -17,196 +28,30 @@ import {
   type EventMeta,
   type ZapRecord,
 } from './records';
-
-export const EVENTS = [
-  'contact.created',
-  'contact.updated',
-  'deal.created',
-  'deal.updated',
-  'deal.stage_changed',
-  'deal.won',
-  'deal.lost',
-  'appointment.created',
-  'appointment.updated',
-  'appointment.deleted',
-] as const;
-export type IsaoEvent = (typeof EVENTS)[number];
-
-/** Topic-style appointment webhooks (seed 000) and the ISAO events they are. */
-export const TOPICS: Readonly<Record<string, IsaoEvent>> = {
-  appointment_create: 'appointment.created',
-  appointment_update: 'appointment.updated',
-  appointment_destroy: 'appointment.deleted',
-};
+import { unwrapEvent, webhookEvents } from './webhook';
 
 export const DEFAULT_LIST_LIMIT = 10;
 export const MAX_LIST_LIMIT = 100;
-
-/** What a trigger file declares. */
-export interface HookTriggerSpec<K extends string> {
-  key: K;
-  event: IsaoEvent;
-  entity: Entity;
-  noun: string;
-  label: string;
-  description: string;
-  /** Event-specific touches to the entity's sample (a won deal has status "won"). */
-  sample?: RawRecord;
-  /** Optional filters (filters.ts): sent to ISAO on subscribe, applied to every record. */
-  filters?: readonly TriggerFilter[];
-}
-
-/** A webhook body as ISAO (or a topic-style sender) delivered it. */
-export interface UnwrappedEvent {
-  /** Why the body is not a usable event for any trigger (a malformed envelope), if it is not. */
-  malformed?: string;
-  /** The event it names, or undefined for a bare record. */
-  event: string | undefined;
-  /** The record it carries; undefined when an envelope carries none. */
-  entity: RawRecord | undefined;
-  meta: Partial<EventMeta>;
-}
-
-/** Only the metadata that is known. */
-const defined = (meta: Record<string, string | undefined>): Partial<EventMeta> =>
-  Object.fromEntries(Object.entries(meta).filter((entry) => entry[1] !== undefined));
-
-/** An ISAO event name (`contact.created`, `deal.stage_changed`). */
-const EVENT_NAME = /^[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*$/;
-const ENVELOPE_KEYS = ['event', 'timestamp', 'data', 'metadata'];
-
-/** The record without the named keys; undefined when nothing is left. */
-const without = (record: RawRecord, keys: readonly string[]): RawRecord | undefined => {
-  const rest = Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
-  return Object.keys(rest).length > 0 ? rest : undefined;
-};
-
-/**
- * Reads the three shapes ISAO events come in: the ISAO envelope `{event, timestamp, data,
- * metadata}` (seed 001), the topic envelope `{data: {event: {topic, occuredAt, payload}}}`
- * (seed 000), and a bare record. An envelope without a `data` object carries the rest of its body
- * as the record; `entity` is undefined when it carries none (the caller decides, once it knows the
- * event is one it wants).
- */
-export const unwrapEvent = (body: RawRecord): UnwrappedEvent => {
-  const { event } = body;
-  if (event !== undefined && typeof event !== 'string' && ('data' in body || 'metadata' in body)) {
-    // an envelope whose event is not a name (`{"event": 42, "data": {…}}`): no trigger's event,
-    // and not a record either
-    return {
-      malformed: `an envelope whose "event" is not an event name (${quote(event, 40)})`,
-      event: undefined,
-      entity: undefined,
-      meta: defined({ id: isRecord(body.metadata) ? text(body.metadata.eventId) : undefined }),
-    };
-  }
-  if (
-    typeof event === 'string' &&
-    ('data' in body || 'metadata' in body || EVENT_NAME.test(event))
-  ) {
-    const metadata = isRecord(body.metadata) ? body.metadata : {};
-    // no `data` key at all: the rest of the body is the record
-    const entity = isRecord(body.data)
-      ? body.data
-      : 'data' in body
-        ? undefined
-        : without(body, ENVELOPE_KEYS);
-    return {
-      event,
-      entity,
-      meta: defined({
-        id: text(metadata.eventId),
-        occurred_at: text(body.timestamp),
-        source: text(metadata.source),
-        company_id: text(metadata.companyId),
-      }),
-    };
-  }
-  const topicEvent = isRecord(body.data) && isRecord(body.data.event) ? body.data.event : undefined;
-  if (topicEvent && typeof topicEvent.topic === 'string') {
-    const payload = topicEvent.payload;
-    const entity =
-      isRecord(payload) && isRecord(payload.appointment) ? payload.appointment : payload;
-    return {
-      event: TOPICS[topicEvent.topic] ?? topicEvent.topic,
-      entity: isRecord(entity) ? entity : undefined,
-      meta: defined({
-        id: text(topicEvent.id) ?? text(topicEvent.eventId),
-        occurred_at: text(topicEvent.occuredAt) ?? text(topicEvent.occurredAt),
-        source: text(topicEvent.source) ?? text(topicEvent.appId),
-        company_id: text(topicEvent.businessId),
-      }),
-    };
-  }
-  return { event: undefined, entity: body, meta: {} };
-};
-
-/** One event or a JSON array of them, each an object. */
-const asEvents = (z: ZObject, parsed: unknown): RawRecord[] => {
-  const items = Array.isArray(parsed) ? parsed : [parsed];
-  if (items.length === 0 || !items.every(isRecord)) {
-    throw new z.errors.HaltedError(
-      'The webhook from ISAO was JSON but not an event object (or a list of them): nothing to process.',
-    );
-  }
-  return items;
-};
-
-/**
- * The webhook's events. The raw body is read whenever Zapier passes it: exactly the bytes whose
- * signature was checked, and free of what Zapier adds to `cleanedRequest` (the URL's query
- * parameters as `querystring`; for a body it could not parse, the request itself as `{method,
- * querystring, headers, content}`). `cleanedRequest`, minus those, is the fallback.
- */
-export const webhookEvents = (z: ZObject, bundle: Bundle): RawRecord[] => {
-  const raw = bundle.rawRequest?.content;
-  if (typeof raw === 'string' && raw.trim()) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new z.errors.HaltedError(
-        `The webhook from ISAO was not valid JSON (it starts ${quote(raw.trim(), 40)}).`,
-      );
-    }
-    return asEvents(z, parsed);
-  }
-  const cleaned: unknown = bundle.cleanedRequest;
-  if (Array.isArray(cleaned) && cleaned.length > 0) return asEvents(z, cleaned);
-  if (isRecord(cleaned) && !['method', 'headers', 'content'].every((key) => key in cleaned)) {
-    const body = without(cleaned, ['querystring']);
-    if (body) return [body];
-  }
-  throw new z.errors.HaltedError('The webhook from ISAO had an empty body: nothing to process.');
-};
-
-/** The time a listed record's event happened, as far as the record tells. */
-const listedAt = (event: IsaoEvent, record: RawRecord): string | undefined =>
-  event.endsWith('.created')
-    ? text(record.createdAt)
-    : (text(record.updatedAt) ?? text(record.createdAt));
-
-const asRecords = (body: unknown): RawRecord[] => {
-  const data = unwrapData(body);
-  if (Array.isArray(data)) return data.filter(isRecord);
-  return isRecord(data) ? [data] : [];
-};
-
-/** The page performList asks for: Zapier's `meta.limit` when a positive whole number, capped. */
-export const listLimit = (bundle: Bundle): number => {
-  const meta: unknown = bundle.meta; // absent outside Zapier (invoke, tests)
-  const asked = isRecord(meta) ? meta.limit : undefined; // -1 or absent: no limit asked
-  // Stryker disable next-line ConditionalExpression: Number.isInteger is false for anything but a number
-  return typeof asked === 'number' && Number.isInteger(asked) && asked > 0
-    ? Math.min(asked, MAX_LIST_LIMIT)
-    : DEFAULT_LIST_LIMIT;
-};
 
 /** One webhook item or listed record, as one trigger sees it. */
 type Classified =
   | { kind: 'other' }
   | { kind: 'unusable'; reason: string }
   | { kind: 'event'; raw: RawRecord; meta: Partial<EventMeta>; key: string };
+type Found = Extract<Classified, { kind: 'event' }>;
+
+/** What one webhook item or listed record is to the trigger of `event`. */
+const classify = (event: IsaoEvent, item: RawRecord): Classified => {
+  const { malformed, event: named, entity: raw, meta } = unwrapEvent(item);
+  const id = meta.id ? ` ${quote(meta.id, 60)}` : '';
+  if (malformed) return { kind: 'unusable', reason: `The ISAO webhook item${id} is ${malformed}` };
+  if (named !== undefined && named !== event) return { kind: 'other' };
+  if (!raw) return { kind: 'unusable', reason: `The ISAO ${event} event${id} carried no record` };
+  return { kind: 'event', raw, meta, key: meta.id ?? fingerprint(item) };
+};
+
+const toRecord = (facts: EventFacts, found: Found): ZapRecord =>
+  toZapRecord(facts.entity, found.raw, { ...found.meta, type: facts.event }, found.key);
 
 /** Keeps the first record of each primary key (`id` + event key): Zapier requires them unique. */
 const uniqueRecords = (records: readonly ZapRecord[]): ZapRecord[] => {
@@ -219,17 +64,163 @@ const uniqueRecords = (records: readonly ZapRecord[]): ZapRecord[] => {
   });
 };
 
+/** The page performList asks for: Zapier's `meta.limit` when a positive whole number, capped. */
+export const listLimit = (bundle: Bundle): number => {
+  const meta: unknown = bundle.meta; // absent outside Zapier (invoke, tests)
+  const asked = isRecord(meta) ? meta.limit : undefined; // -1 or absent: no limit asked
+  // Stryker disable next-line ConditionalExpression: Number.isInteger is false for anything but a number
+  return typeof asked === 'number' && Number.isInteger(asked) && asked > 0
+    ? Math.min(asked, MAX_LIST_LIMIT)
+    : DEFAULT_LIST_LIMIT;
+};
+
+/** The time a listed record's event happened, as far as the record tells. */
+const listedAt = (event: IsaoEvent, record: RawRecord): string | undefined =>
+  event.endsWith('.created')
+    ? text(record.createdAt)
+    : (text(record.updatedAt) ?? text(record.createdAt));
+
+/** The records of a `/recent` answer (bare list, one record, or the ISAO envelope). */
+const asRecords = (body: unknown): RawRecord[] => {
+  const data = unwrapData(body);
+  if (Array.isArray(data)) return data.filter(isRecord);
+  return isRecord(data) ? [data] : [];
+};
+
+/**
+ * perform: a webhook's records. Every item is read and checked first; only then are the events
+ * de-duplicated, so nothing is marked delivered that this call does not return. An item this
+ * trigger cannot use (malformed, no record, a signed replay) is skipped with a log line naming
+ * its event: its neighbours still reach the Zap, and when the sender retries the same batch the
+ * delivered ones are recognised as duplicates. Only a webhook with nothing usable at all halts.
+ */
+const performFor =
+  (facts: EventFacts): WebhookTriggerPerform<Record<string, unknown>, ZapRecord> =>
+  async (z, bundle) => {
+    const signed = verifySignature(z, bundle);
+    const wanted = filtersFrom(facts.filters, bundle.inputData);
+    const { events, unreadable } = webhookEvents(z, bundle);
+    const usable: Found[] = [];
+    const skipped = [...unreadable];
+    for (const item of events) {
+      const found = classify(facts.event, item);
+      if (found.kind === 'other') continue;
+      const problem =
+        found.kind === 'unusable'
+          ? found.reason
+          : signed
+            ? replayProblem(found.meta.occurred_at ?? null, found.meta.id ?? null)
+            : undefined;
+      if (problem !== undefined) skipped.push(problem);
+      else if (found.kind === 'event') usable.push(found);
+    }
+    const [firstSkipped] = skipped;
+    if (usable.length === 0 && firstSkipped !== undefined) {
+      const more = skipped.length > 1 ? ` (and ${String(skipped.length - 1)} more)` : '';
+      throw new z.errors.HaltedError(`${firstSkipped}${more}.`);
+    }
+    for (const reason of skipped) z.console.log(`ISAO: skipped an item of the webhook. ${reason}.`);
+    const records = uniqueRecords(
+      usable
+        .filter((found) => matchesFilters(found.raw, wanted))
+        .map((found) => toRecord(facts, found)),
+    );
+    // one cache call per event id: two records carried by one event are both new, or both seen
+    const ids = [...new Set(records.flatMap((r) => (r.isao_event.id ? [r.isao_event.id] : [])))];
+    const first = await firstDeliveries(z, bundle, ids);
+    const fresh = new Set(ids.filter((_id, i) => first[i]));
+    return records.filter((r) => r.isao_event.id === null || fresh.has(r.isao_event.id));
+  };
+
+/**
+ * performList: the editor's test records, only real ones from `/recent`, shaped as perform shapes
+ * them and filtered as perform filters them; none gives [] and the editor shows the static sample.
+ */
+const performListFor =
+  (facts: EventFacts): WebhookTriggerPerformList<Record<string, unknown>, ZapRecord> =>
+  async (z, bundle) => {
+    const limit = listLimit(bundle);
+    const wanted = filtersFrom(facts.filters, bundle.inputData);
+    // filters apply here, after the API's page: ask for the largest page so matches are found
+    const { data } = await callApi(z, bundle, {
+      path: `/triggers/${facts.event}/recent`,
+      params: { limit: wanted ? MAX_LIST_LIMIT : limit },
+      permission: 'webhooks:read',
+    });
+    const records = asRecords(data).flatMap((item) => {
+      const found = classify(facts.event, item);
+      if (found.kind !== 'event' || !matchesFilters(found.raw, wanted)) return [];
+      const meta = { occurred_at: listedAt(facts.event, found.raw), ...found.meta };
+      return [toRecord(facts, { ...found, meta })];
+    });
+    return uniqueRecords(records).slice(0, limit);
+  };
+
+/** performSubscribe: one ISAO subscription for the event, with the trigger's filters. */
+const subscribeFor =
+  (facts: EventFacts): WebhookTriggerPerformSubscribe<Record<string, unknown>, RawRecord> =>
+  async (z, bundle) => {
+    const blank = blankFilter(facts.filters, bundle.inputData);
+    if (blank) {
+      throw new z.errors.Error(
+        `The ${blank.input.label ?? blank.key} filter holds only blank values (spaces, commas or invisible characters). Enter at least one value, or clear the field to trigger on every ${facts.noun.toLowerCase()}.`,
+        'invalid_filter',
+        400,
+      );
+    }
+    const filters = filtersFrom(facts.filters, bundle.inputData);
+    const { data } = await callApi(z, bundle, {
+      method: 'POST',
+      path: '/webhooks/subscribe',
+      body: { event: facts.event, target_url: bundle.targetUrl, ...(filters ? { filters } : {}) },
+      permission: 'webhooks:write',
+    });
+    const subscription = unwrapData(data);
+    if (!isRecord(subscription) || text(subscription.subscription_id) === undefined) {
+      throw new z.errors.Error(
+        `ISAO accepted the ${facts.event} subscription but did not return a subscription_id, so Zapier could not unsubscribe later. Try turning the Zap on again.`,
+        'invalid_response',
+        502,
+      );
+    }
+    return subscription;
+  };
+
+/** performUnsubscribe: removes the subscription; one ISAO already forgot (404, 410) is fine. */
+const unsubscribeFor =
+  (facts: EventFacts): WebhookTriggerPerformUnsubscribe<Record<string, unknown>, RawRecord> =>
+  async (z, bundle) => {
+    const id = subscriptionOf(bundle).subscriptionId;
+    if (id === undefined) {
+      throw new z.errors.Error(
+        `This Zap has no ISAO subscription id for ${facts.event} (subscribeData is missing), so there is nothing to unsubscribe. If ISAO still sends events, delete the webhook in the ISAO dashboard.`,
+        'missing_subscription',
+        400,
+      );
+    }
+    const { status, data } = await callApi(z, bundle, {
+      method: 'DELETE',
+      path: '/webhooks/unsubscribe',
+      body: { subscription_id: id },
+      acceptStatuses: [404, 410],
+      permission: 'webhooks:write',
+    });
+    const gone = status === 404 || status === 410;
+    return { ...(isRecord(data) ? data : {}), subscription_id: id, already_removed: gone };
+  };
+
 /**
  * Editor only: labels for an appointment's custom fields (`custom_fields__<key>`), read from one
  * recent record of the trigger's event. Any failure falls back to the static fields alone.
  */
 const customFieldOutputs =
   (event: IsaoEvent) =>
-  async (z: ZObject): Promise<PlainOutputField[]> => {
+  async (z: ZObject, bundle: Bundle): Promise<PlainOutputField[]> => {
     try {
-      const { data } = await callApi(z, {
+      const { data } = await callApi(z, bundle, {
         path: `/triggers/${event}/recent`,
         params: { limit: 1 },
+        permission: 'webhooks:read',
       });
       const [first] = asRecords(data);
       const raw = first ? (unwrapEvent(first).entity ?? first) : undefined;
@@ -246,132 +237,11 @@ const customFieldOutputs =
     }
   };
 
-/** Builds a complete REST-hook trigger from its declaration. */
-export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
-  const { event, entity } = spec;
-  const filters = spec.filters ?? [];
-
-  /** What one webhook item or listed record is to this trigger. */
-  const classify = (item: RawRecord): Classified => {
-    const { malformed, event: named, entity: raw, meta } = unwrapEvent(item);
-    const id = meta.id ? ` ${quote(meta.id, 60)}` : '';
-    if (malformed)
-      return { kind: 'unusable', reason: `The ISAO webhook item${id} is ${malformed}` };
-    if (named !== undefined && named !== event) return { kind: 'other' };
-    if (!raw) return { kind: 'unusable', reason: `The ISAO ${event} event${id} carried no record` };
-    return { kind: 'event', raw, meta, key: meta.id ?? fingerprint(item) };
-  };
-
-  const record = (found: { raw: RawRecord; meta: Partial<EventMeta>; key: string }) =>
-    toZapRecord(entity, found.raw, { ...found.meta, type: event }, found.key);
-
-  /**
-   * A webhook's records. Every item is read and checked first; only then are the events
-   * de-duplicated, so nothing is marked delivered that this call does not return. An item this
-   * trigger cannot use (malformed, no record, a signed replay) is skipped with a log line naming
-   * its event: its neighbours still reach the Zap, and when the sender retries the same batch the
-   * delivered ones are recognised as duplicates. Only a webhook with nothing usable at all halts.
-   */
-  const perform = async (z: ZObject, bundle: Bundle): Promise<ZapRecord[]> => {
-    const signed = verifySignature(z, bundle);
-    const wanted = filtersFrom(filters, bundle.inputData);
-    const usable: Extract<Classified, { kind: 'event' }>[] = [];
-    const skipped: string[] = [];
-    for (const item of webhookEvents(z, bundle)) {
-      const found = classify(item);
-      if (found.kind === 'other') continue;
-      if (found.kind === 'unusable') {
-        skipped.push(found.reason);
-        continue;
-      }
-      const replay = signed ? replayProblem(found.meta.occurred_at ?? null) : undefined;
-      if (replay) skipped.push(replay);
-      else usable.push(found);
-    }
-    const [firstSkipped] = skipped;
-    if (usable.length === 0 && firstSkipped !== undefined) {
-      const more = skipped.length > 1 ? ` (and ${String(skipped.length - 1)} more)` : '';
-      throw new z.errors.HaltedError(`${firstSkipped}${more}.`);
-    }
-    for (const reason of skipped) z.console.log(`ISAO: skipped an item of the webhook. ${reason}.`);
-    const records = uniqueRecords(
-      usable.filter((found) => matchesFilters(found.raw, wanted)).map(record),
-    );
-    const first = await firstDeliveries(
-      z,
-      bundle,
-      records.map((r) => r.isao_event.id),
-    );
-    return records.filter((_record, i) => first[i]);
-  };
-
-  /**
-   * The editor's test records: only real ones from `/recent`, shaped as perform shapes them and
-   * filtered as perform filters them; none gives [] and the editor shows the static sample.
-   */
-  const performList = async (z: ZObject, bundle: Bundle): Promise<ZapRecord[]> => {
-    const limit = listLimit(bundle);
-    const wanted = filtersFrom(filters, bundle.inputData);
-    const { data } = await callApi(z, {
-      path: `/triggers/${event}/recent`,
-      params: { limit },
-    });
-    const records = asRecords(data).flatMap((item) => {
-      const found = classify(item);
-      if (found.kind !== 'event' || !matchesFilters(found.raw, wanted)) return [];
-      const meta = { occurred_at: listedAt(event, found.raw), ...found.meta };
-      return [record({ ...found, meta })];
-    });
-    return uniqueRecords(records).slice(0, limit);
-  };
-
-  const performSubscribe = async (z: ZObject, bundle: Bundle): Promise<RawRecord> => {
-    const blank = blankFilter(filters, bundle.inputData);
-    if (blank) {
-      throw new z.errors.Error(
-        `The ${blank.input.label ?? blank.key} filter holds only blank values (spaces, commas or invisible characters). Enter at least one value, or clear the field to trigger on every ${spec.noun.toLowerCase()}.`,
-        'invalid_filter',
-        400,
-      );
-    }
-    const set = filtersFrom(filters, bundle.inputData);
-    const { data } = await callApi(z, {
-      method: 'POST',
-      path: '/webhooks/subscribe',
-      body: { event, target_url: bundle.targetUrl, ...(set ? { filters: set } : {}) },
-    });
-    const subscription = unwrapData(data);
-    if (!isRecord(subscription) || text(subscription.subscription_id) === undefined) {
-      throw new z.errors.Error(
-        `ISAO accepted the ${event} subscription but did not return a subscription_id, so Zapier could not unsubscribe later. Try turning the Zap on again.`,
-        'invalid_response',
-        502,
-      );
-    }
-    return subscription;
-  };
-
-  const performUnsubscribe = async (z: ZObject, bundle: Bundle): Promise<RawRecord> => {
-    const id = subscriptionOf(bundle).subscriptionId;
-    if (id === undefined) {
-      throw new z.errors.Error(
-        `This Zap has no ISAO subscription id for ${event} (subscribeData is missing), so there is nothing to unsubscribe. If ISAO still sends events, delete the webhook in the ISAO dashboard.`,
-        'missing_subscription',
-        400,
-      );
-    }
-    const { status, data } = await callApi(z, {
-      method: 'DELETE',
-      path: '/webhooks/unsubscribe',
-      body: { subscription_id: id },
-      acceptStatuses: [404, 410],
-    });
-    const gone = status === 404 || status === 410;
-    return { ...(isRecord(data) ? data : {}), subscription_id: id, already_removed: gone };
-  };
-
-  const sample = record({
-    raw: { ...entity.sample, ...spec.sample },
+/** The static sample: the event's sample record as perform delivers it. */
+const sampleFor = (facts: EventFacts): ZapRecord =>
+  toRecord(facts, {
+    kind: 'event',
+    raw: sampleOf(facts.event),
     meta: {
       id: 'evt_sample_0001',
       occurred_at: '2024-11-08T10:30:00.000Z',
@@ -381,27 +251,36 @@ export const hookTrigger = <K extends string>(spec: HookTriggerSpec<K>) => {
     key: 'evt_sample_0001',
   });
 
-  const outputFields: PlainOutputField[] = [
-    ...entity.outputFields.map((field) =>
-      field.key === 'id' ? { ...field, primary: true } : field,
-    ),
-    ...EVENT_OUTPUT_FIELDS,
-  ];
+/** The entity's fields (its `id` part of the primary key), then the event's. */
+const outputFieldsFor = (facts: EventFacts): PlainOutputField[] => [
+  ...facts.entity.outputFields.map((field) =>
+    field.key === 'id' ? { ...field, primary: true } : field,
+  ),
+  ...EVENT_OUTPUT_FIELDS,
+];
 
-  return defineTrigger({
-    key: spec.key,
-    noun: spec.noun,
-    display: { label: spec.label, description: spec.description },
-    operation: {
-      type: 'hook',
-      ...(filters.length > 0 ? { inputFields: filters.map((filter) => filter.input) } : {}),
-      performSubscribe,
-      performUnsubscribe,
-      perform,
-      performList,
-      sample,
-      outputFields:
-        entity.kind === 'appointment' ? [...outputFields, customFieldOutputs(event)] : outputFields,
-    },
+/** The complete REST-hook trigger for an event, typed so callers reach its operations directly. */
+export const hookTrigger = (event: IsaoEvent) => {
+  const facts = EVENTS[event];
+  const outputFields = outputFieldsFor(facts);
+  const operation = {
+    type: 'hook' as const,
+    ...(facts.filters.length > 0 ? { inputFields: facts.filters.map((f) => f.input) } : {}),
+    performSubscribe: subscribeFor(facts),
+    performUnsubscribe: unsubscribeFor(facts),
+    perform: performFor(facts),
+    performList: performListFor(facts),
+    sample: sampleFor(facts),
+    outputFields:
+      facts.entity.kind === 'appointment'
+        ? [...outputFields, customFieldOutputs(event)]
+        : outputFields,
+  };
+  const trigger = defineTrigger({
+    key: facts.trigger,
+    noun: facts.noun,
+    display: { label: facts.label, description: facts.description },
+    operation,
   });
+  return { ...trigger, operation };
 };

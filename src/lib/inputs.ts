@@ -4,11 +4,18 @@
  * as blank: these helpers read them forgivingly and the same way everywhere.
  */
 
+/** A plain object (not null, not an array): what a JSON object parses to. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * Space a user cannot see: white space (including no-break spaces and the BOM, which `trim()`
- * already knows) and the zero-width characters that `trim()` keeps (U+200B–U+200D, U+2060).
+ * already knows) and the invisible characters that `trim()` keeps: the soft hyphen, the
+ * Mongolian vowel separator, zero-width spaces and joiners, the left-to-right and right-to-left
+ * marks, the word joiner and invisible operators, and the Hangul filler.
  */
-const EDGE_INVISIBLE = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+const INVISIBLE = '\\s\\u00ad\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3164\\ufeff';
+const EDGE_INVISIBLE = new RegExp(`^[${INVISIBLE}]+|[${INVISIBLE}]+$`, 'g');
 
 /** The text without invisible characters at either end (a string of them becomes ''). */
 const trimmed = (value: string): string => value.replace(EDGE_INVISIBLE, '');
@@ -52,9 +59,19 @@ export const QUOTE_MAX = 100;
 export const clip = (value: string, max = QUOTE_MAX): string =>
   value.length > max ? `${value.slice(0, max - 1)}…` : value;
 
+/** The user-facing text of an error: core's AppErrors carry JSON `{message, code, status}`. */
+const messageOf = (error: unknown): string => {
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    const parsed: unknown = JSON.parse(message);
+    return isRecord(parsed) && typeof parsed.message === 'string' ? parsed.message : message;
+  } catch {
+    return message;
+  }
+};
+
 /** What went wrong, from anything thrown, on one line and at most QUOTE_MAX characters. */
-export const reasonOf = (error: unknown): string =>
-  clip((error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' '));
+export const reasonOf = (error: unknown): string => clip(messageOf(error).replace(/\s+/g, ' '));
 
 /**
  * A value as an error message quotes it: `"…"`, on one line, at most QUOTE_MAX characters. Every

@@ -7,7 +7,7 @@
  * same keys, null where unknown) and `isao_event_key`, which tells two events about one record apart.
  */
 import { createHash } from 'node:crypto';
-import { isRecord } from './api';
+import { isRecord } from './inputs';
 import type { Entity, EntityKind, RawRecord } from './entities';
 
 export interface EventMeta {
@@ -47,14 +47,30 @@ export const slug = (label: string): string =>
     // Stryker disable next-line Regex: the replace above leaves at most one _ at either end
     .replace(/^_+|_+$/g, '');
 
-/** Appointments' `fields` array ({label, value, …}) as `{key: value}`, keys from `customFieldKeys`. */
-export const customFields = (fields: unknown): Record<string, unknown> => {
-  const out: Record<string, unknown> = {};
-  for (const { key, field } of customFieldKeys(fields)) {
-    out[key] = field.value ?? field.extendedValue ?? null;
+/** A business's custom-field labels come back on every event: each is slugged once. */
+const SLUGS = new Map<string, string>();
+const SLUGS_KEPT = 2000;
+const slugOnce = (label: string): string => {
+  let known = SLUGS.get(label);
+  if (known === undefined) {
+    known = slug(label);
+    if (SLUGS.size < SLUGS_KEPT) SLUGS.set(label, known);
   }
-  return out;
+  return known;
 };
+
+/**
+ * Appointments' `fields` array ({label, value, …}) as `{key: value}`, keys from `customFieldKeys`.
+ * Made in one go (Object.fromEntries): an object grown key by key past V8's fast-property limit
+ * becomes a dictionary, which core's JSON.stringify of every result serialises at half speed.
+ */
+export const customFields = (fields: unknown): Record<string, unknown> =>
+  Object.fromEntries(
+    customFieldKeys(fields).map(({ key, field }) => [
+      key,
+      field.value ?? field.extendedValue ?? null,
+    ]),
+  );
 
 /**
  * Each custom field with its key: the slug of its label (`field_N` for an unlabelled N-th field),
@@ -69,7 +85,7 @@ export const customFieldKeys = (
   return fields.flatMap((field: unknown, index) => {
     if (!isRecord(field)) return [];
     const label = typeof field.label === 'string' ? field.label : undefined;
-    const base = label === undefined ? '' : slug(label);
+    const base = label === undefined ? '' : slugOnce(label);
     let key = base || `field_${String(index + 1)}`;
     for (let n = 2; taken.has(key); n += 1) key = `${base || 'field'}_${String(n)}`;
     taken.add(key);
@@ -138,6 +154,17 @@ export const toEntityRecord = (
   const record: EntityRecord = { ...withDeclaredKeys(entity, raw), id };
   if (entity.kind === 'appointment') record.custom_fields = customFields(raw.fields);
   return record;
+};
+
+/**
+ * Only the record's declared fields: what an action returns, so that its output fields list
+ * exactly what it gives (a trigger keeps every field the event carried).
+ */
+export const declaredOnly = (entity: Entity, record: EntityRecord): EntityRecord => {
+  const declared = new Set(pathsOf(entity).map(([top]) => top));
+  return Object.fromEntries(
+    Object.entries(record).filter(([key]) => declared.has(key)),
+  ) as EntityRecord;
 };
 
 /** The Zap-ready trigger record for one ISAO entity and the event that carried it. */

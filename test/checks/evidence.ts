@@ -35,6 +35,7 @@ import {
   type Produced,
   MINIMAL_RUN,
 } from './rules';
+import { hookBundle } from '../../sandbox/hook-bundle';
 import { createAppHandler } from '../../sandbox/local-zapier';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -188,12 +189,10 @@ const produced = async (
     };
     if (type === 'triggers') {
       // perform: the sample delivered as the webhook; performList: the API listing the sample
-      const webhook = { content: JSON.stringify(sample), headers: {}, querystring: '' };
-      await run('perform', { cleanedRequest: sample, rawRequest: webhook }, [sample]);
+      await run('perform', { ...hookBundle(JSON.stringify(sample)) }, [sample]);
       if (action.operation.type === 'hook') await run('performList', {}, [sample]);
       // LIVE: a minimal live record (only an id) delivered as the webhook
-      const live = { content: JSON.stringify(MINIMAL), headers: {}, querystring: '' };
-      await run('perform', { cleanedRequest: MINIMAL, rawRequest: live }, [MINIMAL], MINIMAL_RUN);
+      await run('perform', { ...hookBundle(JSON.stringify(MINIMAL)) }, [MINIMAL], MINIMAL_RUN);
     } else {
       // a create/search: input taken from the sample, the API answering with the sample
       const inputData = inputFromSample(action.operation.inputFields, sample);

@@ -14,7 +14,7 @@
  * not Zapier check ids.
  */
 
-import { isRecord } from '../../src/lib/api';
+import { isRecord } from '../../src/lib/inputs';
 
 export interface Failure {
   id: string;
@@ -90,11 +90,12 @@ export const MINIMAL_RUN = 'perform:minimal';
  */
 export const HALTS_ALLOWED: Record<string, { count: number; why: string }> = {
   'src/lib/delivery.ts': { count: 4, why: 'a webhook whose signature is missing or wrong' },
+  'src/lib/webhook.ts': { count: 3, why: 'a webhook body that is empty, not JSON or no event' },
   'src/lib/hooks.ts': {
-    count: 4,
-    why: 'a malformed webhook body, or a webhook with nothing usable (no record, a signed replay)',
+    count: 1,
+    why: 'a webhook with nothing usable for the trigger (no record, malformed, a signed replay)',
   },
-  'src/lib/api.ts': { count: 1, why: 'ISAO answering 409 or 422: nothing to do' },
+  'src/lib/errors.ts': { count: 1, why: 'ISAO answering 409 or 422: nothing to do' },
 };
 
 /** Words that only repeat the app's name in a description ("… in ISAO."). */
@@ -348,6 +349,25 @@ const operationsToRun = ({ type, action }: Component): string[] =>
     ? ['perform', 'performList']
     : ['perform'];
 
+/**
+ * T004 and LIVE: the sample's keys an operation's first record lacks, as one failure (or one for
+ * an operation that was not run, failed or produced nothing), worded by the rule.
+ */
+const sampleKeysMissing = (
+  component: Component,
+  result: Produced | undefined,
+  fail: (message: string) => Failure,
+  says: { notRun: string; failed: string; empty: string; missing: string },
+): Failure[] => {
+  if (!result) return [fail(says.notRun)];
+  if ('error' in result) return [fail(`${says.failed}: ${result.error}`)];
+  const [first] = result.records;
+  if (first === undefined) return [fail(says.empty)];
+  const produce = keysOf(first);
+  const missing = [...keysOf(component.action.operation.sample)].filter((k) => !produce.has(k));
+  return missing.length > 0 ? [fail(`${says.missing}: ${missing.join(', ')}`)] : [];
+};
+
 export const RULES: readonly Rule[] = [
   {
     // D002 "Provide Link in Help Text for Auth Fields": link users to the page that has their key.
@@ -549,23 +569,19 @@ export const RULES: readonly Rule[] = [
       visible(definition)
         .filter(({ action }) => hasSample(action))
         .flatMap((component) => {
-          const sampleKeys = [...keysOf(component.action.operation.sample)];
-          return operationsToRun(component).flatMap((operation) => {
-            const result = produced[component.path]?.[operation];
-            const fail = (message: string) =>
-              failure('T004', `${component.path}.${operation}`, message);
-            if (!result) return [fail(`${operation} was not run on the sample`)];
-            if ('error' in result)
-              return [fail(`${operation} failed on its own sample: ${result.error}`)];
-            const [first] = result.records;
-            if (first === undefined)
-              return [fail(`${operation} produced no record for its own sample`)];
-            const produce = keysOf(first);
-            const missing = sampleKeys.filter((key) => !produce.has(key));
-            return missing.length > 0
-              ? [fail(`sample keys missing from what ${operation} produces: ${missing.join(', ')}`)]
-              : [];
-          });
+          return operationsToRun(component).flatMap((operation) =>
+            sampleKeysMissing(
+              component,
+              produced[component.path]?.[operation],
+              (message) => failure('T004', `${component.path}.${operation}`, message),
+              {
+                notRun: `${operation} was not run on the sample`,
+                failed: `${operation} failed on its own sample`,
+                empty: `${operation} produced no record for its own sample`,
+                missing: `sample keys missing from what ${operation} produces`,
+              },
+            ),
+          );
         }),
   },
   {
@@ -577,20 +593,19 @@ export const RULES: readonly Rule[] = [
     run: ({ definition, produced = {} }) =>
       visible(definition)
         .filter(({ action }) => hasSample(action))
-        .flatMap((component) => {
-          const fail = (message: string) => failure('LIVE', component.path, message);
-          const result = produced[component.path]?.[MINIMAL_RUN];
-          if (!result) return [fail('perform was not run on a minimal live record')];
-          if ('error' in result)
-            return [fail(`perform failed on a minimal record: ${result.error}`)];
-          const live = keysOf(result.records[0]);
-          const missing = [...keysOf(component.action.operation.sample)].filter(
-            (k) => !live.has(k),
-          );
-          return missing.length > 0
-            ? [fail(`sample keys a minimal live record does not deliver: ${missing.join(', ')}`)]
-            : [];
-        }),
+        .flatMap((component) =>
+          sampleKeysMissing(
+            component,
+            produced[component.path]?.[MINIMAL_RUN],
+            (message) => failure('LIVE', component.path, message),
+            {
+              notRun: 'perform was not run on a minimal live record',
+              failed: 'perform failed on a minimal record',
+              empty: 'perform produced no record for a minimal live record',
+              missing: 'sample keys a minimal live record does not deliver',
+            },
+          ),
+        ),
   },
   {
     id: 'HALT',

@@ -3,8 +3,8 @@
  * request, the API's own messages, and an output shaped like the New Contact trigger's records.
  */
 import nock from 'nock';
-import type { Bundle, ZObject } from 'zapier-platform-core';
 import App from '../../src';
+import { operation } from '../../src/creates/create_contact';
 import {
   api,
   apiPath,
@@ -15,14 +15,14 @@ import {
   caught,
   errorText,
   flatKeys,
+  fullBundle,
 } from '../helpers';
 
 type Out = Record<string, unknown>;
-type Operation = (z: ZObject, bundle: Bundle) => Promise<unknown>;
 const action = App.creates.create_contact;
-const perform = action.operation.perform as unknown as Operation;
-const create = async (inputData: Record<string, unknown>) =>
-  (await appTester(perform, { authData, inputData } as never)) as Out;
+/** Runs the action; inputData is what Zapier maps, which need not match the declared types. */
+const create = async (inputData: Record<string, unknown>): Promise<Out> =>
+  appTester(operation.perform, fullBundle({ authData, inputData }));
 
 const CREATED = {
   id: 'contact_42',
@@ -230,6 +230,17 @@ describe('create_contact: response', () => {
     expect(out).toMatchObject({ id: 'c_1', name: 'Ada', phoneNumber: '+33123456789' });
   });
 
+  it('returns exactly its output fields, even when ISAO sends more', async () => {
+    expectCreate(
+      { name: 'Ada', phoneNumber: '+33123456789', tags: [] },
+      { id: 'c_3', name: 'Ada', internalScore: 7, secretNotes: 'x' },
+    );
+    const out = await create({ name: 'Ada', phoneNumber: '+33123456789' });
+    const keys = (action.operation.outputFields as { key: string }[]).map((f) => f.key);
+    expect(Object.keys(out).sort()).toEqual([...keys].sort());
+    expect(out).toMatchObject({ id: 'c_3', email: null, companyId: null });
+  });
+
   it('shows what ISAO stored, not what was typed, where the two differ', async () => {
     expectCreate(
       { name: 'ada lovelace', phoneNumber: '+33123456789', tags: [] },
@@ -242,13 +253,10 @@ describe('create_contact: response', () => {
   it('returns the contact with the fields the New Contact trigger delivers for it', async () => {
     expectCreate({ name: 'Ada Lovelace', phoneNumber: '+442079460958', tags: ['lead'] }, CREATED);
     const out = await create({ name: 'Ada Lovelace', phoneNumber: '+442079460958', tags: 'lead' });
-    const { perform: triggerPerform } = App.triggers.new_contact.operation as unknown as {
-      perform: Operation;
-    };
-    const [fromTrigger] = (await appTester(triggerPerform, {
+    const [fromTrigger] = await appTester(App.triggers.new_contact.operation.perform, {
       authData,
       cleanedRequest: { event: 'contact.created', timestamp: CREATED.createdAt, data: CREATED },
-    } as never)) as Out[];
+    });
     const contactFields = Object.entries(fromTrigger!).filter(([k]) => !k.startsWith('isao_event'));
     expect(out).toEqual(Object.fromEntries(contactFields));
     // every declared contact field is there, null where ISAO did not send it

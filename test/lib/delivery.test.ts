@@ -2,8 +2,9 @@
  * Webhook signatures (through the real core runtime) and exactly-once delivery (against a cache
  * stub that honours `nx` and TTL, which createAppTester's in-memory mock ignores).
  */
-import { createHmac } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
+import { hookBundle } from '../../sandbox/hook-bundle';
+import { signWebhook } from '../../sandbox/signing';
 import App from '../../src';
 import {
   CACHE_TIMEOUT_MS,
@@ -14,14 +15,21 @@ import {
   headerValue,
   replayProblem,
 } from '../../src/lib/delivery';
-import { appTester, cacheStub, caught, errorText, stubZ } from '../helpers';
+import {
+  appTester,
+  cacheStub,
+  caught,
+  errorText,
+  fullBundle,
+  stubZ,
+  type BundleParts,
+} from '../helpers';
 
 const SECRET = 'whsec_connection';
-const sign = (raw: string, secret = SECRET) =>
-  createHmac('sha256', secret).update(raw, 'utf8').digest('base64');
+const sign = (raw: string, secret = SECRET) => signWebhook(secret, raw);
 
-type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>[]>;
-const { perform } = App.triggers.new_contact.operation as unknown as { perform: Perform };
+const perform = async (z: ZObject, bundle: Bundle) =>
+  App.triggers.new_contact.operation.perform(z, bundle);
 
 const body = (eventId = 'evt_1', timestamp = new Date().toISOString()) =>
   JSON.stringify({
@@ -32,16 +40,15 @@ const body = (eventId = 'evt_1', timestamp = new Date().toISOString()) =>
   });
 
 /** A delivery as Zapier hands it to perform: parsed body, raw body, `Http-` headers. */
-const delivery = (raw: string, headers: Record<string, string>, extra: Partial<Bundle> = {}) => ({
-  authData: { api_key: 'k', webhook_secret: SECRET },
-  subscribeData: { subscription_id: 'sub_1' },
-  cleanedRequest: JSON.parse(raw) as unknown,
-  rawRequest: { content: raw, headers },
-  ...extra,
-});
+const delivery = (raw: string, headers: Record<string, string>, extra: BundleParts = {}) =>
+  fullBundle({
+    authData: { api_key: 'k', webhook_secret: SECRET },
+    subscribeData: { subscription_id: 'sub_1' },
+    ...hookBundle(raw, headers),
+    ...extra,
+  });
 
-const run = (bundle: ReturnType<typeof delivery>) =>
-  appTester<Record<string, unknown>[], Bundle>(perform, bundle as never);
+const run = (bundle: Bundle) => appTester(perform, bundle);
 
 describe('signatures', () => {
   it.each([
@@ -88,9 +95,7 @@ describe('signatures', () => {
       "Rejected an unsigned webhook: a signing secret is set, but the request had no X-Isao-Hmac-Sha256 header. Check that the Webhook Signing Secret in this Zap's ISAO connection matches the one in your ISAO webhook settings.",
     );
     const subscribeData = { subscription_id: 'sub_1', secret: 'whsec_subscription' };
-    const bySubscription = await caught(() =>
-      run(delivery(body(), {}, { subscribeData } as never)),
-    );
+    const bySubscription = await caught(() => run(delivery(body(), {}, { subscribeData })));
     expect(errorText(bySubscription)).toBe(
       'Rejected an unsigned webhook: a signing secret is set, but the request had no X-Isao-Hmac-Sha256 header. The secret in use is the one ISAO returned when this Zap subscribed: turn the Zap off and on again so that ISAO and Zapier agree on a new one.',
     );
@@ -153,7 +158,7 @@ describe('signatures', () => {
 
   it('rejects, without crashing, a webhook with no raw request at all when a secret is set', async () => {
     const bundle = { ...delivery(body(), {}), rawRequest: undefined };
-    const error = await caught(() => run(bundle as never));
+    const error = await caught(() => run(bundle));
     expect(error.name).toBe('HaltedError');
     expect(errorText(error)).toMatch(/^Rejected an unsigned webhook/);
   });
@@ -162,13 +167,17 @@ describe('signatures', () => {
     const raw = body();
     const subscribeData = { subscription_id: 'sub_1', secret: 'whsec_subscription' };
     const ok = await run(
-      delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'whsec_subscription') }, {
-        subscribeData,
-      } as never),
+      delivery(
+        raw,
+        { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'whsec_subscription') },
+        {
+          subscribeData,
+        },
+      ),
     );
     expect(ok).toHaveLength(1);
     const error = await caught(() =>
-      run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) }, { subscribeData } as never)),
+      run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) }, { subscribeData })),
     );
     expect(errorText(error)).toBe(
       'Rejected a webhook whose X-Isao-Hmac-Sha256 signature does not match its body: it was altered or signed with another secret. The secret in use is the one ISAO returned when this Zap subscribed: turn the Zap off and on again so that ISAO and Zapier agree on a new one.',
@@ -194,7 +203,7 @@ describe('signatures', () => {
     const error = await caught(() => run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) })));
     expect(error.name).toBe('HaltedError');
     expect(errorText(error)).toBe(
-      `Rejected a replayed webhook: the signed event is from "${old}", older than the 2-hour window in which ISAO delivers and retries events.`,
+      `Rejected a replayed webhook: the signed event "evt_old" is from "${old}", older than the 2-hour window in which ISAO delivers and retries events.`,
     );
     const recent = body('evt_recent', new Date(Date.now() - 60_000).toISOString());
     expect(await run(delivery(recent, { 'Http-X-Isao-Hmac-Sha256': sign(recent) }))).toHaveLength(
@@ -206,13 +215,15 @@ describe('signatures', () => {
     const at = '2024-11-08T10:00:00.000Z';
     const twoHours = Date.parse(at) + 2 * 60 * 60 * 1000;
     expect(DEDUP_TTL_SECONDS).toBe(7200);
-    expect(replayProblem(at, twoHours)).toBeUndefined();
-    expect(replayProblem(at, twoHours + 1)).toBe(
+    expect(replayProblem(at, 'evt_1', twoHours)).toBeUndefined();
+    expect(replayProblem(at, 'evt_1', twoHours + 1)).toBe(
+      `Rejected a replayed webhook: the signed event "evt_1" is from "${at}", older than the 2-hour window in which ISAO delivers and retries events`,
+    );
+    expect(replayProblem(at, null, twoHours + 1)).toBe(
       `Rejected a replayed webhook: the signed event is from "${at}", older than the 2-hour window in which ISAO delivers and retries events`,
     );
-    expect(replayProblem('not a date', twoHours + 1)).toBeUndefined();
-    expect(replayProblem(null, twoHours + 1)).toBeUndefined();
-    expect(replayProblem('x'.repeat(60), Date.now())).toBeUndefined();
+    expect(replayProblem('not a date', null, twoHours + 1)).toBeUndefined();
+    expect(replayProblem(null, null, twoHours + 1)).toBeUndefined();
   });
 
   it('without any secret, events pass unchecked (as before signing was set up)', async () => {
@@ -241,7 +252,7 @@ const unsigned = (
   subscriptionId = 'sub_1',
   event = 'contact.created',
 ) =>
-  ({
+  fullBundle({
     authData: { api_key: 'k' },
     subscribeData: { subscription_id: subscriptionId },
     cleanedRequest: {
@@ -250,7 +261,7 @@ const unsigned = (
       data: { id: 'contact_1' },
       metadata: eventId ? { eventId } : {},
     },
-  }) as unknown as Bundle;
+  });
 
 describe('exactly-once delivery', () => {
   it('drops a retried event on the same subscription, with one nx call of ≥ 1 h TTL', async () => {
@@ -323,7 +334,7 @@ describe('exactly-once delivery', () => {
   });
 
   it('uses the real runtime cache under the subscription + event id key', async () => {
-    const out = await appTester(perform, unsigned('evt_6', 'sub_Z') as never);
+    const out = await appTester(perform, unsigned('evt_6', 'sub_Z'));
     expect(out).toHaveLength(1);
     const { zcacheTestObj } = appTester as unknown as { zcacheTestObj: Record<string, unknown> };
     expect(Object.keys(zcacheTestObj)).toContain('isao:delivered:sub_Z:evt_6');
@@ -358,14 +369,14 @@ describe('one webhook, many events', () => {
   it('perform delivers a six-event webhook behind a hung cache after one timeout', async () => {
     jest.useFakeTimers();
     const { z } = stubZ({ set: () => new Promise<never>(() => undefined) });
-    const bundle = {
-      ...unsigned(undefined),
+    const bundle = fullBundle({
+      authData: { api_key: 'k' },
       cleanedRequest: ids.map((eventId, i) => ({
         event: 'contact.created',
         data: { id: `contact_${String(i)}` },
         metadata: { eventId },
       })),
-    } as unknown as Bundle;
+    });
     let out: Record<string, unknown>[] | undefined;
     const pending = perform(z, bundle).then((r) => (out = r));
     await jest.advanceTimersByTimeAsync(CACHE_TIMEOUT_MS);

@@ -94,6 +94,10 @@ describe('bounded quoting', () => {
     );
     expect(reasonOf('plain  string')).toBe('plain string');
     expect(reasonOf('plain\nstring')).toBe('plain string');
+    // core's AppError carries its message as JSON
+    const appError = new Error(JSON.stringify({ message: 'ISAO had a problem', code: 'x' }));
+    expect(reasonOf(appError)).toBe('ISAO had a problem');
+    expect(reasonOf(new Error('{"not": "an app error"}'))).toBe('{"not": "an app error"}');
     expect(clip('abc', 2)).toBe('a…');
   });
 });

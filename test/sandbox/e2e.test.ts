@@ -4,11 +4,12 @@
  * ISAO API on 127.0.0.1, and the sandbox's webhooks land on a local catch hook.
  */
 import App from '../../src';
-import { hookBundle, startCatchHook, startLocalZapier } from '../../sandbox/local-zapier';
+import { hookBundle, zapierHeaders } from '../../sandbox/hook-bundle';
+import { startCatchHook, startLocalZapier } from '../../sandbox/local-zapier';
 import type { CatchHook, CaughtHook, LocalZapier } from '../../sandbox/local-zapier';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { Envelope } from '../../sandbox/webhooks';
-import type { IsaoEvent } from '../../src/lib/hooks';
+import type { IsaoEvent } from '../../src/lib/events';
 import type { Trigger } from 'zapier-platform-core';
 import { unwrapData } from '../../src/lib/api';
 import { allowLoopback, caught, errorText, flatKeys } from '../helpers';
@@ -107,7 +108,11 @@ const subscribeTo = async (key: string, path: string, inputData: Out = {}) =>
   run(op(key, 'performSubscribe'), { targetUrl: `${hooks.url}${path}`, inputData });
 
 const performHook = (key: string, subscribeData: Out, hook: CaughtHook, auth = authData) =>
-  run<Out[]>(op(key, 'perform'), { authData: auth, subscribeData, ...hookBundle(hook) });
+  run<Out[]>(op(key, 'perform'), {
+    authData: auth,
+    subscribeData,
+    ...hookBundle(hook.raw, zapierHeaders(hook.headers)),
+  });
 
 const envelopeOf = (hook: CaughtHook) => JSON.parse(hook.raw) as Envelope;
 
@@ -372,4 +377,99 @@ it('turns ISAO’s 429 into Zapier’s throttled error, with Retry-After', async
   expect(message).toBe('The server returned 429 (Too Many Requests)');
   expect(delay).toBeGreaterThanOrEqual(44); // the sandbox's Retry-After: what is left of 45 s
   expect(delay).toBeLessThanOrEqual(45);
+});
+
+describe('trigger filters, end to end', () => {
+  /** Subscribes with a filter, makes a matching and a non-matching event, returns what arrived. */
+  const filtered = async (
+    key: string,
+    path: string,
+    inputData: Out,
+    emit: { match: () => Promise<unknown>; miss: () => Promise<unknown> },
+  ) => {
+    const subscribeData = await subscribeTo(key, path, inputData);
+    try {
+      await emit.miss();
+      const matchId = await emit.match();
+      await sandbox.idle();
+      const caught = hooks.caught.filter((h) => h.path === path);
+      const records = (
+        await Promise.all(caught.map((hook) => performHook(key, subscribeData, hook)))
+      ).flat();
+      return { matchId, records };
+    } finally {
+      await run(op(key, 'performUnsubscribe'), { subscribeData });
+    }
+  };
+
+  it('Deal Stage Changed with a Stage filter gets only deals moving to that stage', async () => {
+    const { matchId, records } = await filtered(
+      'deal_stage_changed',
+      '/filter/stage',
+      { stage: 'negotiation' },
+      {
+        miss: async () =>
+          ok('PATCH', `/sandbox/deals/${String(await dealId())}`, { stage: 'Proposal' }),
+        match: async () =>
+          (await ok('PATCH', `/sandbox/deals/${String(await dealId())}`, { stage: 'Negotiation' }))
+            .id,
+      },
+    );
+    expect(records.map((r) => [r.id, r.stage])).toEqual([[matchId, 'Negotiation']]);
+  });
+
+  it.each([
+    ['Staff by id', { staff: '42' }],
+    ['Staff by full name', { staff: 'dr. ana jones' }],
+    ['Location by name', { location: 'Lyon Office' }],
+  ])('New Appointment with a %s filter gets only matching appointments', async (_what, input) => {
+    const book = async (staff: Out, location: Out) =>
+      (
+        await ok('POST', '/sandbox/appointments', {
+          startDateTime: '2030-04-01T09:00:00Z',
+          client: { firstName: 'Jon', lastName: 'Snow' },
+          staff,
+          location,
+        })
+      ).id;
+    const { matchId, records } = await filtered(
+      'appointment_created',
+      `/filter/${Object.keys(input)[0]!}/${Object.values(input)[0]!.replace(/\W/g, '')}`,
+      input,
+      {
+        miss: () =>
+          book({ professionalId: 7, fullName: 'Charles Babbage' }, { locationName: 'Paris' }),
+        match: () =>
+          book({ professionalId: 42, fullName: 'Dr. Ana Jones' }, { locationName: 'Lyon Office' }),
+      },
+    );
+    expect(records.map((r) => r.id)).toEqual([matchId]);
+  });
+});
+
+describe('a webhook batch through the real runtime (its z.cache honours nx)', () => {
+  it('delivers the usable events once across the sender’s retries, skipping the unusable', async () => {
+    const subscribeData = { subscription_id: 'sub_batch_e2e' };
+    const item = (id: string, eventId: string) => ({
+      event: 'deal.won',
+      timestamp: new Date().toISOString(),
+      data: { id },
+      metadata: { eventId },
+    });
+    const content = JSON.stringify([
+      item('d1', 'evt_b1'),
+      { event: 'deal.won', data: null, metadata: { eventId: 'evt_b2' } },
+      7,
+      item('d3', 'evt_b3'),
+    ]);
+    const deliver = () =>
+      run<Out[]>(op('deal_won', 'perform'), {
+        authData: { api_key: sandbox.apiKey },
+        subscribeData,
+        ...hookBundle(content),
+      });
+    expect((await deliver()).map((r) => r.id)).toEqual(['d1', 'd3']);
+    expect(await deliver()).toEqual([]);
+    expect(await deliver()).toEqual([]);
+  });
 });

@@ -3,9 +3,9 @@
  * of requests, everything it keeps stays within its limit, and what it keeps is the newest.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEFAULT_LIMITS } from '../../sandbox/limits';
 import { startCatchHook, type CatchHook } from '../../sandbox/local-zapier';
+import { closeServer, listenLocally } from '../../sandbox/loopback';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { Envelope } from '../../sandbox/webhooks';
 import { allowLoopback } from '../helpers';
@@ -218,13 +218,9 @@ describe('each limit', () => {
           held.push(res);
         });
       });
-      await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
-      gateUrl = `http://127.0.0.1:${String((gate.address() as AddressInfo).port)}/gate`;
+      gateUrl = `${await listenLocally(gate)}/gate`;
     });
-    afterEach(async () => {
-      gate.closeAllConnections();
-      await new Promise((resolve) => gate.close(resolve));
-    });
+    afterEach(() => closeServer(gate));
 
     it('keeps the newest events waiting per subscription and drops the oldest waiting', async () => {
       const count = 40;

@@ -3,13 +3,13 @@
  * the sandbox-only endpoints and their events, and webhook delivery (signature, retries,
  * timeouts, filters, ordering, never blocking the request that caused the event).
  */
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startCatchHook, type CatchHook } from '../../sandbox/local-zapier';
+import { closeServer, listenLocally } from '../../sandbox/loopback';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { signWebhook } from '../../sandbox/signing';
 import type { Envelope } from '../../sandbox/webhooks';
-import { EVENTS } from '../../src/lib/hooks';
+import { EVENT_NAMES } from '../../src/lib/events';
 import { allowLoopback } from '../helpers';
 
 type Out = Record<string, unknown>;
@@ -143,7 +143,7 @@ describe('rate limit', () => {
 });
 
 describe('webhook subscriptions', () => {
-  it('subscribes, lists and unsubscribes as seed 001 documents', async () => {
+  it('subscribes, lists and unsubscribes as the ISAO webhooks guide documents', async () => {
     const res = await call('POST', '/webhooks/subscribe', {
       event: 'contact.created',
       target_url: 'https://hooks.zapier.com/hooks/catch/1/abc',
@@ -378,11 +378,14 @@ describe('POST /contacts', () => {
 });
 
 describe('triggers: sample and recent', () => {
-  it.each(EVENTS)('GET /triggers/%s/sample returns one bare record with an id', async (event) => {
-    const res = await call('GET', `/triggers/${event}/sample`);
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual(expect.objectContaining({ id: expect.any(String) }));
-  });
+  it.each(EVENT_NAMES)(
+    'GET /triggers/%s/sample returns one bare record with an id',
+    async (event) => {
+      const res = await call('GET', `/triggers/${event}/sample`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(expect.objectContaining({ id: expect.any(String) }));
+    },
+  );
 
   it('answers 404 for an unknown event type', async () => {
     const res = await call('GET', '/triggers/contact.deleted/recent');
@@ -506,7 +509,7 @@ describe('sandbox-only endpoints emit the matching events', () => {
     expect(((res.body as Out).errors as Out[]).map((e) => e.field)).toEqual([field]);
   });
 
-  it('appointments: created (seed 004 shape, custom fields), updated, deleted', async () => {
+  it('appointments: created (the ISAO appointment object, custom fields), updated, deleted', async () => {
     const res = await call('POST', '/sandbox/appointments', {
       startDateTime: '2030-01-15T09:00:00+01:00',
       reason: { reasonId: 1, reasonDesc: 'Consultation', visitMinutes: 45 },
@@ -532,7 +535,7 @@ describe('sandbox-only endpoints emit the matching events', () => {
     expect(early.status).toBe(422);
     expect(((early.body as Out).errors as Out[])[0]!.field).toBe('endDateTime');
     const deleted = await call('DELETE', path);
-    expect((deleted.body as Out).data).toMatchObject({ id: appt.id, status: 'deleted' });
+    expect((deleted.body as Out).data).toMatchObject({ id: appt.id, status: 'canceled' });
     expect((await call('DELETE', path)).status).toBe(404);
     expect(eventsOf()).toEqual([
       'appointment.created',
@@ -591,9 +594,7 @@ describe('webhook delivery', () => {
         source: 'api',
       },
     });
-    const expected = createHmac('sha256', SECRET)
-      .update(Buffer.from(hook.raw, 'utf8'))
-      .digest('base64');
+    const expected = signWebhook(SECRET, Buffer.from(hook.raw, 'utf8'));
     expect(hook.headers['x-isao-hmac-sha256']).toBe(expected);
     expect(hook.headers['content-type']).toBe('application/json');
     expect(hook.headers['x-isao-event-id']).toBe(body.metadata.eventId);
@@ -708,13 +709,9 @@ describe('webhook delivery', () => {
     let silentUrl: string;
     beforeEach(async () => {
       silent = createServer(() => undefined); // reads the request, never answers
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      silentUrl = `http://127.0.0.1:${String((silent.address() as AddressInfo).port)}/hang`;
+      silentUrl = `${await listenLocally(silent)}/hang`;
     });
-    afterEach(async () => {
-      silent.closeAllConnections();
-      await new Promise((resolve) => silent.close(resolve));
-    });
+    afterEach(() => closeServer(silent));
 
     it('answers the API request first, and times out and retries the delivery', async () => {
       await sandbox.close();
