@@ -1,0 +1,24 @@
+/**
+ * jest.config.js as `npm run mutate` (StrykerJS) runs it: the same suite, in one process, with
+ * the runner and environment beside this file. Plain `jest` never reads it.
+ */
+'use strict';
+const path = require('node:path');
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- removed on purpose, see below
+const { workerIdleMemoryLimit, moduleNameMapper, ...base } = require('../../jest.config.js');
+
+module.exports = {
+  ...base,
+  rootDir: path.resolve(__dirname, '..', '..'),
+  // (workerIdleMemoryLimit is left out: with it, the tests do not report their coverage to
+  // Stryker, whose runs are in one process anyway)
+  // only the test files holding a test that covers the mutant, cheapest first, stopping at the
+  // first failing file; and a file's tests after its first failing one are skipped
+  runner: path.join(__dirname, 'jest-runner.js'),
+  testEnvironment: path.join(__dirname, 'jest-environment.js'),
+  moduleNameMapper: {
+    ...moduleNameMapper,
+    // core's Lambda memory guard would end a long-lived Stryker worker (see the file)
+    '^\\./memory-checker$': path.join(__dirname, 'memory-checker.js'),
+  },
+};
