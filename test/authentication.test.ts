@@ -1,14 +1,4 @@
-import {
-  api,
-  apiPath,
-  appError,
-  appErrorOf,
-  appTester,
-  authData,
-  API_KEY,
-  caught,
-  errorText,
-} from './helpers';
+import { api, apiPath, appErrorOf, appTester, authData, caught, errorText } from './helpers';
 import authentication from '../src/authentication';
 
 const testAuth = (data: Record<string, string> = authData) =>
@@ -18,7 +8,7 @@ describe('authentication', () => {
   it('tests the key with GET /test and labels the connection with the company', async () => {
     api()
       .get(apiPath('/test'))
-      .matchHeader('authorization', `Bearer ${API_KEY}`)
+      .matchHeader('authorization', `Bearer ${authData.api_key}`)
       .matchHeader('accept', 'application/json')
       .reply(200, { success: true, data: { company: { id: 'cmp_1', name: 'Acme Dental' } } });
     const result = (await testAuth()) as Record<string, unknown>;
@@ -47,7 +37,7 @@ describe('authentication', () => {
     'asks for the key when it is blank or invisible (%j), before any request',
     async (key) => {
       const error = await caught(() => testAuth({ api_key: key }));
-      expect(appError(error)).toMatchObject({
+      expect(appErrorOf(error)).toMatchObject({
         code: 'missing_api_key',
         message: 'Enter your ISAO API key.',
       });
@@ -56,7 +46,7 @@ describe('authentication', () => {
 
   it('refuses a key holding a line break during the test, without echoing it', async () => {
     const error = await caught(() => testAuth({ api_key: 'isao_live\nkey' }));
-    expect(appError(error)).toMatchObject({ code: 'invalid_api_key', status: 400 });
+    expect(appErrorOf(error)).toMatchObject({ code: 'invalid_api_key', status: 400 });
     expect(error.message).not.toContain('isao_live');
   });
 
@@ -89,7 +79,7 @@ describe('authentication', () => {
   it('asks for a key before calling the API', async () => {
     for (const data of [{ api_key: '  ' }, {} as Record<string, string>]) {
       const error = await caught(() => testAuth(data));
-      expect(appError(error)).toEqual({
+      expect(appErrorOf(error)).toEqual({
         message: 'Enter your ISAO API key.',
         code: 'missing_api_key',
         status: 400,
