@@ -20,6 +20,9 @@ export default {
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   concurrency: 2,
+  // a mutant whose covering tests run past 1.5 × their time + 15 s counts as a timeout (detected):
+  // the default 5 s let a busy machine turn a few survivors into timeouts
+  timeoutMS: 15_000,
   maxTestRunnerReuse: 40,
   // break: the score reached when it was set (94.07 % on 2026-11-30); a change that weakens the
   // tests, or adds code no test pins down, fails `npm run mutate`. Raise it when the score rises.
