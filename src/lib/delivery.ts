@@ -181,14 +181,3 @@ export const firstDeliveries = async (
     clearTimeout(timer);
   }
 };
-
-/** One event's `firstDeliveries`. */
-export const firstDelivery = async (
-  z: ZObject,
-  bundle: Bundle,
-  eventId: string | null,
-  timeoutMs = CACHE_TIMEOUT_MS,
-): Promise<boolean> => {
-  const [first = true] = await firstDeliveries(z, bundle, [eventId], timeoutMs);
-  return first;
-};

@@ -29,11 +29,7 @@ const MAX_DETAIL = 300;
  * JSON (an HTML or XML error page); a JSON message is kept as the API wrote it
  * (`Contact "Jane <jane@example.com>" already exists`).
  */
-export const sanitise = (
-  text: string,
-  secrets: readonly string[] = [],
-  stripMarkup = false,
-): string => {
+export const sanitise = (text: string, secrets: readonly string[], stripMarkup = false): string => {
   let out = stripMarkup
     ? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
     : text;
@@ -82,10 +78,10 @@ export const parseBody = (response: HttpResponse): { json: boolean; value: unkno
 };
 
 const describe = (response: HttpResponse, secrets: readonly string[]): string => {
-  const body = parseBody(response);
-  if (!body.json && typeof body.value === 'string' && looksLikeHtml(body.value)) {
+  // a body that starts like an HTML page is not JSON (JSON never starts with "<")
+  if (looksLikeHtml(response.content))
     return 'the server answered with an HTML page instead of JSON';
-  }
+  const body = parseBody(response);
   const detail = apiErrorDetail(body.value);
   return detail ? sanitise(detail, secrets, !body.json) : '';
 };

@@ -105,14 +105,15 @@ const performFor =
     for (const item of events) {
       const found = classify(facts.event, item);
       if (found.kind === 'other') continue;
-      const problem =
-        found.kind === 'unusable'
-          ? found.reason
-          : signed
-            ? replayProblem(found.meta.occurred_at ?? null, found.meta.id ?? null)
-            : undefined;
-      if (problem !== undefined) skipped.push(problem);
-      else if (found.kind === 'event') usable.push(found);
+      if (found.kind === 'unusable') {
+        skipped.push(found.reason);
+        continue;
+      }
+      const replay = signed
+        ? replayProblem(found.meta.occurred_at ?? null, found.meta.id ?? null)
+        : undefined;
+      if (replay === undefined) usable.push(found);
+      else skipped.push(replay);
     }
     const [firstSkipped] = skipped;
     if (usable.length === 0 && firstSkipped !== undefined) {

@@ -55,10 +55,9 @@ export const unwrapEvent = (body: RawRecord): UnwrappedEvent => {
       meta: defined({ id: isRecord(body.metadata) ? text(body.metadata.eventId) : undefined }),
     };
   }
-  if (
-    typeof event === 'string' &&
-    ('data' in body || 'metadata' in body || EVENT_NAME.test(event))
-  ) {
+  // an event name (an envelope with any other "event" was refused above): the ISAO envelope,
+  // or, without data and metadata, a flat one whose other keys are the record
+  if (typeof event === 'string' && EVENT_NAME.test(event)) {
     const metadata = isRecord(body.metadata) ? body.metadata : {};
     // no `data` key at all: the rest of the body is the record
     const entity = isRecord(body.data)

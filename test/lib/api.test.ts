@@ -16,6 +16,7 @@ import {
 } from '../helpers';
 import {
   addApiHeaders,
+  apiUrl,
   apiUrlProblem,
   BAD_KEY_MESSAGE,
   callApi,
@@ -116,6 +117,32 @@ describe('request layer: headers', () => {
     expect(isApiUrl('https://staging.isao.io/api/external/test')).toBe(false);
     delete process.env.ISAO_API_URL;
     expect(isApiUrl('https://staging.isao.io/api/external/test')).toBe(true);
+  });
+
+  it('trims white space and every trailing slash from ISAO_API_URL; a blank one is unset', async () => {
+    process.env.ISAO_API_URL = ' http://127.0.0.1:4010/v1// \n';
+    expect(apiUrlProblem()).toBeUndefined();
+    nock('http://127.0.0.1:4010').get('/v1/test').reply(200, { ok: true });
+    expect(await call({ path: '/test' })).toEqual({ status: 200, data: { ok: true } });
+    process.env.ISAO_API_URL = ' \n';
+    expect(apiUrlProblem()).toBeUndefined();
+    api().get(apiPath('/test')).reply(200, { ok: 'default' });
+    expect(await call({ path: '/test' })).toEqual({ status: 200, data: { ok: 'default' } });
+  });
+
+  it('joins the base URL and a path with one slash, however the path starts', () => {
+    const base = 'https://staging.isao.io/api/external';
+    expect(apiUrl('/triggers/deal.won/recent')).toBe(`${base}/triggers/deal.won/recent`);
+    expect(apiUrl('triggers/deal.won/recent')).toBe(`${base}/triggers/deal.won/recent`);
+    expect(apiUrl('//test')).toBe(`${base}/test`);
+  });
+
+  it('never puts a secret that is not text into its redaction (an unset optional field)', async () => {
+    api().get(apiPath('/test')).reply(500, { message: 'Database unavailable' });
+    const auth = { ...authData, webhook_secret: null } as unknown as Record<string, string>;
+    const error = await caught(() => callWith(auth, { path: '/test' }));
+    expect(error.name).toBe('AppError');
+    expect(errorText(error)).toContain('Database unavailable');
   });
 });
 
@@ -394,6 +421,12 @@ describe('request layer: helpers', () => {
     expect(apiErrorDetail({ error: { detail: 'deep' } })).toBe('deep');
   });
 
+  it('skips an error item that names a field but says nothing', () => {
+    expect(apiErrorDetail({ errors: [{ field: 'email' }, 'Name is required'] })).toBe(
+      'Name is required',
+    );
+  });
+
   it('takes a body with data and at most two other keys as an envelope', () => {
     expect(unwrapData({ data: 1, status: 'ok', meta: {} })).toBe(1);
     expect(unwrapData({ data: 1, a: 1, b: 1, c: 1 })).toEqual({ data: 1, a: 1, b: 1, c: 1 });
@@ -404,13 +437,13 @@ describe('request layer: helpers', () => {
   it('strips markup (scripts and styles with their content, over several lines) from text', () => {
     expect(sanitise('a<script>\n x()\n</script>b<STYLE>\np{}\n</STYLE>c', [], true)).toBe('a b c');
     expect(sanitise('one<br>two', [], true)).toBe('one two');
-    expect(sanitise('one<br>two')).toBe('one<br>two');
+    expect(sanitise('one<br>two', [])).toBe('one<br>two');
   });
 
   it('sanitises to one short line', () => {
     expect(sanitise('<p>a\n\n b</p><script>x()</script>', [], true)).toBe('a b');
-    expect(sanitise('a <b@c.io>\n\n b')).toBe('a <b@c.io> b');
-    expect(sanitise('x'.repeat(1000))).toHaveLength(300);
+    expect(sanitise('a <b@c.io>\n\n b', [])).toBe('a <b@c.io> b');
+    expect(sanitise('x'.repeat(1000), [])).toHaveLength(300);
   });
 
   it('redacts every secret of 4 characters or more, wherever it appears', () => {
@@ -583,6 +616,7 @@ describe('request layer: redirects keep the key on the API origin', () => {
     [302, 'DELETE', 'DELETE'],
     [307, 'POST', 'POST'],
     [308, 'POST', 'POST'],
+    [300, 'POST', 'POST'],
   ] as const)('a %s after a %s continues as a %s', async (status, method, then) => {
     const apiServer = await start((req, res) => {
       if (req.url === '/v1/start') json(res, status, {}, { location: '/v1/moved' });
@@ -595,6 +629,18 @@ describe('request layer: redirects keep the key on the API origin', () => {
       `${method} /v1/start`,
       `${then} /v1/moved`,
     ]);
+  });
+
+  it('follows a redirect to the base path itself, and within a base URL without a path', async () => {
+    const apiServer = await start((req, res) => {
+      if (req.url === '/v1/start') json(res, 302, {}, { location: '/v1' });
+      else if (req.url === '/start') json(res, 302, {}, { location: '/moved' });
+      else json(res, 200, { at: req.url });
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    expect(await call({ path: '/start' })).toEqual({ status: 200, data: { at: '/v1' } });
+    process.env.ISAO_API_URL = apiServer.origin;
+    expect(await call({ path: '/start' })).toEqual({ status: 200, data: { at: '/moved' } });
   });
 
   it('gives up after a bounded number of redirects', async () => {
@@ -617,6 +663,7 @@ describe('request layer: redirects keep the key on the API origin', () => {
     });
     process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
     const error = await caught(() => call({ path: '/x' }));
+    expect(appError(error)).toMatchObject({ code: 'invalid_response', status: 302 });
     expect(errorText(error)).toContain('answered 302 (a redirect) without a valid Location');
   });
 });
@@ -662,6 +709,7 @@ describe('request layer: ISAO_API_URL is validated', () => {
     ['plain http on the internet', 'http://api.isao.example/v1', 'must use https'],
     ['another scheme', 'ftp://127.0.0.1/v1', 'must use https'],
     ['credentials', 'https://user:pw@api.isao.example/v1', 'without credentials'],
+    ['a user name alone', 'https://user@api.isao.example/v1', 'without credentials'],
   ])('refuses %s, naming the variable, before any request', async (_what, value, says) => {
     process.env.ISAO_API_URL = value;
     const error = await caught(() => call({ path: '/test' }));

@@ -1,4 +1,4 @@
-import { FILTERS, filtersFrom, matchesFilters } from '../../src/lib/filters';
+import { blankFilter, FILTERS, filtersFrom, matchesFilters } from '../../src/lib/filters';
 
 const contact = { id: 'c1', tags: ['Lead', 'vip'] };
 const deal = { id: 'd1', stage: 'Proposal' };
@@ -62,5 +62,16 @@ describe('filtersFrom', () => {
       expect(filter.input).toMatchObject({ key: filter.key, required: false, list: true });
       expect(filter.input.helpText).toMatch(/^Optional\. .*any of/);
     }
+  });
+});
+
+describe('filter edge cases', () => {
+  it("builds a staff member's full name from the parts that are text", () => {
+    const record = { id: 'a2', staff: { firstName: 42, lastName: 'Smith' } };
+    expect(matchesFilters(record, { staff: ['smith'] })).toBe(true);
+  });
+
+  it('finds no blank filter when there is no input at all', () => {
+    expect(blankFilter([FILTERS.staff, FILTERS.location], undefined)).toBeUndefined();
   });
 });

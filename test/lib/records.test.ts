@@ -1,5 +1,12 @@
 import { appointment } from '../../src/lib/entities';
-import { customFieldKeys, customFields, slug, toEntityRecord } from '../../src/lib/records';
+import {
+  customFieldKeys,
+  customFields,
+  slug,
+  slugsCached,
+  SLUGS_KEPT,
+  toEntityRecord,
+} from '../../src/lib/records';
 
 describe('custom fields', () => {
   it('are keyed by a stable slug of their label', () => {
@@ -98,5 +105,30 @@ describe('declared fields', () => {
     // a value of another type where an object is declared is left as it is
     expect(out.location).toBe('Paris');
     expect(out).toMatchObject({ id: 'a1', status: null, custom_fields: {} });
+  });
+});
+
+describe('the slug cache', () => {
+  it('keeps each label it slugs, up to SLUGS_KEPT labels', () => {
+    const before = slugsCached();
+    expect(before).toBeLessThan(SLUGS_KEPT);
+    customFieldKeys([{ label: 'A label seen once, for the cache test' }]);
+    expect(slugsCached()).toBe(before + 1);
+    const many = Array.from({ length: SLUGS_KEPT + 100 }, (_, i) => ({
+      label: `Label ${String(i)}`,
+    }));
+    const keys = customFieldKeys(many).map((k) => k.key);
+    expect(keys.at(-1)).toBe(`label_${String(SLUGS_KEPT + 99)}`);
+    expect(slugsCached()).toBe(SLUGS_KEPT);
+  });
+});
+
+describe('declared keys around a value of another type', () => {
+  it('leaves a client that is text as it is, adding nothing beside it', () => {
+    const record = toEntityRecord(appointment, { id: 'a1', client: 'Jane Doe' });
+    expect(record.client).toBe('Jane Doe');
+    // the client's own keys (firstName, clientId…) are not set on the appointment instead
+    expect(record).not.toHaveProperty('firstName');
+    expect(record).not.toHaveProperty('clientId');
   });
 });
