@@ -68,7 +68,7 @@ export const coldStart = async (
         );
       }
       if (i >= COLD.warmup) samples.get(variant.id)?.push(sample);
-      line.push(`${variant.id} ${fixed(sample.total)}`);
+      line.push(`${variant.id} ${fixed(sample.total)} (GC ${fixed(sample.gcInExecute)})`);
     }
     const phase =
       i < COLD.warmup ? 'warm-up' : `${String(i - COLD.warmup + 1)}/${String(COLD.runs)}`;

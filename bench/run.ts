@@ -48,6 +48,8 @@ const UPDATE = process.argv.includes('--update');
 const TRACKED_RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
 const RESULTS = UPDATE ? TRACKED_RESULTS : path.join(WORK, 'RESULTS.md');
 const TARGETS = { cold: 1.05, perEvent: 1.2, zipBytes: 30_000 };
+/** A garbage-collection pause this long counts as one in the cold-start table. */
+const GC_PAUSE_MS = 5;
 
 const main = async () => {
   const began = Date.now();
@@ -93,6 +95,9 @@ const main = async () => {
       return summarise((cold.get(id) ?? []).map((s, i) => s.total / (bare[i]?.total ?? NaN)))
         .median;
     };
+    // runs whose first execute held a collection of a few ms or more (a young-generation one)
+    const gcRuns = (id: ColdVariant['id']) =>
+      (cold.get(id) ?? []).filter((s) => s.gcInExecute >= GC_PAUSE_MS).length;
     const coldTable = table(
       [
         'cold start, ms',
@@ -101,6 +106,9 @@ const main = async () => {
         'p90',
         'require wrapper',
         'first execute',
+        'GC in it',
+        'runs with GC in it',
+        'GC just after',
         'modules',
         'ratio',
         'paired ratio',
@@ -114,6 +122,9 @@ const main = async () => {
           fixed(total.p90),
           fixed(coldOf(v.id, 'require').median),
           fixed(coldOf(v.id, 'execute').median),
+          fixed(coldOf(v.id, 'gcInExecute').median),
+          `${String(gcRuns(v.id))}/${String(COLD.runs)}`,
+          fixed(coldOf(v.id, 'gcAfter').median),
           fixed(coldOf(v.id, 'modules').median, 0),
           ratio(coldRatioOf(v.id)),
           ratio(coldPairedOf(v.id)),
