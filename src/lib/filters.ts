@@ -32,9 +32,9 @@ const at = (record: RawRecord, key: string): RawRecord =>
 /** A text or number as a comparable value: trimmed, lower-cased; undefined otherwise. */
 const comparable = (value: unknown): string | undefined => {
   if (Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
   // Stryker disable next-line MethodExpression: both sides of every comparison pass through here
-  const folded = typeof value === 'string' ? value.trim().toLowerCase() : '';
-  return folded || undefined;
+  return value.trim().toLowerCase() || undefined;
 };
 
 /** A contact's tags as an optional list input (read with `listOf`: lines or commas). */

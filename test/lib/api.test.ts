@@ -16,6 +16,7 @@ import {
 } from '../helpers';
 import {
   addApiHeaders,
+  apiHost,
   apiUrl,
   apiUrlProblem,
   BAD_KEY_MESSAGE,
@@ -128,6 +129,18 @@ describe('request layer: headers', () => {
     expect(apiUrlProblem()).toBeUndefined();
     api().get(apiPath('/test')).reply(200, { ok: 'default' });
     expect(await call({ path: '/test' })).toEqual({ status: 200, data: { ok: 'default' } });
+  });
+
+  it('names the API host, or what ISAO_API_URL holds when it is no URL', () => {
+    expect(apiHost()).toBe('staging.isao.io');
+    process.env.ISAO_API_URL = 'staging.isao.io/api';
+    expect(apiHost()).toBe('staging.isao.io/api');
+  });
+
+  it('never takes what is not a URL for an API URL', () => {
+    expect(isApiUrl('https://staging.isao.io/api/external/test')).toBe(true);
+    expect(isApiUrl('not a url')).toBe(false);
+    expect(isApiUrl('https://[bad/api/external/test')).toBe(false);
   });
 
   it('joins the base URL and a path with one slash, however the path starts', () => {
@@ -657,9 +670,12 @@ describe('request layer: redirects keep the key on the API origin', () => {
     expect(apiServer.seen).toHaveLength(MAX_REDIRECTS + 1);
   });
 
-  it('says so when a redirect has no usable Location', async () => {
+  it.each([
+    ['no Location', {}],
+    ['a Location that is no URL', { location: 'http://[bad' }],
+  ])('says so when a redirect has %s', async (_what, headers) => {
     const apiServer = await start((_req, res) => {
-      json(res, 302, {});
+      json(res, 302, {}, headers);
     });
     process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
     const error = await caught(() => call({ path: '/x' }));

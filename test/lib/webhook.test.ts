@@ -59,6 +59,11 @@ describe('which copy of the body is read', () => {
 });
 
 describe('envelopes', () => {
+  it('a record with an "event" field that is not a text is a bare record', () => {
+    const record = { id: 'a1', event: ['contact.created'] };
+    expect(unwrapEvent(record)).toEqual({ event: undefined, entity: record, meta: {} });
+  });
+
   it('an envelope whose "event" is not a text is malformed, whatever it reads as', () => {
     // ['contact.created'] reads as "contact.created" wherever it is turned into text
     for (const event of [['contact.created'], 42, { name: 'contact.created' }]) {
