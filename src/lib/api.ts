@@ -133,12 +133,7 @@ export const MAX_REDIRECTS = 5;
 /** Where a redirect points, resolved against the URL that answered it. */
 const redirectTarget = (response: HttpResponse, from: string): URL | undefined => {
   const location = response.getHeader('location');
-  if (!location) return undefined;
-  try {
-    return new URL(location, from);
-  } catch {
-    return undefined;
-  }
+  return location && URL.canParse(location, from) ? new URL(location, from) : undefined;
 };
 
 /**
