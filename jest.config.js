@@ -19,6 +19,6 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'text'],
   coverageThreshold: {
-    global: { statements: 98, branches: 92, functions: 99, lines: 99 },
+    global: { statements: 100, branches: 98, functions: 100, lines: 100 },
   },
 };
