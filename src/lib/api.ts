@@ -133,7 +133,7 @@ export const MAX_REDIRECTS = 5;
 /** Where a redirect points, resolved against the URL that answered it. */
 const redirectTarget = (response: HttpResponse, from: string): URL | undefined => {
   const location = response.getHeader('location');
-  return location && URL.canParse(location, from) ? new URL(location, from) : undefined;
+  return (location && URL.parse(location, from)) || undefined;
 };
 
 /**

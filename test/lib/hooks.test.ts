@@ -3,7 +3,7 @@
  * events in a signed webhook, a single record from `/recent`, the permission each operation names
  * when ISAO refuses it, and the editor's custom-field labels when they cannot be read.
  */
-import { errors, type Bundle, type PlainOutputField, type ZObject } from 'zapier-platform-core';
+import type { Bundle, PlainOutputField, ZObject } from 'zapier-platform-core';
 import { hookBundle } from '../../sandbox/hook-bundle';
 import { signWebhook } from '../../sandbox/signing';
 import App from '../../src';
@@ -17,6 +17,7 @@ import {
   caught,
   errorText,
   fullBundle,
+  stubZ,
 } from '../helpers';
 
 const SECRET = 'whsec_hooks';
@@ -107,15 +108,9 @@ describe("the editor's custom-field labels", () => {
   )!;
   /** A z whose requests get `status` and `body`, logging into a mock. */
   const zAnswering = (status: number, body: unknown) => {
-    const log = jest.fn();
-    const request = jest.fn(() =>
-      Promise.resolve({
-        status,
-        content: JSON.stringify(body),
-        getHeader: () => undefined,
-      }),
-    );
-    return { z: { request, errors, console: { log, warn: jest.fn() } } as unknown as ZObject, log };
+    const { z, log } = stubZ(undefined);
+    const answer = { status, content: JSON.stringify(body), getHeader: () => undefined };
+    return { z: Object.assign(z, { request: () => Promise.resolve(answer) }), log };
   };
 
   it('none to read: the static fields, and nothing logged', async () => {
