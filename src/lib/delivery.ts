@@ -1,11 +1,13 @@
 /**
  * Webhook authenticity and exactly-once delivery.
  *
- * Signatures: ISAO sends `X-Isao-Hmac-Sha256` = base64(HMAC-SHA256(secret, raw body)). We verify
- * over the raw body exactly as received (never a re-serialised JSON object, whose key order and
- * whitespace differ) and compare in constant time on equal-length buffers (node's timingSafeEqual
- * throws on a length mismatch, so the length is checked first). The secret a subscribe call
- * returned wins over the connection's `webhook_secret`; with no secret, events pass unchecked.
+ * Signatures: ISAO sends `X-Isao-Hmac-Sha256` = base64(HMAC-SHA256(secret, raw body)); the same
+ * 32 bytes are also read as base64url, as hex, or after a `sha256=` prefix, as other senders and
+ * proxies write them. We verify over the raw body exactly as received (never a re-serialised JSON
+ * object, whose key order and whitespace differ) and compare in constant time on equal-length
+ * buffers (node's timingSafeEqual throws on a length mismatch, so the length is checked first).
+ * The secret a subscribe call returned wins over the connection's `webhook_secret`; with no
+ * secret, events pass unchecked.
  *
  * Dedup: ISAO retries failed deliveries up to 3 times with the same `metadata.eventId`, and
  * Zapier does not dedupe hook results. One `z.cache.set(key, 1, ttl, ['auth'], nx=true)` per
@@ -53,11 +55,26 @@ export const subscriptionOf = (
 export const signingSecret = (bundle: Bundle): string | undefined =>
   subscriptionOf(bundle).secret ?? text(bundle.authData.webhook_secret);
 
-/** Decodes a base64 SHA-256 digest; undefined when it is not one (wrong length, bad chars). */
-const decodeSignature = (signature: string): Buffer | undefined => {
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(signature)) return undefined;
-  const bytes = Buffer.from(signature.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  return bytes.length === SHA256_BYTES ? bytes : undefined;
+/** The scheme prefix some senders put before the digest (`sha256=…`), in any case. */
+const SCHEME_PREFIX = /^sha256=/i;
+/** 32 bytes in hex, exactly: node's hex decoder silently drops an odd last digit and what follows a bad one. */
+const HEX_DIGEST = /^[0-9a-f]{64}$/i;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/**
+ * Decodes a SHA-256 digest written as hex (either case) or base64/base64url (padded or not),
+ * optionally after `sha256=`; undefined when it is not one (wrong length, bad characters). The
+ * two alphabets never give the same 32 bytes from one text: 32 bytes are 64 hex digits but 43 or
+ * 44 base64 characters, and 64 base64 characters are 48 bytes.
+ */
+const decodeSignature = (header: string): Buffer | undefined => {
+  const signature = header.replace(SCHEME_PREFIX, '');
+  const bytes = HEX_DIGEST.test(signature)
+    ? Buffer.from(signature, 'hex')
+    : BASE64.test(signature)
+      ? Buffer.from(signature.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
+      : undefined;
+  return bytes?.length === SHA256_BYTES ? bytes : undefined;
 };
 
 /** Where the secret in force came from, and how to put it right. */
@@ -82,7 +99,7 @@ export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
   const provided = decodeSignature(signature);
   if (!provided) {
     throw new z.errors.HaltedError(
-      `Rejected a webhook with a malformed ${SIGNATURE_HEADER} header: expected the base64 of a 32-byte HMAC-SHA256.`,
+      `Rejected a webhook with a malformed ${SIGNATURE_HEADER} header: expected a 32-byte HMAC-SHA256 in base64, base64url or hex, optionally after "sha256=".`,
     );
   }
   // Stryker disable next-line OptionalChaining: the signature header was read from rawRequest, so it is set here
@@ -102,9 +119,29 @@ export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
   return true;
 };
 
+/** An epoch timestamp: digits, with an optional fraction (`1731061800`, `1731061800123.5`). */
+const EPOCH = /^\d+(\.\d+)?$/;
+/**
+ * Epoch numbers from this one on are milliseconds, below it seconds: 10^11 ms is March 1973 and
+ * 10^11 s is the year 5138, so no event of this century is ambiguous.
+ */
+export const EPOCH_MS_FROM = 1e11;
+
+/**
+ * When an event happened, in epoch milliseconds: an epoch number in seconds or milliseconds (by
+ * its magnitude, see EPOCH_MS_FROM), else a date Date.parse reads (ISO 8601); NaN when unreadable.
+ * A JSON number arrives here as its digits (webhook.ts reads the timestamp with `text()`).
+ */
+export const eventTime = (occurredAt: string): number => {
+  if (!EPOCH.test(occurredAt)) return Date.parse(occurredAt);
+  const epoch = Number(occurredAt);
+  return epoch < EPOCH_MS_FROM ? epoch * 1000 : epoch;
+};
+
 /**
  * Why a signed event is refused as a replay (undefined when it is not one): an event older than
- * the dedup window could be a captured request sent again.
+ * the dedup window could be a captured request sent again. An event without a readable timestamp
+ * cannot be placed in time: it is delivered, and the dedup check still drops its retries.
  */
 export const replayProblem = (
   occurredAt: string | null,
@@ -113,10 +150,12 @@ export const replayProblem = (
 ): string | undefined => {
   // Stryker disable next-line ConditionalExpression: Date.parse of null or '' is NaN, which returns undefined below
   if (!occurredAt) return undefined;
-  const at = Date.parse(occurredAt);
+  const at = eventTime(occurredAt);
   if (Number.isNaN(at) || now - at <= DEDUP_TTL_SECONDS * 1000) return undefined;
   const which = eventId ? ` ${quote(eventId, 60)}` : '';
-  return `Rejected a replayed webhook: the signed event${which} is from ${quote(occurredAt, 40)}, older than the ${String(DEDUP_TTL_SECONDS / 3600)}-hour window in which ISAO delivers and retries events`;
+  // an epoch number is shown with the date it was read as, so a seconds/ms mix-up shows
+  const when = EPOCH.test(occurredAt) ? ` (${new Date(at).toISOString()})` : '';
+  return `Rejected a replayed webhook: the signed event${which} is from ${quote(occurredAt, 40)}${when}, older than the ${String(DEDUP_TTL_SECONDS / 3600)}-hour window in which ISAO delivers and retries events`;
 };
 
 /** Which subscription this delivery belongs to, so one event reaches every Zap once. */

@@ -9,6 +9,7 @@ import App from '../../src';
 import {
   CACHE_TIMEOUT_MS,
   DEDUP_TTL_SECONDS,
+  EPOCH_MS_FROM,
   dedupKey,
   firstDeliveries,
   headerValue,
@@ -30,7 +31,8 @@ const sign = (raw: string, secret = SECRET) => signWebhook(secret, raw);
 const perform = async (z: ZObject, bundle: Bundle) =>
   App.triggers.new_contact.operation.perform(z, bundle);
 
-const body = (eventId = 'evt_1', timestamp = new Date().toISOString()) =>
+/** A contact.created webhook body; `timestamp` is written as given (a number, or none). */
+const body = (eventId = 'evt_1', timestamp: unknown = new Date().toISOString()) =>
   JSON.stringify({
     event: 'contact.created',
     timestamp,
@@ -48,6 +50,14 @@ const delivery = (raw: string, headers: Record<string, string>, extra: BundlePar
   });
 
 const run = (bundle: Bundle) => appTester(perform, bundle);
+
+const MALFORMED =
+  'Rejected a webhook with a malformed X-Isao-Hmac-Sha256 header: expected a 32-byte HMAC-SHA256 in base64, base64url or hex, optionally after "sha256=".';
+const MISMATCH =
+  "Rejected a webhook whose X-Isao-Hmac-Sha256 signature does not match its body: it was altered or signed with another secret. Check that the Webhook Signing Secret in this Zap's ISAO connection matches the one in your ISAO webhook settings.";
+
+/** The HMAC of `raw` as hex. */
+const hexSign = (raw: string) => Buffer.from(sign(raw), 'base64').toString('hex');
 
 describe('signatures', () => {
   it.each([
@@ -103,13 +113,45 @@ describe('signatures', () => {
   it.each([
     ['of another length', Buffer.alloc(16, 1).toString('base64')],
     ['that is not base64', '!!!not-base64!!!'],
-    ['that is hex', 'a'.repeat(64)],
+    ['of 63 hex digits', 'a'.repeat(63)],
+    ['of 65 hex digits', 'a'.repeat(65)],
+    ['of 16 bytes in hex', 'a'.repeat(32)],
+    ['that is only the prefix', 'sha256='],
+    ['with a prefix of another hash', `sha1=${'a'.repeat(64)}`],
   ])('rejects a signature %s without crashing', async (_what, signature) => {
     const error = await caught(() =>
       run(delivery(body(), { 'Http-X-Isao-Hmac-Sha256': signature })),
     );
     expect(error.name).toBe('HaltedError');
-    expect(errorText(error)).toContain('malformed X-Isao-Hmac-Sha256');
+    expect(errorText(error)).toBe(MALFORMED);
+  });
+
+  it.each([
+    ['lower-case hex', hexSign],
+    ['upper-case hex', (raw: string) => hexSign(raw).toUpperCase()],
+    ['hex after sha256=', (raw: string) => `sha256=${hexSign(raw)}`],
+    ['hex after SHA256=', (raw: string) => `SHA256=${hexSign(raw)}`],
+    ['base64 after sha256=', (raw: string) => `sha256=${sign(raw)}`],
+    [
+      'unpadded base64url after sha256=',
+      (raw: string) =>
+        `sha256=${sign(raw).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`,
+    ],
+  ])('accepts the same HMAC as %s', async (_what, encode) => {
+    const raw = body();
+    const out = await run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': encode(raw) }));
+    expect(out.map((r) => r.id)).toEqual(['contact_1']);
+  });
+
+  it.each([
+    ['hex', (raw: string) => hexSign(raw.replace('"Ada"', '"Eve"'))],
+    ['hex after sha256=', (raw: string) => `sha256=${sign(raw, 'other')}`],
+    ['any 32 bytes of hex', () => 'a'.repeat(64)],
+  ])('compares the bytes of a %s signature: a wrong one does not match', async (_what, make) => {
+    const raw = body();
+    const error = await caught(() => run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': make(raw) })));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe(MISMATCH);
   });
 
   it('accepts the URL-safe base64 alphabet (- and _), with or without padding', async () => {
@@ -125,9 +167,13 @@ describe('signatures', () => {
   it.each([
     ['junk before it', (sig: string) => `!${sig}`],
     ['junk after it', (sig: string) => `${sig}!`],
-    ['a scheme prefix', (sig: string) => `sha256=${sig}`],
+    ['junk before its prefix', (sig: string) => `xsha256=${sig}`],
+    ['the prefix twice', (sig: string) => `sha256=sha256=${sig}`],
     ['white space inside', (sig: string) => `${sig.slice(0, 10)} ${sig.slice(10)}`],
     ['three padding characters', (sig: string) => `${sig.replace(/=+$/, '')}===`],
+    ['junk before its hex', (sig: string) => `!${Buffer.from(sig, 'base64').toString('hex')}`],
+    ['junk after its hex', (sig: string) => `${Buffer.from(sig, 'base64').toString('hex')}!`],
+    ['hex then padding', (sig: string) => `${Buffer.from(sig, 'base64').toString('hex')}=`],
   ])(
     'rejects a valid signature with %s as malformed (the format check is strict)',
     async (_what, garble) => {
@@ -136,9 +182,7 @@ describe('signatures', () => {
         run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': garble(sign(raw)) })),
       );
       expect(error.name).toBe('HaltedError');
-      expect(errorText(error)).toBe(
-        'Rejected a webhook with a malformed X-Isao-Hmac-Sha256 header: expected the base64 of a 32-byte HMAC-SHA256.',
-      );
+      expect(errorText(error)).toBe(MALFORMED);
     },
   );
 
@@ -191,9 +235,7 @@ describe('signatures', () => {
     const error = await caught(() =>
       run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw, 'other') })),
     );
-    expect(errorText(error)).toBe(
-      "Rejected a webhook whose X-Isao-Hmac-Sha256 signature does not match its body: it was altered or signed with another secret. Check that the Webhook Signing Secret in this Zap's ISAO connection matches the one in your ISAO webhook settings.",
-    );
+    expect(errorText(error)).toBe(MISMATCH);
   });
 
   it('rejects a signed event older than the dedup window as a replay', async () => {
@@ -223,6 +265,68 @@ describe('signatures', () => {
     );
     expect(replayProblem('not a date', null, twoHours + 1)).toBeUndefined();
     expect(replayProblem(null, null, twoHours + 1)).toBeUndefined();
+  });
+
+  it.each([
+    ['epoch seconds', (ms: number) => Math.floor(ms / 1000)],
+    ['epoch milliseconds', (ms: number) => ms],
+    ['epoch seconds as a string', (ms: number) => String(Math.floor(ms / 1000))],
+    ['epoch milliseconds as a string', (ms: number) => String(ms)],
+    ['epoch seconds with a fraction', (ms: number) => ms / 1000],
+  ])(
+    'reads a timestamp in %s: an old one is a replay, a recent one is delivered',
+    async (_what, as) => {
+      const old = Date.now() - (DEDUP_TTL_SECONDS + 60) * 1000;
+      const raw = body('evt_old', as(old));
+      const error = await caught(() =>
+        run(delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) })),
+      );
+      expect(error.name).toBe('HaltedError');
+      const at = new Date(Math.floor(old / 1000) * 1000).toISOString().slice(0, 19);
+      expect(errorText(error)).toMatch(
+        new RegExp(
+          `^Rejected a replayed webhook: the signed event "evt_old" is from "${String(as(old)).replace('.', '\\.')}" \\(${at}\\.\\d{3}Z\\), older than the 2-hour window`,
+        ),
+      );
+      const recent = body('evt_recent', as(Date.now() - 60_000));
+      expect(await run(delivery(recent, { 'Http-X-Isao-Hmac-Sha256': sign(recent) }))).toHaveLength(
+        1,
+      );
+    },
+  );
+
+  it('tells epoch seconds from milliseconds by magnitude: from 10^11 on, milliseconds', () => {
+    expect(EPOCH_MS_FROM).toBe(1e11);
+    const now = Date.parse('2024-11-08T12:00:00.000Z');
+    // 10^11 ms is 1973-03-03: a replay
+    expect(replayProblem('100000000000', null, now)).toBe(
+      'Rejected a replayed webhook: the signed event is from "100000000000" (1973-03-03T09:46:40.000Z), older than the 2-hour window in which ISAO delivers and retries events',
+    );
+    // just below, seconds: the year 5138, not a replay
+    expect(replayProblem('99999999999', null, now)).toBeUndefined();
+    // the window's edge in seconds, as in ISO 8601
+    const edge = String((now - DEDUP_TTL_SECONDS * 1000) / 1000);
+    expect(replayProblem(edge, null, now)).toBeUndefined();
+    expect(replayProblem(edge, null, now + 1)).toBe(
+      `Rejected a replayed webhook: the signed event is from "${edge}" (2024-11-08T10:00:00.000Z), older than the 2-hour window in which ISAO delivers and retries events`,
+    );
+    // not an epoch number: as Date.parse reads it (or not at all)
+    expect(replayProblem('-5', null, now)).toMatch(/^Rejected a replayed webhook: .* "-5", older/);
+    expect(replayProblem('1.5e9', null, now)).toBeUndefined();
+    expect(replayProblem('17310618OO', null, now)).toBeUndefined();
+  });
+
+  it.each([
+    ['no timestamp', undefined],
+    ['an unreadable timestamp', 'yesterday'],
+    ['a timestamp that is not text or a number', { at: 1 }],
+  ])('delivers a signed event with %s, and still drops its retry', async (_what, timestamp) => {
+    const { cache } = cacheStub();
+    const { z } = stubZ(cache);
+    const raw = body('evt_undated', timestamp);
+    const bundle = delivery(raw, { 'Http-X-Isao-Hmac-Sha256': sign(raw) });
+    expect((await perform(z, bundle)).map((r) => r.id)).toEqual(['contact_1']);
+    expect(await perform(z, bundle)).toEqual([]);
   });
 
   it('without any secret, events pass unchecked (as before signing was set up)', async () => {
