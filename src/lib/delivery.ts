@@ -275,8 +275,9 @@ export const firstDeliveries = async (
   warnUnchecked(
     z,
     ids.flatMap((eventId): [string, string][] => {
-      const verdict = verdicts.get(eventId) ?? { unknown: late };
-      return typeof verdict === 'boolean' ? [] : [[eventId, verdict.unknown]];
+      // no verdict: its check had not started by the deadline
+      const verdict = verdicts.get(eventId);
+      return typeof verdict === 'boolean' ? [] : [[eventId, verdict?.unknown ?? late]];
     }),
   );
   const answered = new Set<string>();

@@ -105,10 +105,12 @@ const webhook = (eventId: string) => {
 };
 
 // the built bundle is what Zapier runs; under StrykerJS dist/ is absent and src/ is the mutant
-const APPS: [string, string | object][] = [
-  ['the source app', App],
+// (each gets its own event ids, as both share the one zcache)
+const APPS: [string, string, string | object][] = [
+  ['the source app', 'src', App],
   [
     'the built bundle (index.js → dist/)',
+    'dist',
     underStryker() ? App : path.join(__dirname, '../../index.js'),
   ],
 ];
@@ -124,7 +126,7 @@ afterAll(async () => {
   await zcache.close();
 });
 
-describe.each(APPS)("%s in core's handler, with core's RPC client", (_name, app) => {
+describe.each(APPS)("%s in core's handler, with core's RPC client", (_name, tag, app) => {
   const handler = createAppHandler(app);
   const perform = async (bundle: Record<string, unknown>) =>
     (
@@ -151,7 +153,7 @@ describe.each(APPS)("%s in core's handler, with core's RPC client", (_name, app)
   ])(
     'delivers a first-time event whose claim was applied but answered with %s (core retried it)',
     async (_answer, how) => {
-      const eventId = `evt_lost_${how}_${String(app === App)}`;
+      const eventId = `evt_lost_${how}_${tag}`;
       zcache.loseAnswers(1, how);
       let out: Record<string, unknown>[] = [];
       const methods = await methodsDuring(async () => (out = await perform(webhook(eventId))));
@@ -167,7 +169,7 @@ describe.each(APPS)("%s in core's handler, with core's RPC client", (_name, app)
   );
 
   it('a first delivery costs one cache call; a retry two', async () => {
-    const eventId = `evt_plain_${String(app === App)}`;
+    const eventId = `evt_plain_${tag}`;
     let out: Record<string, unknown>[] = [];
     const first = await methodsDuring(async () => (out = await perform(webhook(eventId))));
     expect(out).toHaveLength(1);
@@ -178,7 +180,7 @@ describe.each(APPS)("%s in core's handler, with core's RPC client", (_name, app)
   });
 
   it('delivers, with one warning line, when every answer of the cache is lost', async () => {
-    const eventId = `evt_down_${String(app === App)}`;
+    const eventId = `evt_down_${tag}`;
     zcache.loseAnswers(3, 'gateway');
     const out = await perform(webhook(eventId));
     expect(out.map((r) => r.id)).toEqual([`contact_${eventId}`]);

@@ -452,13 +452,14 @@ describe('exactly-once delivery', () => {
     ]);
   });
 
-  it('counts an event id repeated in one list once, with one cache call', async () => {
+  it('counts an event id repeated in one list once, with one cache call (events without an id, every time)', async () => {
     const { cache, calls } = cacheStub();
     const { z } = stubZ(cache);
-    expect(await firstDeliveries(z, unsigned('e1'), ['e1', null, 'e1', 'e2'])).toEqual([
+    expect(await firstDeliveries(z, unsigned('e1'), ['e1', null, 'e1', 'e2', null])).toEqual([
       true,
       true,
       false,
+      true,
       true,
     ]);
     expect(calls.map(([key]) => key)).toEqual([
