@@ -72,7 +72,12 @@ const checks = (
   });
   return [
     perform('perform: signed contact event with an eventId', retried, ['zcache_set'], records(1)),
-    perform('perform: the same event again (an ISAO retry)', retried, ['zcache_set'], records(0)),
+    perform(
+      'perform: the same event again (an ISAO retry)',
+      retried,
+      ['zcache_set', 'zcache_get'],
+      records(0),
+    ),
     perform('perform: signed contact event without an eventId', signed('contact'), [], records(1)),
     perform(
       `perform: appointment, ${String(CUSTOM_FIELDS)} custom fields`,

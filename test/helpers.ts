@@ -87,23 +87,34 @@ export const flatKeys = (value: Record<string, unknown>, prefix = ''): string[] 
     )
     .sort();
 
-/** A z.cache that honours nx and TTL on a controllable clock, counting calls. */
+/**
+ * A z.cache that honours nx, TTL and scope (a key set under a scope is read under the same one)
+ * on a controllable clock, counting `set` calls (`calls`) and `get` calls (`reads`).
+ */
 export const cacheStub = () => {
-  const store = new Map<string, number>();
+  const store = new Map<string, { value: unknown; expires: number }>();
   const calls: unknown[][] = [];
+  const reads: unknown[][] = [];
   let now = 0;
+  const slot = (key: string, scope?: string[]) => `${JSON.stringify(scope ?? null)} ${key}`;
+  const live = (key: string, scope?: string[]) => {
+    const entry = store.get(slot(key, scope));
+    return entry && entry.expires > now ? entry : undefined;
+  };
   const cache = {
-    get: () => Promise.reject(new Error('dedup must not read the cache')),
+    get: (key: string, scope?: string[]) => {
+      reads.push([key, scope]);
+      return Promise.resolve(live(key, scope)?.value ?? null);
+    },
     delete: () => Promise.reject(new Error('dedup must not delete from the cache')),
-    set: (key: string, _value: unknown, ttl?: number, scope?: string[], nx?: boolean) => {
+    set: (key: string, value: unknown, ttl?: number, scope?: string[], nx?: boolean) => {
       calls.push([key, ttl, scope, nx]);
-      const expires = store.get(key);
-      if (nx && expires !== undefined && expires > now) return Promise.resolve(false);
-      store.set(key, ttl ? now + ttl * 1000 : Infinity);
+      if (nx && live(key, scope)) return Promise.resolve(false);
+      store.set(slot(key, scope), { value, expires: ttl ? now + ttl * 1000 : Infinity });
       return Promise.resolve(true);
     },
   };
-  return { cache, calls, advance: (ms: number) => (now += ms) };
+  return { cache, calls, reads, advance: (ms: number) => (now += ms) };
 };
 
 /** A z for calling an operation directly: the given cache, core's errors, console mocks. */
