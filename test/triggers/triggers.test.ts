@@ -109,8 +109,8 @@ const listed = (subscriptionId: string, event: string, created = EARLIER, target
   created_at: created,
 });
 
-/** ISAO's `GET /webhooks` (with the key), answering these subscriptions. */
-const listWebhooks = (...items: Out[]) =>
+/** ISAO's `GET /webhooks` (with the key), answering these items (subscriptions, as documented). */
+const listWebhooks = (...items: unknown[]) =>
   api()
     .get(apiPath('/webhooks'))
     .matchHeader('authorization', `Bearer ${API_KEY}`)
@@ -229,7 +229,12 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
     const result = await run(key, 'performUnsubscribe', {
       subscribeData: { subscription_id: 'sub_gone' },
     });
-    expect(result).toMatchObject({ subscription_id: 'sub_gone', already_removed: true });
+    // without the hook URL there is no list to read: nothing else is removed
+    expect(result).toMatchObject({
+      subscription_id: 'sub_gone',
+      already_removed: true,
+      also_removed: [],
+    });
   });
 
   it('refuses to unsubscribe without subscribeData, clearly', async () => {
@@ -980,6 +985,9 @@ describe('no orphan subscription: new_contact', () => {
         listed('sub_undated', EVENT, 'not a date'),
         listed('sub_other_zap', EVENT, EARLIER, 'https://hooks.zapier.com/hooks/standard/1/other'),
         listed('sub_other_event', 'contact.updated'),
+        { id: 'hook_without_subscription_id', event_type: EVENT, target_url: HOOK },
+        null,
+        'sub_not_an_object',
       );
       unsubscribes('sub_retried');
       unsubscribes('sub_undated');
@@ -1148,6 +1156,14 @@ describe('no orphan subscription: new_contact', () => {
         unsubscribes('sub_a', 403);
         const failed = await caught(() => unsubscribed());
         expect(errorText(failed)).toContain('lacks the `webhooks:write` permission');
+
+        api().get(apiPath('/webhooks')).reply(200, { success: true, data: null });
+        const unreadable = await caught(() => unsubscribed());
+        expect(appError(unreadable)).toEqual({
+          message: 'ISAO answered GET /webhooks without a list of subscriptions.',
+          code: 'invalid_response',
+          status: 502,
+        });
       });
     });
   });
