@@ -2,8 +2,8 @@
  * Requests per operation, counted rather than assumed: each operation runs once through the
  * unpacked zip's handler in its own process, against the ISAO sandbox (sandbox/server.ts) and the
  * local zcache RPC, whose logs say what it sent. perform: 0 API requests, at most 1 cache call
- * (and nothing logged); performList: 1 (2 when it falls back to the sample); subscribe: 1;
- * unsubscribe: 1.
+ * (and nothing logged); performList: 1 (2 when it falls back to the sample); subscribe: 2 (the
+ * call, then `GET /webhooks` to find duplicates; none here); unsubscribe: 2 (the same).
  */
 import type { LocalZapier } from '../sandbox/local-zapier';
 import type { Sandbox } from '../sandbox/server';
@@ -124,7 +124,8 @@ const checks = (
       app: ours,
       method: op('performSubscribe'),
       bundle: () => hook,
-      api: ['POST /webhooks/subscribe'],
+      // the list finds no duplicate to remove: each one found would add a DELETE
+      api: ['POST /webhooks/subscribe', 'GET /webhooks'],
       cache: [],
       result: [
         'subscribeData with a subscription_id',
@@ -139,7 +140,7 @@ const checks = (
       app: ours,
       method: op('performUnsubscribe'),
       bundle: () => ({ ...hook, subscribeData }),
-      api: ['DELETE /webhooks/unsubscribe'],
+      api: ['DELETE /webhooks/unsubscribe', 'GET /webhooks'],
       cache: [],
       result: [
         'the subscription removed',

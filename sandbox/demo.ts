@@ -2,7 +2,8 @@
  * `npm start`: the integration end to end, offline. Starts the sandbox ISAO API and a local catch
  * hook (standing in for hooks.zapier.com), then drives the built app (index.js → dist/) through
  * zapier-platform-core's own handler, as Zapier's Lambda runs it:
- * auth test → three Zaps subscribe (New Contact filtered on the tag `vip`) → Create Contact →
+ * auth test → three Zaps subscribe (New Contact filtered on the tag `vip`) → New Contact's
+ * subscribe retried (as Zapier does when an answer is lost) leaves one subscription → Create Contact →
  * ISAO's signed webhook → perform → the same delivery again is dropped as a duplicate → a
  * tampered one is rejected → a contact without the tag reaches no Zap → a deal is won and an
  * appointment booked, each reaching its Zap → unsubscribe.
@@ -63,6 +64,13 @@ const main = async (): Promise<number> => {
     (await zapier.run(method, { authData, ...bundle })) as T;
   const op = (key: ZapKey, name: string) => `triggers.${key}.operation.${name}`;
   const subscriptions = {} as Record<ZapKey, Json>;
+  /** The subscription ids ISAO lists (GET /webhooks), for one hook URL or all. */
+  const liveFor = async (targetUrl?: string): Promise<unknown[]> => {
+    const { body } = await sandbox.call('GET', '/webhooks');
+    return (body as { data: Json[] }).data
+      .filter((sub) => targetUrl === undefined || sub.target_url === targetUrl)
+      .map((sub) => sub.subscription_id);
+  };
   const performHook = (key: ZapKey, hook: CaughtHook) =>
     run<Json[]>(op(key, 'perform'), {
       subscribeData: subscriptions[key],
@@ -111,6 +119,22 @@ const main = async (): Promise<number> => {
       "ISAO did not keep the New Contact Zap's Tags filter",
     );
 
+    step(
+      "Zapier retries New Contact's subscribe (the first answer was lost): one subscription stays",
+    );
+    const lost = String(subscriptions.new_contact.subscription_id);
+    subscriptions.new_contact = await run<Json>(op('new_contact', 'performSubscribe'), {
+      targetUrl: `${hooks.url}/new_contact`,
+      inputData: FILTERS.new_contact,
+    });
+    const kept = String(subscriptions.new_contact.subscription_id);
+    const live = await liveFor(`${hooks.url}/new_contact`);
+    check(
+      live.length === 1 && live[0] === kept,
+      `ISAO lists ${JSON.stringify(live)} for the New Contact Zap, not only ${kept}`,
+    );
+    say(`   ✓ ISAO subscription ${kept} kept (the one Zapier stored); ${lost} removed`);
+
     step('Run the Create Contact action');
     const created = await run<Json>('creates.create_contact.operation.perform', {
       inputData: {
@@ -130,6 +154,11 @@ const main = async (): Promise<number> => {
 
     step('ISAO sends the signed contact.created webhook; New Contact turns it into a record');
     const delivery = await hooks.next('/new_contact');
+    await sandbox.idle();
+    check(
+      hooks.caught.filter((h) => h.path === '/new_contact').length === 1,
+      'ISAO sent the contact to the New Contact Zap more than once (a subscription left behind?)',
+    );
     const signature = delivery.headers['x-isao-hmac-sha256'];
     check(typeof signature === 'string', 'the webhook was not signed');
     say(`   ✓ caught ${String(delivery.raw.length)} bytes at /new_contact`);
@@ -209,12 +238,12 @@ const main = async (): Promise<number> => {
     for (const key of ZAPS) {
       const out = await run<Json>(op(key, 'performUnsubscribe'), {
         subscribeData: subscriptions[key],
+        targetUrl: `${hooks.url}/${key}`,
       });
       check(out.already_removed === false, `${key}: the subscription was already gone`);
       say(`   ✓ ${key}: unsubscribed ${String(out.subscription_id)}`);
     }
-    const left = await sandbox.call('GET', '/webhooks');
-    const active = (left.body as { data: unknown[] }).data;
+    const active = await liveFor();
     check(active.length === 0, `${String(active.length)} subscriptions are still active`);
     say('   ✓ ISAO lists no active webhook subscriptions');
 

@@ -1,7 +1,7 @@
 /**
  * The webhook endpoints: `POST /webhooks/subscribe` (an event, a target URL and optional
- * `filters`), `DELETE /webhooks/unsubscribe`, `GET /webhooks`, and the sandbox-only
- * `GET /sandbox/deliveries` (the delivery attempts so far).
+ * `filters`), `DELETE /webhooks/unsubscribe`, `GET /webhooks` (the active subscriptions, in the
+ * documented shape), and the sandbox-only `GET /sandbox/deliveries` (the delivery attempts so far).
  */
 import { randomUUID } from 'node:crypto';
 import { EVENT_NAMES, isIsaoEvent } from '../../src/lib/events';
@@ -132,13 +132,17 @@ export const webhookRoutes = ({ subscriptions, limits, attempts }: WebhookState)
     return { body: { success: true, message: 'Webhook unsubscribed successfully' } };
   };
 
+  /** Exactly the documented item: the event as `event_type`, no filters, always active. */
   const listWebhooks = (): Reply => ({
     body: {
       success: true,
-      data: [...subscriptions.values()].map(({ event, ...sub }) => ({
-        ...sub,
-        event_type: event,
+      data: [...subscriptions.values()].map((sub) => ({
+        id: sub.id,
+        subscription_id: sub.subscription_id,
+        event_type: sub.event,
+        target_url: sub.target_url,
         is_active: true,
+        created_at: sub.created_at,
       })),
     },
   });

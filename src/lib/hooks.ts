@@ -157,6 +157,103 @@ const performListFor =
     return uniqueRecords(records).slice(0, limit);
   };
 
+/** A subscription `GET /webhooks` lists for the Zap's event and hook URL. */
+interface Listed {
+  id: string;
+  /** When ISAO created it (epoch ms), NaN when it does not say. */
+  createdAt: number;
+}
+
+/** When a subscription (as subscribe answers it, or as the list shows it) was created. */
+const createdAt = (subscription: RawRecord): number =>
+  // Stryker disable next-line StringLiteral: Date.parse reads any text that is not a date as NaN
+  Date.parse(text(subscription.created_at) ?? '');
+
+/**
+ * The subscriptions ISAO lists (`GET /webhooks`, `webhooks:read`) for `event` and exactly this
+ * hook URL: only those, so another Zap's (another URL) or another event's are never touched.
+ * Throws what callApi throws, or an error when the answer is not a list.
+ */
+const subscriptionsFor = async (
+  z: ZObject,
+  bundle: Bundle,
+  event: IsaoEvent,
+  targetUrl: string,
+): Promise<Listed[]> => {
+  const { data } = await callApi(z, bundle, { path: '/webhooks', permission: 'webhooks:read' });
+  const items = unwrapData(data);
+  if (!Array.isArray(items)) {
+    throw new z.errors.Error(
+      'ISAO answered GET /webhooks without a list of subscriptions.',
+      'invalid_response',
+      502,
+    );
+  }
+  return items.filter(isRecord).flatMap((item) => {
+    const id = text(item.subscription_id);
+    const mine = item.event_type === event && item.target_url === targetUrl;
+    return id !== undefined && mine ? [{ id, createdAt: createdAt(item) }] : [];
+  });
+};
+
+/** Removes one ISAO subscription; `gone` when ISAO had already forgotten it (404, 410). */
+const removeSubscription = async (
+  z: ZObject,
+  bundle: Bundle,
+  id: string,
+): Promise<{ gone: boolean; data: unknown }> => {
+  const { status, data } = await callApi(z, bundle, {
+    method: 'DELETE',
+    path: '/webhooks/unsubscribe',
+    body: { subscription_id: id },
+    acceptStatuses: [404, 410],
+    permission: 'webhooks:write',
+  });
+  return { gone: status === 404 || status === 410, data };
+};
+
+/**
+ * Best effort, for the Zap's other subscriptions: lists them and removes those `removable`
+ * allows, one by one. A failure to list or to remove is logged, naming what failed, and never
+ * thrown: the Zap's own subscription is already in place (subscribe) or already removed
+ * (unsubscribe). Returns the ids removed (ISAO's 404 or 410 counts as removed).
+ */
+const removeOthers = async (
+  z: ZObject,
+  bundle: Bundle,
+  event: IsaoEvent,
+  removable: (listed: Listed) => boolean,
+): Promise<string[]> => {
+  const targetUrl = text(bundle.targetUrl);
+  if (targetUrl === undefined) return [];
+  let listed: Listed[];
+  try {
+    listed = await subscriptionsFor(z, bundle, event, targetUrl);
+  } catch (error) {
+    z.console.log(
+      `ISAO: could not list the webhooks (GET /webhooks, which needs the \`webhooks:read\` permission) to remove other ${event} subscriptions for this Zap's hook URL: ${reasonOf(error)} Any left over may send this Zap duplicate events until deleted in the ISAO dashboard.`,
+    );
+    return [];
+  }
+  const removed: string[] = [];
+  for (const { id } of listed.filter(removable)) {
+    try {
+      await removeSubscription(z, bundle, id);
+      removed.push(id);
+    } catch (error) {
+      z.console.log(
+        `ISAO: could not remove the other ${event} subscription ${quote(id, 60)} for this Zap's hook URL (DELETE /webhooks/unsubscribe, which needs the \`webhooks:write\` permission): ${reasonOf(error)} It may send this Zap duplicate events until deleted in the ISAO dashboard.`,
+      );
+    }
+  }
+  if (removed.length > 0) {
+    z.console.log(
+      `ISAO: removed ${String(removed.length)} other ${event} subscription(s) for this Zap's hook URL: ${removed.map((id) => quote(id, 60)).join(', ')}.`,
+    );
+  }
+  return removed;
+};
+
 /** performSubscribe: one ISAO subscription for the event, with the trigger's filters. */
 const subscribeFor =
   (facts: EventFacts): WebhookTriggerPerformSubscribe<Record<string, unknown>, RawRecord> =>
@@ -177,37 +274,76 @@ const subscribeFor =
       permission: 'webhooks:write',
     });
     const subscription = unwrapData(data);
-    if (!isRecord(subscription) || text(subscription.subscription_id) === undefined) {
+    const id = isRecord(subscription) ? text(subscription.subscription_id) : undefined;
+    if (!isRecord(subscription) || id === undefined) {
       throw new z.errors.Error(
         `ISAO accepted the ${facts.event} subscription but did not return a subscription_id, so Zapier could not unsubscribe later. Try turning the Zap on again.`,
         'invalid_response',
         502,
       );
     }
+    // Zapier retries a subscribe whose answer was lost: the earlier call's subscription is an
+    // orphan. This one exists already, so removing the others never leaves the Zap without one.
+    // One created at the same time or later is a concurrent retry's, which removes this one
+    // instead: whatever the order, the newest survives.
+    const created = createdAt(subscription);
+    await removeOthers(
+      z,
+      bundle,
+      facts.event,
+      (other) => other.id !== id && !(other.createdAt >= created),
+    );
     return subscription;
   };
 
-/** performUnsubscribe: removes the subscription; one ISAO already forgot (404, 410) is fine. */
+/**
+ * Unsubscribe when Zapier lost the subscribe answer but knows the hook URL: removes every
+ * subscription ISAO lists for the event and that URL. Here the list is the only way to find
+ * them, so a failure to list or to remove one fails the call (naming what failed) instead of
+ * leaving a live subscription silently behind.
+ */
+const unsubscribeByTarget = async (
+  z: ZObject,
+  bundle: Bundle,
+  event: IsaoEvent,
+): Promise<RawRecord> => {
+  const targetUrl = text(bundle.targetUrl);
+  if (targetUrl === undefined) {
+    throw new z.errors.Error(
+      `This Zap has no ISAO subscription id for ${event} (subscribeData is missing), so there is nothing to unsubscribe. If ISAO still sends events, delete the webhook in the ISAO dashboard.`,
+      'missing_subscription',
+      400,
+    );
+  }
+  const removed: string[] = [];
+  for (const { id } of await subscriptionsFor(z, bundle, event, targetUrl)) {
+    await removeSubscription(z, bundle, id);
+    removed.push(id);
+  }
+  z.console.log(
+    `ISAO: this Zap had no ISAO subscription id for ${event} (subscribeData is missing); removed the ${String(removed.length)} subscription(s) ISAO listed for its hook URL.`,
+  );
+  return { subscription_id: null, already_removed: removed.length === 0, also_removed: removed };
+};
+
+/**
+ * performUnsubscribe: removes the Zap's subscription (one ISAO already forgot, 404 or 410, is
+ * fine), then every other subscription for its event and hook URL (best effort). Without
+ * subscribeData, the hook URL alone finds what to remove.
+ */
 const unsubscribeFor =
   (facts: EventFacts): WebhookTriggerPerformUnsubscribe<Record<string, unknown>, RawRecord> =>
   async (z, bundle) => {
     const id = subscriptionOf(bundle).subscriptionId;
-    if (id === undefined) {
-      throw new z.errors.Error(
-        `This Zap has no ISAO subscription id for ${facts.event} (subscribeData is missing), so there is nothing to unsubscribe. If ISAO still sends events, delete the webhook in the ISAO dashboard.`,
-        'missing_subscription',
-        400,
-      );
-    }
-    const { status, data } = await callApi(z, bundle, {
-      method: 'DELETE',
-      path: '/webhooks/unsubscribe',
-      body: { subscription_id: id },
-      acceptStatuses: [404, 410],
-      permission: 'webhooks:write',
-    });
-    const gone = status === 404 || status === 410;
-    return { ...(isRecord(data) ? data : {}), subscription_id: id, already_removed: gone };
+    if (id === undefined) return unsubscribeByTarget(z, bundle, facts.event);
+    const { gone, data } = await removeSubscription(z, bundle, id);
+    const others = await removeOthers(z, bundle, facts.event, (other) => other.id !== id);
+    return {
+      ...(isRecord(data) ? data : {}),
+      subscription_id: id,
+      already_removed: gone,
+      also_removed: others,
+    };
   };
 
 /**

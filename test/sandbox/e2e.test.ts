@@ -188,6 +188,66 @@ describe.each(TRIGGERS)('%s (%s) over real HTTP', (key, event) => {
   });
 });
 
+describe('no orphan subscription, over real HTTP', () => {
+  /** The ids of the subscriptions ISAO lists for this event and hook path. */
+  const liveFor = async (event: IsaoEvent, path: string) =>
+    (data((await sandbox.call('GET', '/webhooks')).body) as unknown as Out[])
+      .filter((s) => s.event_type === event && s.target_url === `${hooks.url}${path}`)
+      .map((s) => s.subscription_id);
+  const unsubscribe = (key: string, path: string, subscribeData?: Out) =>
+    run(op(key, 'performUnsubscribe'), {
+      targetUrl: `${hooks.url}${path}`,
+      ...(subscribeData ? { subscribeData } : {}),
+    });
+
+  it('a retried subscribe leaves exactly one live subscription, the one Zapier stored; off leaves none', async () => {
+    const otherZap = await subscribeTo('new_contact', '/orphan/other-zap');
+    const otherEvent = await subscribeTo('contact_updated', '/orphan/zap');
+    const lost = await subscribeTo('new_contact', '/orphan/zap'); // its answer never reached Zapier
+    const stored = await subscribeTo('new_contact', '/orphan/zap'); // Zapier's retry
+    expect(stored.subscription_id).not.toBe(lost.subscription_id);
+    expect(await liveFor('contact.created', '/orphan/zap')).toEqual([stored.subscription_id]);
+    expect(await liveFor('contact.created', '/orphan/other-zap')).toEqual([
+      otherZap.subscription_id,
+    ]);
+    expect(await liveFor('contact.updated', '/orphan/zap')).toEqual([otherEvent.subscription_id]);
+
+    // a new contact reaches the Zap once, signed for the subscription Zapier stored
+    await contactId();
+    await sandbox.idle();
+    const [hook, ...more] = hooks.caught.filter((h) => h.path === '/orphan/zap');
+    expect(more).toEqual([]);
+    expect(await performHook('new_contact', stored, hook!)).toHaveLength(1);
+
+    expect(await unsubscribe('new_contact', '/orphan/zap', stored)).toMatchObject({
+      already_removed: false,
+      also_removed: [],
+    });
+    expect(await liveFor('contact.created', '/orphan/zap')).toEqual([]);
+    expect(await liveFor('contact.updated', '/orphan/zap')).toEqual([otherEvent.subscription_id]);
+    await unsubscribe('contact_updated', '/orphan/zap', otherEvent);
+    await unsubscribe('new_contact', '/orphan/other-zap', otherZap);
+  });
+
+  it('turning off a Zap that lost its subscribeData removes every subscription for its hook URL', async () => {
+    const first = await subscribeTo('deal_won', '/orphan/no-data');
+    await sandbox.call('POST', '/webhooks/subscribe', {
+      event: 'deal.won',
+      target_url: `${hooks.url}/orphan/no-data`,
+    }); // a second one, made outside the app
+    const second = (await liveFor('deal.won', '/orphan/no-data'))[1];
+    expect(await unsubscribe('deal_won', '/orphan/no-data')).toEqual({
+      subscription_id: null,
+      already_removed: false,
+      also_removed: [first.subscription_id, second],
+    });
+    expect(await liveFor('deal.won', '/orphan/no-data')).toEqual([]);
+    expect(await unsubscribe('deal_won', '/orphan/no-data')).toMatchObject({
+      already_removed: true,
+    });
+  });
+});
+
 describe('an account with no records yet', () => {
   let empty: Sandbox;
   let local: LocalZapier;

