@@ -59,6 +59,40 @@ export const QUOTE_MAX = 100;
 export const clip = (value: string, max = QUOTE_MAX): string =>
   value.length > max ? `${value.slice(0, max - 1)}…` : value;
 
+/** What a secret becomes in any text the app shows. */
+export const REDACTED = '[redacted]';
+
+/** Secrets shorter than this are left alone: redacting them would shred ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * The forms in which a secret may appear in outside text. The key as sent is trimmed like every
+ * input (`text`), and it lies inside the key as stored, so redacting it removes both; in a URL
+ * (a redirect's path) it is percent-encoded, as a path or as one segment.
+ */
+const secretForms = (secrets: readonly unknown[]): string[] =>
+  secrets
+    .map(text)
+    .filter((secret): secret is string => (secret?.length ?? 0) >= MIN_SECRET_LENGTH)
+    .flatMap((secret) => [secret, encodeURI(secret), encodeURIComponent(secret)]);
+
+/**
+ * The one redaction: every secret (the API key, a signing secret), in every form, replaced by
+ * `[redacted]`. Everything a message takes from outside (an API's words, a redirect's path) goes
+ * through it before it is shortened.
+ */
+export const redact = (value: string, secrets: readonly unknown[]): string =>
+  secretForms(secrets).reduce((out, secret) => out.split(secret).join(REDACTED), value);
+
+/**
+ * Outside text made fit for a message: redacted, on one line, then cut to `max`. In that order:
+ * cutting first would leave most of a secret that straddles the cut, and a short secret replaced
+ * by `[redacted]` could push the text past `max`. It is redacted again once on one line, for a
+ * secret whose own white space the text spelled differently.
+ */
+export const shown = (value: string, max = QUOTE_MAX, secrets: readonly unknown[] = []): string =>
+  clip(redact(redact(value, secrets).replace(/\s+/g, ' '), secrets), max);
+
 /** The user-facing text of an error: core's AppErrors carry JSON `{message, code, status}`. */
 const messageOf = (error: unknown): string => {
   const message = error instanceof Error ? error.message : String(error);
@@ -70,17 +104,22 @@ const messageOf = (error: unknown): string => {
   }
 };
 
-/** What went wrong, from anything thrown, on one line and at most QUOTE_MAX characters. */
-export const reasonOf = (error: unknown): string => clip(messageOf(error).replace(/\s+/g, ' '));
+/** What went wrong, from anything thrown, on one line, secrets redacted, at most QUOTE_MAX characters. */
+export const reasonOf = (error: unknown, secrets: readonly unknown[] = []): string =>
+  shown(messageOf(error), QUOTE_MAX, secrets);
 
 /**
- * A value as an error message quotes it: `"…"`, on one line, at most QUOTE_MAX characters. Every
- * message that repeats user or API input goes through this, so a 100 KB value never becomes a
- * 100 KB error.
+ * A value as an error message quotes it: `"…"`, on one line, secrets redacted, at most QUOTE_MAX
+ * characters. Every message that repeats user or API input goes through this, so a 100 KB value
+ * never becomes a 100 KB error.
  */
-export const quote = (value: unknown, max = QUOTE_MAX): string => {
+export const quote = (
+  value: unknown,
+  max = QUOTE_MAX,
+  secrets: readonly unknown[] = [],
+): string => {
   // JSON.stringify gives undefined for undefined, functions and symbols
   const json = JSON.stringify(value) as string | undefined;
-  const shown = typeof value === 'string' ? value : (json ?? String(value));
-  return `"${clip(shown.replace(/\s+/g, ' '), max)}"`;
+  const raw = typeof value === 'string' ? value : (json ?? String(value));
+  return `"${shown(raw, max, secrets)}"`;
 };
