@@ -13,7 +13,7 @@ import type {
 } from 'zapier-platform-core';
 import { errorFor, networkFailure, parseBody, REQUEST_TIMEOUT_MS, type CallPolicy } from './errors';
 import { subscriptionOf } from './delivery';
-import { clip, isRecord, quote, QUOTE_MAX, text } from './inputs';
+import { clip, isRecord, quote, redact, text } from './inputs';
 
 export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
 export const DOCS_URL = 'https://staging.isao.io/docs';
@@ -242,7 +242,7 @@ export const callApi = async (
             ? target.origin
             : target.pathname;
       throw new z.errors.Error(
-        `The ISAO API at ${apiHost()} redirected the request to ${quote(where, QUOTE_MAX, secrets)}, outside the API's address; the API key is only ever sent to ${apiHost()}, so the redirect was not followed. If the ISAO API has moved, set ISAO_API_URL to its new address.`,
+        `The ISAO API at ${apiHost()} redirected the request to ${quote(redact(where, secrets))}, outside the API's address; the API key is only ever sent to ${apiHost()}, so the redirect was not followed. If the ISAO API has moved, set ISAO_API_URL to its new address.`,
         'unsafe_redirect',
         status,
       );

@@ -131,8 +131,8 @@ export const apiErrorFields = (body: unknown): string[] => {
   return [...new Set(fields)];
 };
 
-const looksLikeHtml = (content: string): boolean =>
-  /^\s*<(!doctype|html|head|body)/i.test(content.slice(0, MAX_EXAMINED));
+/** Anchored at the start, so linear however long the body (unlike the markup stripping). */
+const looksLikeHtml = (content: string): boolean => /^\s*<(!doctype|html|head|body)/i.test(content);
 
 export const parseBody = (response: HttpResponse): { json: boolean; value: unknown } => {
   const content = response.content;
@@ -147,13 +147,14 @@ export const parseBody = (response: HttpResponse): { json: boolean; value: unkno
 /** What an answer says: `: <the API's words>` ('' when it gave none), and the fields it names. */
 interface Answer {
   said: string;
-  fields: readonly string[];
+  /** The fields it says are wrong (redacted, bounded); none for an answer that is no error body. */
+  fields?: readonly string[];
 }
 
 const readAnswer = (response: HttpResponse, secrets: readonly unknown[]): Answer => {
   // a body that starts like an HTML page is not JSON (JSON never starts with "<")
   if (looksLikeHtml(response.content))
-    return { said: ': the server answered with an HTML page instead of JSON', fields: [] };
+    return { said: ': the server answered with an HTML page instead of JSON' };
   const body = parseBody(response);
   const detail = apiErrorDetail(body.value);
   const words = detail && sanitise(detail, secrets, !body.json);
@@ -187,8 +188,11 @@ const nothingToDo: Thrower = (z, c) =>
     `ISAO could not process the request (${String(c.status)})${c.said || ': no reason was given'}.`,
   );
 
-/** The fields named, bounded as one quoted value is. */
-const fieldList = (fields: readonly string[]): string => clip(fields.join(', '));
+/** What to do about refused values: fix the fields ISAO named (bounded), or check them all. */
+const fixFor = (fields: readonly string[]): string =>
+  fields.length > 0
+    ? `Fix ${fields.length > 1 ? 'the fields' : 'the field'} ISAO named (${clip(fields.join(', '))}) and run the step again.`
+    : 'Check the values this step sends.';
 
 /**
  * A 422, or a 400 naming fields: ISAO would not take the values sent. The user must fix them, so
@@ -198,11 +202,7 @@ const fieldList = (fields: readonly string[]): string => clip(fields.join(', '))
 const refusedValues = error(
   'invalid_input',
   (c) =>
-    `ISAO refused the values this step sent (${String(c.status)} ${STATUS_CODES[c.status] ?? ''})${c.said || ': no reason was given'}. ${
-      c.fields.length > 0
-        ? `Fix ${c.fields.length > 1 ? 'the fields' : 'the field'} ISAO named (${fieldList(c.fields)}) and run the step again.`
-        : 'Check the values this step sends.'
-    }`,
+    `ISAO refused the values this step sent (${String(c.status)} ${String(STATUS_CODES[c.status])})${c.said || ': no reason was given'}. ${fixFor(c.fields ?? [])}`,
 );
 
 const badRequest = error(
@@ -213,7 +213,7 @@ const badRequest = error(
 
 /** The one table: an error status → the error a Zap user sees. */
 const BY_STATUS: Readonly<Record<number, Thrower>> = {
-  400: (z, c) => (c.fields.length > 0 ? refusedValues : badRequest)(z, c),
+  400: (z, c) => (c.fields?.length ? refusedValues : badRequest)(z, c),
   401: (z, c) => {
     const message = `ISAO rejected the API key (401 Unauthorized${c.said}). The key is invalid or has been revoked: create a new key in your ISAO dashboard and reconnect.`;
     return c.policy.authTest
@@ -227,7 +227,7 @@ const BY_STATUS: Readonly<Record<number, Thrower>> = {
   ),
   404: error(
     'not_found',
-    (c) => `ISAO could not find ${quote(c.path, QUOTE_MAX, c.secrets)} (404 Not Found${c.said}).`,
+    (c) => `ISAO could not find ${quote(redact(c.path, c.secrets))} (404 Not Found${c.said}).`,
   ),
   409: nothingToDo,
   422: refusedValues,
@@ -276,7 +276,7 @@ export const errorFor = (
     const body = parseBody(response);
     if (!body.json && request.method !== 'DELETE') {
       const said = looksLikeHtml(response.content) ? ', an HTML page' : '';
-      return notJson(z, context({ said, fields: [] }));
+      return notJson(z, context({ said }));
     }
     if (isRecord(body.value) && body.value.success === false) {
       return refused(z, context(readAnswer(response, secrets)));

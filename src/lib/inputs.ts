@@ -90,7 +90,7 @@ export const redact = (value: string, secrets: readonly unknown[]): string =>
  * by `[redacted]` could push the text past `max`. It is redacted again once on one line, for a
  * secret whose own white space the text spelled differently.
  */
-export const shown = (value: string, max = QUOTE_MAX, secrets: readonly unknown[] = []): string =>
+export const shown = (value: string, max: number, secrets: readonly unknown[]): string =>
   clip(redact(redact(value, secrets).replace(/\s+/g, ' '), secrets), max);
 
 /** The user-facing text of an error: core's AppErrors carry JSON `{message, code, status}`. */
@@ -104,22 +104,17 @@ const messageOf = (error: unknown): string => {
   }
 };
 
-/** What went wrong, from anything thrown, on one line, secrets redacted, at most QUOTE_MAX characters. */
-export const reasonOf = (error: unknown, secrets: readonly unknown[] = []): string =>
-  shown(messageOf(error), QUOTE_MAX, secrets);
+/** What went wrong, from anything thrown, on one line and at most QUOTE_MAX characters. */
+export const reasonOf = (error: unknown): string => clip(messageOf(error).replace(/\s+/g, ' '));
 
 /**
- * A value as an error message quotes it: `"…"`, on one line, secrets redacted, at most QUOTE_MAX
- * characters. Every message that repeats user or API input goes through this, so a 100 KB value
- * never becomes a 100 KB error.
+ * A value as an error message quotes it: `"…"`, on one line, at most QUOTE_MAX characters. Every
+ * message that repeats user or API input goes through this, so a 100 KB value never becomes a
+ * 100 KB error; text from the API that could hold a secret is `redact`ed before it is quoted.
  */
-export const quote = (
-  value: unknown,
-  max = QUOTE_MAX,
-  secrets: readonly unknown[] = [],
-): string => {
+export const quote = (value: unknown, max = QUOTE_MAX): string => {
   // JSON.stringify gives undefined for undefined, functions and symbols
   const json = JSON.stringify(value) as string | undefined;
-  const raw = typeof value === 'string' ? value : (json ?? String(value));
-  return `"${shown(raw, max, secrets)}"`;
+  const shown = typeof value === 'string' ? value : (json ?? String(value));
+  return `"${clip(shown.replace(/\s+/g, ' '), max)}"`;
 };

@@ -638,6 +638,23 @@ describe('request layer: field errors name the fields', () => {
     });
   });
 
+  it.each([
+    [
+      400,
+      'ISAO could not process the request (400 Bad Request): the server answered with an HTML page instead of JSON. Check the values this step sends.',
+      'bad_request',
+    ],
+    [
+      422,
+      'ISAO refused the values this step sent (422 Unprocessable Entity): the server answered with an HTML page instead of JSON. Check the values this step sends.',
+      'invalid_input',
+    ],
+  ])('a %i HTML page names no field', async (status, message, code) => {
+    api().post(apiPath('/contacts')).reply(status, '<!doctype html><p>errors</p>');
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(appErrorOf(error)).toEqual({ message, code, status });
+  });
+
   it('names at most about 100 characters of fields, and no secret among them', async () => {
     const errors = Object.fromEntries(
       Array.from({ length: 40 }, (_, i) => [`field_${String(i)}`, 'is wrong']),

@@ -132,14 +132,11 @@ describe('redaction, then bounding', () => {
     expect(shown(`a isao\nkey_77 b`, 100, ['isao key_77'])).toBe('a [redacted] b');
   });
 
-  it.each([
-    ['quote', (text: string) => quote(text, QUOTE_MAX, [SECRET])],
-    ['reasonOf', (text: string) => reasonOf(new Error(text), [SECRET])],
-  ])('%s never shows part of a secret that straddles its limit', (_what, show) => {
+  it('never shows part of a secret that straddles the limit, nor passes it', () => {
     for (let at = QUOTE_MAX - SECRET.length - 2; at <= QUOTE_MAX + 2; at += 1) {
-      const message = show(`${'x'.repeat(at)}${SECRET}${'y'.repeat(200)}`);
+      const message = shown(`${'x'.repeat(at)}${SECRET}${'y'.repeat(200)}`, QUOTE_MAX, [SECRET]);
       expect(leaksPartOf(message)).toBe(false);
-      expect(message.replace(/^"|"$/g, '').length).toBeLessThanOrEqual(QUOTE_MAX);
+      expect(message.length).toBeLessThanOrEqual(QUOTE_MAX);
     }
   });
 
@@ -149,10 +146,5 @@ describe('redaction, then bounding', () => {
       expect(message.length).toBeLessThanOrEqual(QUOTE_MAX);
       expect(message).not.toContain('k3y');
     }
-  });
-
-  it('quotes and reasons without secrets by default', () => {
-    expect(quote(SECRET)).toBe(`"${SECRET}"`);
-    expect(reasonOf(new Error(SECRET))).toBe(SECRET);
   });
 });
