@@ -6,7 +6,15 @@ import { isRecord, text } from './lib/inputs';
 const dig = (value: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), value);
 
-/** Where the test response may name the account, most specific first. */
+/**
+ * Where the test response may name the account, in the order they win. The label is how a user
+ * tells connections apart in the Zap editor, and someone with several ISAO accounts connects one
+ * key per company: so the company's name first (under each spelling ISAO may use, then an account
+ * or organisation name), then a bare `name` (the answer describes the key's account). The email
+ * of the user who owns the key comes after: it tells two keys of one company apart but not which
+ * company they reach. The key's own name is last: whoever made the key chose it, often a generic
+ * "Zapier". Tests pin each neighbour's precedence.
+ */
 const LABEL_PATHS: readonly (readonly string[])[] = [
   ['company', 'name'],
   ['company_name'],

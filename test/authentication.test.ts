@@ -1,5 +1,7 @@
+import nock from 'nock';
 import { api, apiPath, appErrorOf, appTester, authData, caught, errorText } from './helpers';
 import authentication from '../src/authentication';
+import { isRecord } from '../src/lib/inputs';
 
 const testAuth = (data: Record<string, string> = authData) =>
   appTester(authentication.test, { authData: data });
@@ -31,6 +33,71 @@ describe('authentication', () => {
     api().get(apiPath('/test')).reply(200, body);
     const result = (await testAuth()) as Record<string, unknown>;
     expect(result.connection_label).toBe(label);
+  });
+
+  /**
+   * The label's sources, in the order they win; each test below puts two neighbours in one answer,
+   * so swapping any two entries of the app's table fails one of them.
+   */
+  const LABEL_ORDER: readonly (readonly string[])[] = [
+    ['company', 'name'],
+    ['company_name'],
+    ['companyName'],
+    ['account', 'name'],
+    ['organization', 'name'],
+    ['name'],
+    ['user', 'email'],
+    ['email'],
+    ['key', 'name'],
+  ];
+
+  /** `into` with `value` set at `path`, creating the objects on the way. */
+  const setAt = (
+    into: Record<string, unknown>,
+    path: readonly string[],
+    value: string,
+  ): Record<string, unknown> => {
+    const [head, ...rest] = path;
+    if (head === undefined) return into;
+    const inner = into[head];
+    into[head] = rest.length > 0 ? setAt(isRecord(inner) ? inner : {}, rest, value) : value;
+    return into;
+  };
+
+  const neighbours = LABEL_ORDER.flatMap((first, i) => {
+    const second = LABEL_ORDER[i + 1];
+    return second ? [[first.join('.'), second.join('.'), first, second] as const] : [];
+  });
+
+  it.each(neighbours)(
+    'labels the connection with %s rather than %s',
+    async (_first, _second, first, second) => {
+      const data = setAt(setAt({}, second, 'second@example.com'), first, 'First Co');
+      api().get(apiPath('/test')).reply(200, { success: true, data });
+      const result = (await testAuth()) as Record<string, unknown>;
+      expect(result.connection_label).toBe('First Co');
+    },
+  );
+
+  it.each([
+    'https://api.isao.example/external?',
+    'https://api.isao.example/external#',
+    'https://api.isao.example/external?#',
+  ])('refuses ISAO_API_URL %s (an empty query or fragment) before any request', async (url) => {
+    process.env.ISAO_API_URL = url;
+    const unmatched = jest.fn();
+    nock.emitter.on('no match', unmatched);
+    try {
+      const error = await caught(() => testAuth());
+      expect(appErrorOf(error)).toEqual({
+        message: `ISAO_API_URL "${url}" must be a plain base URL, without credentials, query or fragment. Set the app's ISAO_API_URL environment variable (zapier-platform env:set) to the ISAO API base URL, for example https://staging.isao.io/api/external.`,
+        code: 'invalid_api_url',
+        status: 500,
+      });
+      expect(unmatched).not.toHaveBeenCalled();
+    } finally {
+      nock.emitter.removeListener('no match', unmatched);
+    }
   });
 
   it.each(['', '   ', '\u200b\u200e\ufeff'])(

@@ -160,3 +160,12 @@ export const fullBundle = ({ meta, subscribeData, ...parts }: BundleParts = {}):
   };
   return subscribeData ? Object.assign(bundle, { subscribeData }) : bundle;
 };
+
+/** A secret no message of the app contains 4 characters of. */
+export const SECRET = 'sk_9f8e7d6c5b4a';
+
+/** Whether any 4 consecutive characters of the secret are in the text (a leak of part of it). */
+export const leaksPartOf = (message: string, secret = SECRET): boolean =>
+  Array.from({ length: secret.length - 3 }, (_, i) => secret.slice(i, i + 4)).some((part) =>
+    message.includes(part),
+  );

@@ -4,9 +4,16 @@
  * API's origin), follows redirects that stay on it, and turns every failure into an error a Zap
  * user can act on (errors.ts) under the policy the caller declares.
  */
-import type { BeforeRequestMiddleware, Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
+import type {
+  BeforeRequestMiddleware,
+  Bundle,
+  HttpRequestOptions,
+  HttpResponse,
+  ZObject,
+} from 'zapier-platform-core';
 import { errorFor, networkFailure, parseBody, REQUEST_TIMEOUT_MS, type CallPolicy } from './errors';
-import { clip, isRecord, quote, text } from './inputs';
+import { subscriptionOf } from './delivery';
+import { clip, isRecord, quote, redact, text } from './inputs';
 
 export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
 export const DOCS_URL = 'https://staging.isao.io/docs';
@@ -30,7 +37,8 @@ export const apiUrlProblem = (): string | undefined => {
   } catch {
     return `ISAO_API_URL ${quote(raw)} is not a URL. ${fix}`;
   }
-  if (url.username || url.password || url.search || url.hash) {
+  // `new URL` drops an empty query or fragment (`…/external?`, `…#`): the text itself is checked
+  if (url.username || url.password || /[?#]/.test(raw)) {
     return `ISAO_API_URL ${quote(raw)} must be a plain base URL, without credentials, query or fragment. ${fix}`;
   }
   if (url.protocol === 'https:') return undefined;
@@ -102,6 +110,15 @@ const NOT_IN_A_HEADER = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/;
 
 export const BAD_KEY_MESSAGE = `The API key contains a line break, a control character or an invisible character, so it cannot be sent. Copy the key again from your ISAO dashboard (Settings → API keys) and reconnect.`;
 
+/**
+ * What no message may show: the connection's fields (the API key, the webhook signing secret) and
+ * the secret this Zap's subscription was given, which an unsubscribe's answer could repeat.
+ */
+const secretsOf = (bundle: Bundle): unknown[] => [
+  ...Object.values(bundle.authData),
+  subscriptionOf(bundle).secret,
+];
+
 /** The connection's API key, trimmed; undefined when blank. */
 const apiKeyOf = (bundle: Bundle): string | undefined => text(bundle.authData.api_key);
 
@@ -125,6 +142,25 @@ export const addApiHeaders: BeforeRequestMiddleware = (request, _z, bundle) => {
     redirect: 'manual',
     timeout: request.timeout ?? REQUEST_TIMEOUT_MS,
   };
+};
+
+/**
+ * A request as callApi sends it: the JSON body already serialised, the query already in the URL,
+ * and without core's merge (`merge: false`, honoured by core's prepare-request though its types
+ * omit it). Otherwise core would refuse any `{{bundle.…}}` or `{{process.…}}` in what the user
+ * typed, with an error quoting the whole value, or strip `{{…}}` from a top-level body field or a
+ * query parameter. This way ISAO gets the values as written, and nothing of the bundle or the
+ * environment is ever substituted into them. Core's User-Agent, which the merge would have
+ * added, is set by the request itself.
+ */
+type PreparedRequest = HttpRequestOptions & { url: string; merge: false; body?: string };
+
+/** The URL with the call's query parameters (none: the URL as it is). */
+const withQuery = (url: string, params: ApiRequestOptions['params']): string => {
+  const query = new URLSearchParams(
+    Object.entries(params ?? {}).map(([name, value]): [string, string] => [name, String(value)]),
+  ).toString();
+  return query ? `${url}?${query}` : url;
 };
 
 /** How many redirects on the API's origin a call follows. */
@@ -155,7 +191,7 @@ export const callApi = async (
   }
   const problem = apiUrlProblem();
   if (problem) throw new z.errors.Error(problem, 'invalid_api_url', 500);
-  const secrets = Object.values(bundle.authData).filter((v) => typeof v === 'string');
+  const secrets = secretsOf(bundle);
   let url = apiUrl(options.path);
   // Stryker disable next-line StringLiteral: core sends a request without a method as a GET
   let method = options.method ?? 'GET';
@@ -164,16 +200,18 @@ export const callApi = async (
   for (let hop = 0; ; hop += 1) {
     let response: HttpResponse;
     try {
-      response = await z.request({
-        url,
+      const request: PreparedRequest = {
+        url: withQuery(url, params),
         method,
         // Stryker disable next-line ConditionalExpression: core sends no body for an undefined one
-        ...(body !== undefined ? { body } : {}),
-        ...(params ? { params } : {}),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         ...(options.timeout ? { timeout: options.timeout } : {}),
         // errors.ts reads every answer; core still turns a 429 into a ThrottledError first
         skipThrowForStatus: true,
-      });
+        merge: false,
+        headers: { 'User-Agent': 'Zapier' },
+      };
+      response = await z.request(request);
     } catch (error) {
       const failure = networkFailure(error, apiHost(), options.timeout);
       if (failure) throw new z.errors.Error(failure, 'network_error', 0);
@@ -204,7 +242,7 @@ export const callApi = async (
             ? target.origin
             : target.pathname;
       throw new z.errors.Error(
-        `The ISAO API at ${apiHost()} redirected the request to ${quote(where)}, outside the API's address; the API key is only ever sent to ${apiHost()}, so the redirect was not followed. If the ISAO API has moved, set ISAO_API_URL to its new address.`,
+        `The ISAO API at ${apiHost()} redirected the request to ${quote(redact(where, secrets))}, outside the API's address; the API key is only ever sent to ${apiHost()}, so the redirect was not followed. If the ISAO API has moved, set ISAO_API_URL to its new address.`,
         'unsafe_redirect',
         status,
       );

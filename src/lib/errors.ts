@@ -7,7 +7,8 @@
  * Retry-After) before any of this runs.
  */
 import type { HttpResponse, ZObject } from 'zapier-platform-core';
-import { clip, isRecord, quote } from './inputs';
+import { STATUS_CODES } from 'node:http';
+import { clip, isRecord, quote, QUOTE_MAX, redact, shown, text } from './inputs';
 
 /** The permissions of an ISAO API key that the app's calls need. */
 export type Permission = 'webhooks:read' | 'webhooks:write' | 'contacts:write';
@@ -22,49 +23,115 @@ export interface CallPolicy {
   permission: Permission;
 }
 
-const MAX_DETAIL = 300;
+/** How many characters of the API's own words a message passes on. */
+export const MAX_DETAIL = 300;
 
 /**
- * A short, single-line message; never the API key. Markup is stripped from bodies that are not
- * JSON (an HTML or XML error page); a JSON message is kept as the API wrote it
+ * How much of an answer's text is examined for its message and markup. Bounded before any regular
+ * expression runs, so a hostile body (a megabyte of `<`) costs a linear pass, not minutes.
+ */
+export const MAX_EXAMINED = 4096;
+
+/** An HTML or XML page's text: scripts and styles with their content, then every tag, removed. */
+const withoutMarkup = (text: string): string =>
+  text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
+
+/**
+ * A short, single-line message; never a secret. Redacted first (over the whole text, so a secret
+ * straddling a cut is still caught), then bounded: only MAX_EXAMINED characters are read, and the
+ * result is cut to MAX_DETAIL. Markup is stripped from bodies that are not JSON (an HTML or XML
+ * error page); a JSON message is kept as the API wrote it
  * (`Contact "Jane <jane@example.com>" already exists`).
  */
-export const sanitise = (text: string, secrets: readonly string[], stripMarkup = false): string => {
-  let out = stripMarkup
-    ? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
-    : text;
-  out = out.replace(/\s+/g, ' ').trim();
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  }
-  return clip(out, MAX_DETAIL);
+export const sanitise = (
+  text: string,
+  secrets: readonly unknown[],
+  stripMarkup = false,
+): string => {
+  const examined = redact(text, secrets).slice(0, MAX_EXAMINED);
+  return shown(stripMarkup ? withoutMarkup(examined) : examined, MAX_DETAIL, secrets).trim();
 };
 
+/** Where an error item names the field it is about (`loc` and `path` may be lists: the last part). */
+const FIELD_KEYS = ['field', 'param', 'path', 'loc', 'property'] as const;
+
+const fieldOf = (item: Record<string, unknown>): string | undefined =>
+  FIELD_KEYS.map((key) => {
+    const value = item[key];
+    const name: unknown = Array.isArray(value) ? value.at(-1) : value;
+    return typeof name === 'string' ? text(name) : undefined;
+  }).find((name) => name !== undefined);
+
 const messageOf = (value: unknown): string | undefined => {
-  if (typeof value === 'string' && value.trim()) return value.trim();
+  if (typeof value === 'string') return text(value);
   if (isRecord(value)) {
     const field = typeof value.field === 'string' ? value.field : undefined;
-    const text = messageOf(value.message) ?? messageOf(value.error) ?? messageOf(value.detail);
-    if (text) return field && !text.includes(field) ? `${field}: ${text}` : text;
+    const said =
+      messageOf(value.message) ??
+      messageOf(value.msg) ??
+      messageOf(value.error) ??
+      messageOf(value.detail);
+    if (said) return field && !said.includes(field) ? `${field}: ${said}` : said;
   }
   return undefined;
 };
 
+/** One thing the API says is wrong, and the field it is about when it names one. */
+interface Problem {
+  field?: string;
+  said: string;
+}
+
+const problemOf = (item: unknown, field?: string): Problem | undefined => {
+  const said = messageOf(item);
+  if (said === undefined) return undefined;
+  const named = isRecord(item) ? (fieldOf(item) ?? field) : field;
+  return { field: named, said: named && !said.includes(named) ? `${named}: ${said}` : said };
+};
+
+/**
+ * The items of an error list: `[msg | {field, message}]`, or a map from each field to its
+ * message(s), as in `{email: ['is invalid']}`.
+ */
+const problemsIn = (list: unknown): Problem[] => {
+  const items = Array.isArray(list)
+    ? list.map((item) => problemOf(item))
+    : isRecord(list)
+      ? Object.entries(list).flatMap(([field, said]) =>
+          (Array.isArray(said) ? said : [said]).map((item) => problemOf(item, text(field))),
+        )
+      : [];
+  return items.filter((item) => item !== undefined);
+};
+
+/** Field errors wherever common APIs put them: `errors`, `details`, under `error`, or a `detail` list. */
+const problemsOf = (body: Record<string, unknown>): Problem[] => {
+  const nested = isRecord(body.error) ? body.error : {};
+  const detailList = Array.isArray(body.detail) ? body.detail : undefined;
+  return [body.errors, body.details, nested.errors, nested.details, detailList].flatMap(problemsIn);
+};
+
 /**
  * The API's own words from an error body: `{message}`, `{error}`, `{error:{message}}`,
- * `{errors:[…]}` (strings or `{field, message}`) or `{success:false, …}`.
+ * `{errors:[…]}` (strings or `{field, message}`), `{errors:{field:[…]}}` or `{success:false, …}`.
  */
 export const apiErrorDetail = (body: unknown): string | undefined => {
-  if (typeof body === 'string') return body.trim() || undefined;
+  if (typeof body === 'string') return text(body);
   if (!isRecord(body)) return undefined;
-  const errors = Array.isArray(body.errors)
-    ? body.errors.map(messageOf).filter((m): m is string => Boolean(m))
-    : [];
+  const errors = problemsOf(body).map((problem) => problem.said);
   const main = messageOf(body.message) ?? messageOf(body.error) ?? messageOf(body.detail);
   if (errors.length > 0) return main ? `${main} (${errors.join('; ')})` : errors.join('; ');
   return main;
 };
 
+/** The fields an error body says are wrong, each once, in the API's order. */
+export const apiErrorFields = (body: unknown): string[] => {
+  if (!isRecord(body)) return [];
+  const fields = problemsOf(body).flatMap((problem) => (problem.field ? [problem.field] : []));
+  return [...new Set(fields)];
+};
+
+/** Anchored at the start, so linear however long the body (unlike the markup stripping). */
 const looksLikeHtml = (content: string): boolean => /^\s*<(!doctype|html|head|body)/i.test(content);
 
 export const parseBody = (response: HttpResponse): { json: boolean; value: unknown } => {
@@ -77,24 +144,35 @@ export const parseBody = (response: HttpResponse): { json: boolean; value: unkno
   }
 };
 
-const describe = (response: HttpResponse, secrets: readonly string[]): string => {
+/** What an answer says: `: <the API's words>` ('' when it gave none), and the fields it names. */
+interface Answer {
+  said: string;
+  /** The fields it says are wrong (redacted, bounded); none for an answer that is no error body. */
+  fields?: readonly string[];
+}
+
+const readAnswer = (response: HttpResponse, secrets: readonly unknown[]): Answer => {
   // a body that starts like an HTML page is not JSON (JSON never starts with "<")
   if (looksLikeHtml(response.content))
-    return 'the server answered with an HTML page instead of JSON';
+    return { said: ': the server answered with an HTML page instead of JSON' };
   const body = parseBody(response);
   const detail = apiErrorDetail(body.value);
-  return detail ? sanitise(detail, secrets, !body.json) : '';
+  const words = detail && sanitise(detail, secrets, !body.json);
+  return {
+    said: words ? `: ${words}` : '',
+    fields: apiErrorFields(body.value).map((field) => shown(field, QUOTE_MAX, secrets)),
+  };
 };
 
 /** What the table needs to word an error. */
-interface Context {
+interface Context extends Answer {
   status: number;
-  /** `: <the API's words>`, or '' when it gave none. */
-  said: string;
   policy: CallPolicy;
-  /** The path that was called. */
+  /** The path that was called (after a redirect, the server's). */
   path: string;
   host: string;
+  /** What no message may show. */
+  secrets: readonly unknown[];
 }
 
 type Thrower = (z: ZObject, c: Context) => Error;
@@ -104,19 +182,38 @@ const error =
   (z, c) =>
     new z.errors.Error(message(c), code, c.status);
 
-/** 409 and 422: ISAO already has it, or will not take it; nothing to do (a deliberate halt). */
+/** 409: ISAO already has it; nothing to do (a deliberate halt, the only one of the table). */
 const nothingToDo: Thrower = (z, c) =>
   new z.errors.HaltedError(
     `ISAO could not process the request (${String(c.status)})${c.said || ': no reason was given'}.`,
   );
 
+/** What to do about refused values: fix the fields ISAO named (bounded), or check them all. */
+const fixFor = (fields: readonly string[]): string =>
+  fields.length > 0
+    ? `Fix ${fields.length > 1 ? 'the fields' : 'the field'} ISAO named (${clip(fields.join(', '))}) and run the step again.`
+    : 'Check the values this step sends.';
+
+/**
+ * A 422, or a 400 naming fields: ISAO would not take the values sent. The user must fix them, so
+ * it is an error (the run is marked errored and the user notified), never a halt, and it names
+ * the fields ISAO named.
+ */
+const refusedValues = error(
+  'invalid_input',
+  (c) =>
+    `ISAO refused the values this step sent (${String(c.status)} ${String(STATUS_CODES[c.status])})${c.said || ': no reason was given'}. ${fixFor(c.fields ?? [])}`,
+);
+
+const badRequest = error(
+  'bad_request',
+  (c) =>
+    `ISAO could not process the request (400 Bad Request)${c.said || ': no reason was given'}. Check the values this step sends.`,
+);
+
 /** The one table: an error status → the error a Zap user sees. */
 const BY_STATUS: Readonly<Record<number, Thrower>> = {
-  400: error(
-    'bad_request',
-    (c) =>
-      `ISAO could not process the request (400 Bad Request)${c.said || ': no reason was given'}. Check the values this step sends.`,
-  ),
+  400: (z, c) => (c.fields?.length ? refusedValues : badRequest)(z, c),
   401: (z, c) => {
     const message = `ISAO rejected the API key (401 Unauthorized${c.said}). The key is invalid or has been revoked: create a new key in your ISAO dashboard and reconnect.`;
     return c.policy.authTest
@@ -128,9 +225,12 @@ const BY_STATUS: Readonly<Record<number, Thrower>> = {
     (c) =>
       `ISAO refused this request (403 Forbidden${c.said}). The API key lacks the \`${c.policy.permission}\` permission: give the key that permission in your ISAO dashboard, or connect a key that has it.`,
   ),
-  404: error('not_found', (c) => `ISAO could not find ${quote(c.path)} (404 Not Found${c.said}).`),
+  404: error(
+    'not_found',
+    (c) => `ISAO could not find ${quote(redact(c.path, c.secrets))} (404 Not Found${c.said}).`,
+  ),
   409: nothingToDo,
-  422: nothingToDo,
+  422: refusedValues,
 };
 
 const serverError = error(
@@ -160,25 +260,31 @@ export const errorFor = (
   response: HttpResponse,
   policy: CallPolicy,
   request: { method: string; path: string; host: string },
-  secrets: readonly string[],
+  secrets: readonly unknown[],
 ): Error | undefined => {
   const { status } = response;
   if (policy.acceptStatuses?.includes(status)) return undefined;
-  const context = (said: string): Context => ({ status, said, policy, ...request });
+  const context = ({ said, fields }: Answer): Context => ({
+    status,
+    said,
+    fields,
+    policy,
+    secrets,
+    ...request,
+  });
   if (status < 400) {
     const body = parseBody(response);
     if (!body.json && request.method !== 'DELETE') {
-      return notJson(z, context(looksLikeHtml(response.content) ? ', an HTML page' : ''));
+      const said = looksLikeHtml(response.content) ? ', an HTML page' : '';
+      return notJson(z, context({ said }));
     }
     if (isRecord(body.value) && body.value.success === false) {
-      const why = describe(response, secrets);
-      return refused(z, context(why ? `: ${why}` : ''));
+      return refused(z, context(readAnswer(response, secrets)));
     }
     return undefined;
   }
-  const detail = describe(response, secrets);
   const throwing = BY_STATUS[status] ?? (status >= 500 ? serverError : otherStatus);
-  return throwing(z, context(detail ? `: ${detail}` : ''));
+  return throwing(z, context(readAnswer(response, secrets)));
 };
 
 /** Milliseconds before a request gives up. */

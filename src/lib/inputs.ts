@@ -59,6 +59,40 @@ export const QUOTE_MAX = 100;
 export const clip = (value: string, max = QUOTE_MAX): string =>
   value.length > max ? `${value.slice(0, max - 1)}…` : value;
 
+/** What a secret becomes in any text the app shows. */
+export const REDACTED = '[redacted]';
+
+/** Secrets shorter than this are left alone: redacting them would shred ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * The forms in which a secret may appear in outside text. The key as sent is trimmed like every
+ * input (`text`), and it lies inside the key as stored, so redacting it removes both; in a URL
+ * (a redirect's path) it is percent-encoded, as a path or as one segment.
+ */
+const secretForms = (secrets: readonly unknown[]): string[] =>
+  secrets
+    .map(text)
+    .filter((secret): secret is string => (secret?.length ?? 0) >= MIN_SECRET_LENGTH)
+    .flatMap((secret) => [secret, encodeURI(secret), encodeURIComponent(secret)]);
+
+/**
+ * The one redaction: every secret (the API key, a signing secret), in every form, replaced by
+ * `[redacted]`. Everything a message takes from outside (an API's words, a redirect's path) goes
+ * through it before it is shortened.
+ */
+export const redact = (value: string, secrets: readonly unknown[]): string =>
+  secretForms(secrets).reduce((out, secret) => out.split(secret).join(REDACTED), value);
+
+/**
+ * Outside text made fit for a message: redacted, on one line, then cut to `max`. In that order:
+ * cutting first would leave most of a secret that straddles the cut, and a short secret replaced
+ * by `[redacted]` could push the text past `max`. It is redacted again once on one line, for a
+ * secret whose own white space the text spelled differently.
+ */
+export const shown = (value: string, max: number, secrets: readonly unknown[]): string =>
+  clip(redact(redact(value, secrets).replace(/\s+/g, ' '), secrets), max);
+
 /** The user-facing text of an error: core's AppErrors carry JSON `{message, code, status}`. */
 const messageOf = (error: unknown): string => {
   const message = error instanceof Error ? error.message : String(error);
@@ -76,7 +110,7 @@ export const reasonOf = (error: unknown): string => clip(messageOf(error).replac
 /**
  * A value as an error message quotes it: `"…"`, on one line, at most QUOTE_MAX characters. Every
  * message that repeats user or API input goes through this, so a 100 KB value never becomes a
- * 100 KB error.
+ * 100 KB error; text from the API that could hold a secret is `redact`ed before it is quoted.
  */
 export const quote = (value: unknown, max = QUOTE_MAX): string => {
   // JSON.stringify gives undefined for undefined, functions and symbols

@@ -95,7 +95,10 @@ export const HALTS_ALLOWED: Record<string, { count: number; why: string }> = {
     count: 1,
     why: 'a webhook with nothing usable for the trigger (no record, malformed, a signed replay)',
   },
-  'src/lib/errors.ts': { count: 1, why: 'ISAO answering 409 or 422: nothing to do' },
+  'src/lib/errors.ts': {
+    count: 1,
+    why: 'ISAO answering 409 (it already has it): nothing to do. A 422 or a 400 naming fields is an error, so the user is told',
+  },
 };
 
 /** Words that only repeat the app's name in a description ("… in ISAO."). */

@@ -145,6 +145,22 @@ describe('create_contact: request', () => {
   });
 });
 
+describe("create_contact: Zapier's template syntax in a value reaches ISAO as written", () => {
+  it('sends {{bundle.…}} and {{process.…}} literally, substituting nothing, however long', async () => {
+    const position = `{{process.env.HOME}} ${'{{bundle.authData.api_key}}'.repeat(2000)}`;
+    const body = {
+      name: 'Ada {{bundle.inputData.name}}',
+      phoneNumber: '+33123456789',
+      position,
+      currentCompany: '{{ bundle.authData.api_key }}',
+      tags: ['{{process.env.SECRET}}', '{{bundle.meta.limit}}'],
+    };
+    expectCreate(body);
+    const out = await create({ ...body, phoneNumber: '+33 1 23 45 67 89' });
+    expect(out).toMatchObject({ name: body.name, position });
+  });
+});
+
 describe('create_contact: bad input is refused before any request', () => {
   let unmatched: jest.Mock;
   beforeEach(() => {
@@ -192,7 +208,7 @@ describe('create_contact: bad input is refused before any request', () => {
 });
 
 describe('create_contact: response', () => {
-  it("passes ISAO's 422 message through verbatim", async () => {
+  it("a 422 is an error naming the field ISAO refused, with ISAO's message (never a halt)", async () => {
     api()
       .post(apiPath('/contacts'))
       .reply(422, {
@@ -201,10 +217,13 @@ describe('create_contact: response', () => {
         errors: [{ field: 'phoneNumber', message: 'is already used by another contact' }],
       });
     const error = await caught(() => create({ name: 'Ada', phoneNumber: '+33123456789' }));
-    expect(error.name).toBe('HaltedError');
-    expect(errorText(error)).toBe(
-      'ISAO could not process the request (422): Validation failed (phoneNumber: is already used by another contact).',
-    );
+    expect(appError(error)).toEqual({
+      message:
+        'ISAO refused the values this step sent (422 Unprocessable Entity): Validation failed (phoneNumber: is already used by another contact). Fix the field ISAO named (phoneNumber) and run the step again.',
+      code: 'invalid_input',
+      status: 422,
+    });
+    expect(error.name).toBe('AppError');
   });
 
   it('names the contacts:write permission on 403', async () => {

@@ -13,7 +13,11 @@ import {
   API_KEY,
   caught,
   errorText,
+  fullBundle,
+  leaksPartOf,
+  SECRET,
 } from '../helpers';
+import App from '../../src';
 import {
   addApiHeaders,
   apiHost,
@@ -26,7 +30,15 @@ import {
   unwrapData,
   type ApiRequestOptions,
 } from '../../src/lib/api';
-import { apiErrorDetail, networkFailure, sanitise, type Permission } from '../../src/lib/errors';
+import {
+  apiErrorDetail,
+  apiErrorFields,
+  MAX_DETAIL,
+  MAX_EXAMINED,
+  networkFailure,
+  sanitise,
+  type Permission,
+} from '../../src/lib/errors';
 
 type CallOptions = Omit<ApiRequestOptions, 'permission'> & { permission?: Permission };
 
@@ -159,6 +171,38 @@ describe('request layer: headers', () => {
   });
 });
 
+describe("request layer: Zapier's template syntax in what the user sets", () => {
+  it('reaches ISAO as written in a filter value on subscribe', async () => {
+    const tags = ['{{bundle.inputData.tags}}', `{{process.env.HOME}}${'x'.repeat(50_000)}`];
+    api()
+      .post(apiPath('/webhooks/subscribe'), (sent) => {
+        expect(sent).toEqual({
+          event: 'contact.created',
+          target_url: 'https://hooks.zapier.com/1',
+          filters: { tags },
+        });
+        return true;
+      })
+      .reply(201, { success: true, data: { id: 'h1', subscription_id: 's1' } });
+    const subscription = await appTester(App.triggers.new_contact.operation.performSubscribe, {
+      authData,
+      inputData: { tags },
+      targetUrl: 'https://hooks.zapier.com/1',
+    });
+    expect(subscription).toMatchObject({ subscription_id: 's1' });
+  });
+
+  it("leaves the query of a URL as it is, and still sends core's User-Agent", async () => {
+    api()
+      .get(apiPath('/recent'))
+      .query({ q: '{{bundle.authData.api_key}}' })
+      .matchHeader('user-agent', 'Zapier')
+      .reply(200, { ok: true });
+    const result = await call({ path: '/recent', params: { q: '{{bundle.authData.api_key}}' } });
+    expect(result).toEqual({ status: 200, data: { ok: true } });
+  });
+});
+
 describe('request layer: error mapping', () => {
   it('401 during a Zap run asks the user to reconnect (ExpiredAuthError)', async () => {
     api().get(apiPath('/triggers/contact.created/recent')).reply(401, { message: 'Key revoked' });
@@ -194,23 +238,35 @@ describe('request layer: error mapping', () => {
     );
   });
 
-  it.each([
-    [409, { success: false, error: 'Subscription already exists' }, 'Subscription already exists'],
-    [
-      422,
-      { errors: [{ field: 'email', message: 'is invalid' }, 'name is too long'] },
-      'email: is invalid; name is too long',
-    ],
-    [
-      422,
-      { message: 'Validation failed', errors: ['phoneNumber is required'] },
-      'Validation failed (phoneNumber is required)',
-    ],
-  ])('%i halts with the API message', async (status, body, text) => {
-    api().post(apiPath('/contacts')).reply(status, body);
+  it('409 (ISAO already has it) halts with the API message', async () => {
+    api()
+      .post(apiPath('/contacts'))
+      .reply(409, { success: false, error: 'Subscription already exists' });
     const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
     expect(error.name).toBe('HaltedError');
-    expect(errorText(error)).toBe(`ISAO could not process the request (${status}): ${text}.`);
+    expect(errorText(error)).toBe(
+      'ISAO could not process the request (409): Subscription already exists.',
+    );
+  });
+
+  it.each([
+    [
+      { errors: [{ field: 'email', message: 'is invalid' }, 'name is too long'] },
+      'email: is invalid; name is too long',
+      'Fix the field ISAO named (email)',
+    ],
+    [
+      { message: 'Validation failed', errors: ['phoneNumber is required'] },
+      'Validation failed (phoneNumber is required)',
+      'Check the values this step sends.',
+    ],
+  ])('422 is an error the user is told about (not a halt): %j', async (body, said, fix) => {
+    api().post(apiPath('/contacts')).reply(422, body);
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(appErrorOf(error)).toMatchObject({ code: 'invalid_input', status: 422 });
+    expect(errorText(error)).toBe(
+      `ISAO refused the values this step sent (422 Unprocessable Entity): ${said}. ${fix}${fix.endsWith('.') ? '' : ' and run the step again.'}`,
+    );
   });
 
   it('429 becomes ThrottledError with Retry-After (core does it before our middleware)', async () => {
@@ -335,11 +391,19 @@ describe('request layer: error mapping', () => {
     expect(appError(error)).toEqual({ message, code, status });
   });
 
-  it('a 409 or 422 without a reason halts saying so', async () => {
-    api().post(apiPath('/contacts')).reply(422, '');
-    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+  it('a 409 without a reason halts saying so; a 422 without one is an error saying so', async () => {
+    api().post(apiPath('/contacts')).reply(409, '');
+    let error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
     expect(error.name).toBe('HaltedError');
-    expect(errorText(error)).toBe('ISAO could not process the request (422): no reason was given.');
+    expect(errorText(error)).toBe('ISAO could not process the request (409): no reason was given.');
+    api().post(apiPath('/contacts')).reply(422, '');
+    error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(appErrorOf(error)).toEqual({
+      message:
+        'ISAO refused the values this step sent (422 Unprocessable Entity): no reason was given. Check the values this step sends.',
+      code: 'invalid_input',
+      status: 422,
+    });
   });
 
   it('an empty 2xx is no data, not an error', async () => {
@@ -434,6 +498,49 @@ describe('request layer: helpers', () => {
     expect(apiErrorDetail({ error: { detail: 'deep' } })).toBe('deep');
   });
 
+  it('reads the fields an error body names, each once, in its order', () => {
+    expect(
+      apiErrorFields({ errors: [{ field: 'email', message: 'x' }, 'plain', { msg: 'y' }] }),
+    ).toEqual(['email']);
+    expect(apiErrorFields({ errors: { email: ['a', 'b'], ' name ': 'c', tags: [] } })).toEqual([
+      'email',
+      'name',
+    ]);
+    // a list path's last part; a position is no field name
+    expect(
+      apiErrorFields({
+        detail: [
+          { loc: ['body', 'email'], msg: 'x' },
+          { loc: ['body', 0], msg: 'y' },
+        ],
+      }),
+    ).toEqual(['email']);
+    // the first key that names one wins, in the order field, param, path, loc, property
+    expect(
+      apiErrorFields({
+        errors: [
+          { field: 'a', param: 'b', message: 'x' },
+          { param: 'c', path: 'd', message: 'x' },
+          { path: 'e', loc: ['f'], message: 'x' },
+          { loc: ['g'], property: 'h', message: 'x' },
+          { field: ' ', property: 'i', message: 'x' },
+        ],
+      }),
+    ).toEqual(['a', 'c', 'e', 'g', 'i']);
+    expect(apiErrorFields({ detail: { email: 'x' }, error: 'email' })).toEqual([]);
+    expect(apiErrorFields('email is invalid')).toEqual([]);
+    expect(apiErrorFields([{ field: 'email', message: 'x' }])).toEqual([]);
+  });
+
+  it('names a field given beside the message of the main error', () => {
+    expect(apiErrorDetail({ error: { field: 'email', message: 'is invalid' } })).toBe(
+      'email: is invalid',
+    );
+    expect(
+      apiErrorDetail({ errors: { email: [' is invalid ', { message: 'is taken' }, 3] } }),
+    ).toBe('email: is invalid; email: is taken');
+  });
+
   it('skips an error item that names a field but says nothing', () => {
     expect(apiErrorDetail({ errors: [{ field: 'email' }, 'Name is required'] })).toBe(
       'Name is required',
@@ -468,6 +575,187 @@ describe('request layer: helpers', () => {
       'key [redacted] and [redacted]',
     );
     expect(sanitise('abc is not redacted', ['abc'])).toBe('abc is not redacted');
+  });
+});
+
+describe('request layer: only a conflict halts', () => {
+  it('every error status but 409 is an error the user is told about', async () => {
+    const halting: number[] = [];
+    // the table's statuses and others around them (429 is core's ThrottledError, before the app)
+    const statuses = [400, 401, 403, 404, 405, 408, 409, 410, 412, 418, 422, 423, 500, 502, 599];
+    for (const status of statuses) {
+      api().post(apiPath('/contacts')).reply(status, { message: 'no' });
+      const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+      if (error.name === 'HaltedError') halting.push(status);
+      else expect(error.name).toMatch(/^(AppError|ExpiredAuthError)$/);
+    }
+    expect(halting).toEqual([409]);
+  });
+});
+
+describe('request layer: field errors name the fields', () => {
+  it.each([
+    [
+      'a map from field to messages (repeats named once)',
+      { errors: { email: ['is invalid', 'is taken'], name: 'is too long' } },
+      'email: is invalid; email: is taken; name: is too long',
+      'the fields ISAO named (email, name)',
+    ],
+    [
+      'a list with `loc` paths and `msg`',
+      { detail: [{ loc: ['body', 'phoneNumber'], msg: 'field required' }] },
+      'phoneNumber: field required',
+      'the field ISAO named (phoneNumber)',
+    ],
+    [
+      '`details` with a `path` list whose message names the field',
+      {
+        message: 'Bad input',
+        details: [{ path: ['contact', 'email'], message: '"email" must be an email' }],
+      },
+      'Bad input ("email" must be an email)',
+      'the field ISAO named (email)',
+    ],
+    [
+      'an `error` holding `errors` with `param`',
+      { error: { message: 'Invalid contact', errors: [{ param: 'position', msg: 'too long' }] } },
+      'Invalid contact (position: too long)',
+      'the field ISAO named (position)',
+    ],
+    [
+      'an `error` holding `details` with `property`',
+      { error: { details: [{ property: 'currentCompany', message: 'unknown' }] } },
+      'currentCompany: unknown',
+      'the field ISAO named (currentCompany)',
+    ],
+  ])('a 400 with %s is an error naming them', async (_what, body, said, fields) => {
+    api().post(apiPath('/contacts')).reply(400, body);
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(appErrorOf(error)).toEqual({
+      message: `ISAO refused the values this step sent (400 Bad Request): ${said}. Fix ${fields} and run the step again.`,
+      code: 'invalid_input',
+      status: 400,
+    });
+  });
+
+  it.each([
+    [
+      400,
+      'ISAO could not process the request (400 Bad Request): the server answered with an HTML page instead of JSON. Check the values this step sends.',
+      'bad_request',
+    ],
+    [
+      422,
+      'ISAO refused the values this step sent (422 Unprocessable Entity): the server answered with an HTML page instead of JSON. Check the values this step sends.',
+      'invalid_input',
+    ],
+  ])('a %i HTML page names no field', async (status, message, code) => {
+    api().post(apiPath('/contacts')).reply(status, '<!doctype html><p>errors</p>');
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(appErrorOf(error)).toEqual({ message, code, status });
+  });
+
+  it('names at most about 100 characters of fields, and no secret among them', async () => {
+    const errors = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`field_${String(i)}`, 'is wrong']),
+    );
+    api()
+      .post(apiPath('/contacts'))
+      .reply(422, { errors: { [API_KEY]: 'is not a field', ...errors } });
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    const fields = /Fix the fields ISAO named \((.*)\) and run the step again\.$/.exec(
+      errorText(error),
+    )?.[1];
+    expect(fields).toMatch(/^\[redacted\], field_0, field_1, .*…$/);
+    expect(fields).toHaveLength(100);
+    expect(error.message).not.toContain(API_KEY);
+  });
+});
+
+describe('request layer: nothing secret in a message', () => {
+  it.each([
+    [
+      'the key as stored, with white space and invisible characters',
+      { api_key: `\u200b ${SECRET}\r\n` },
+    ],
+    ['the webhook signing secret', { api_key: API_KEY, webhook_secret: ` ${SECRET} ` }],
+  ])('redacts %s, in the form it is sent', async (_what, auth) => {
+    api()
+      .get(apiPath('/test'))
+      .reply(500, { message: `bad credentials ${SECRET} (${SECRET})` });
+    const error = await caught(() => callWith(auth, { path: '/test' }));
+    expect(errorText(error)).toContain('(500): bad credentials [redacted] ([redacted]).');
+    expect(leaksPartOf(error.message)).toBe(false);
+  });
+
+  it("redacts this Zap's subscription secret", async () => {
+    api()
+      .delete(apiPath('/webhooks/unsubscribe'))
+      .reply(500, { message: `cannot drop hook with secret ${SECRET}` });
+    const error = await caught(() =>
+      appTester(
+        (z: ZObject, bundle: Bundle) =>
+          callApi(z, bundle, {
+            method: 'DELETE',
+            path: '/webhooks/unsubscribe',
+            body: {},
+            permission: 'webhooks:write',
+          }),
+        fullBundle({ authData, subscribeData: { id: 'sub_1', secret: SECRET } }),
+      ),
+    );
+    expect(errorText(error)).toContain('(500): cannot drop hook with secret [redacted].');
+  });
+
+  it.each([
+    ['a JSON message', true, (at: number) => 'x'.repeat(at), MAX_DETAIL],
+    ['a text body', false, (at: number) => 'x'.repeat(at), MAX_DETAIL],
+    // white space collapses, so what lies beyond the part examined could reach the message
+    ['text after white space', false, (at: number) => `a${' '.repeat(at - 1)}`, MAX_EXAMINED],
+  ])(
+    'never shows part of a key straddling a limit (%s), nor passes MAX_DETAIL',
+    async (_what, json, padding, limit) => {
+      const said = (message: string) =>
+        /\(500\): (.*)\. This is usually temporary/.exec(message)?.[1] ?? '';
+      for (let at = limit - SECRET.length - 2; at <= limit + 2; at += 1) {
+        const text = `${padding(at)}${SECRET}${'y'.repeat(500)}`;
+        api()
+          .get(apiPath('/test'))
+          .reply(500, json ? { message: text } : text);
+        const error = await caught(() => callWith({ api_key: SECRET }, { path: '/test' }));
+        expect(leaksPartOf(error.message)).toBe(false);
+        expect(said(errorText(error)).length).toBeLessThanOrEqual(MAX_DETAIL);
+        expect(said(errorText(error)).length).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it('a short secret replaced near the limit never pushes the message past it', async () => {
+    for (let at = MAX_DETAIL - 12; at <= MAX_DETAIL; at += 1) {
+      api()
+        .get(apiPath('/test'))
+        .reply(500, { message: `${'x'.repeat(at)}k3y!` });
+      const error = await caught(() => callWith({ api_key: 'k3y!' }, { path: '/test' }));
+      const said = /\(500\): (.*)\. This is usually temporary/.exec(errorText(error))?.[1];
+      expect(said?.length).toBeLessThanOrEqual(MAX_DETAIL);
+      expect(said).not.toContain('k3y');
+    }
+  });
+
+  it('reads a hostile body of a megabyte in well under a second', async () => {
+    // today's markup stripping was quadratic: 160 KB of "<" took over 5 s, a megabyte hours
+    for (const unit of ['<', '<script', ' ', '<a ']) {
+      for (const size of [100_000, 1_000_000]) {
+        api()
+          .get(apiPath('/test'))
+          .reply(500, `${unit.repeat(size / unit.length)}x`, { 'Content-Type': 'text/plain' });
+        const started = Date.now();
+        const error = await caught(() => call({ path: '/test' }));
+        expect(Date.now() - started).toBeLessThan(1000);
+        expect(appErrorOf(error)).toMatchObject({ code: 'api_error', status: 500 });
+        expect(error.message.length).toBeLessThan(1000);
+      }
+    }
   });
 });
 
@@ -654,6 +942,46 @@ describe('request layer: redirects keep the key on the API origin', () => {
     expect(await call({ path: '/start' })).toEqual({ status: 200, data: { at: '/v1' } });
     process.env.ISAO_API_URL = apiServer.origin;
     expect(await call({ path: '/start' })).toEqual({ status: 200, data: { at: '/moved' } });
+  });
+
+  it("does not carry the first request's query to the Location (performList's /recent?limit=)", async () => {
+    const apiServer = await start((req, res) => {
+      if (req.url?.startsWith('/v1/triggers/contact.created/recent'))
+        json(res, 302, {}, { location: '/v1/moved' });
+      else if (req.url === '/v1/moved') json(res, 302, {}, { location: '/v1/final?page=2' });
+      else json(res, 200, []);
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    const records = await appTester(App.triggers.new_contact.operation.performList, {
+      authData,
+      meta: { limit: 3 },
+    });
+    expect(records).toEqual([]);
+    expect(apiServer.seen.map((r) => r.url)).toEqual([
+      expect.stringMatching(/^\/v1\/triggers\/contact\.created\/recent\?limit=\d+$/),
+      '/v1/moved',
+      '/v1/final?page=2',
+    ]);
+  });
+
+  it('redacts the key from a path the server supplies (a redirect refused, a 404 after one)', async () => {
+    const key = 'isao key+7/secret';
+    const apiServer = await start((req, res) => {
+      if (req.url === '/v1/out') json(res, 302, {}, { location: `/elsewhere/${key}` });
+      else if (req.url === '/v1/in')
+        json(res, 302, {}, { location: `/v1/gone/${encodeURIComponent(key)}` });
+      else json(res, 404, {});
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    let error = await caught(() => callWith({ api_key: key }, { path: '/out' }));
+    expect(appError(error)).toMatchObject({ code: 'unsafe_redirect' });
+    expect(errorText(error)).toContain('redirected the request to "/elsewhere/[redacted]"');
+    error = await caught(() => callWith({ api_key: key }, { path: '/in' }));
+    expect(appError(error)).toEqual({
+      message: 'ISAO could not find "/v1/gone/[redacted]" (404 Not Found).',
+      code: 'not_found',
+      status: 404,
+    });
   });
 
   it('gives up after a bounded number of redirects', async () => {

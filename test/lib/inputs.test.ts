@@ -1,4 +1,16 @@
-import { clip, listOf, onlyBlanks, quote, QUOTE_MAX, reasonOf, text } from '../../src/lib/inputs';
+import {
+  clip,
+  listOf,
+  onlyBlanks,
+  quote,
+  QUOTE_MAX,
+  reasonOf,
+  redact,
+  shown,
+  text,
+} from '../../src/lib/inputs';
+
+import { leaksPartOf, SECRET } from '../helpers';
 
 describe('text', () => {
   it.each([
@@ -99,5 +111,40 @@ describe('bounded quoting', () => {
     expect(reasonOf(appError)).toBe('ISAO had a problem');
     expect(reasonOf(new Error('{"not": "an app error"}'))).toBe('{"not": "an app error"}');
     expect(clip('abc', 2)).toBe('a…');
+  });
+});
+
+describe('redaction, then bounding', () => {
+  it('redacts every secret of 4 characters or more, trimmed as it is sent, and percent-encoded', () => {
+    expect(redact('key abcd (abcd)', ['abcd'])).toBe('key [redacted] ([redacted])');
+    // shorter values would shred ordinary words; what is not text is no secret
+    expect(redact('abc is kept', ['abc', null, undefined, {}])).toBe('abc is kept');
+    // the key as stored may carry white space and invisible characters; it is sent trimmed
+    expect(redact(`sent ${SECRET}.`, [`\u200b ${SECRET}\n`])).toBe('sent [redacted].');
+    expect(redact('/x/isao%20k%2By', ['isao k+y'])).toBe('/x/[redacted]');
+    expect(redact('/x/isao%20k+y', ['isao k+y'])).toBe('/x/[redacted]');
+  });
+
+  it('redacts a secret whatever the white space around or inside it becomes', () => {
+    // a tab inside the secret, repeated as it is
+    expect(shown(`a isao\tkey_77 b`, 100, ['isao\tkey_77'])).toBe('a [redacted] b');
+    // a space inside the secret, written as a line break: caught once the text is on one line
+    expect(shown(`a isao\nkey_77 b`, 100, ['isao key_77'])).toBe('a [redacted] b');
+  });
+
+  it('never shows part of a secret that straddles the limit, nor passes it', () => {
+    for (let at = QUOTE_MAX - SECRET.length - 2; at <= QUOTE_MAX + 2; at += 1) {
+      const message = shown(`${'x'.repeat(at)}${SECRET}${'y'.repeat(200)}`, QUOTE_MAX, [SECRET]);
+      expect(leaksPartOf(message)).toBe(false);
+      expect(message.length).toBeLessThanOrEqual(QUOTE_MAX);
+    }
+  });
+
+  it('a short secret replaced near the limit never pushes the text past it', () => {
+    for (let at = QUOTE_MAX - 12; at <= QUOTE_MAX; at += 1) {
+      const message = shown(`${'x'.repeat(at)}k3y!`, QUOTE_MAX, ['k3y!']);
+      expect(message.length).toBeLessThanOrEqual(QUOTE_MAX);
+      expect(message).not.toContain('k3y');
+    }
   });
 });

@@ -401,14 +401,15 @@ describe('Create Contact', () => {
     await run(op('new_contact', 'performUnsubscribe'), { subscribeData });
   });
 
-  it('passes ISAO’s 422 message to the user verbatim', async () => {
+  it('passes ISAO’s 422 message to the user verbatim, as an error naming the field (not a halt)', async () => {
     const error = await caught(() =>
       run('creates.create_contact.operation.perform', {
         inputData: { name: 'x'.repeat(201), phoneNumber: '0612345678' },
       }),
     );
+    expect(error.name).toBe('AppError');
     expect(errorText(error)).toBe(
-      'ISAO could not process the request (422): Validation failed (name is longer than 200 characters).',
+      'ISAO refused the values this step sent (422 Unprocessable Entity): Validation failed (name is longer than 200 characters). Fix the field ISAO named (name) and run the step again.',
     );
   });
 
