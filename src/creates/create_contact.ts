@@ -25,8 +25,11 @@ const PHONE = /^\+?\d{6,15}$/;
  * (`<>()[]\,;:"`), then a domain of labels of letters, digits and hyphens (an IDN's letters too).
  */
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(\.[\p{L}\p{M}\p{N}-]+)+$/u;
-/** Separators left after an address copied from a list: `jane@example.com;`, `…, `. */
-const TRAILING_SEPARATORS = /[\s,;]+$/;
+/**
+ * Separators left after an address copied from a list: `jane@example.com;`, `…, `. Matched only
+ * from the start of the run (the lookbehind), so a long run inside the text stays linear.
+ */
+const TRAILING_SEPARATORS = /(?<![\s,;])[\s,;]+$/;
 /** An address as mail programs show it, `Jane Smith <jane@example.com>`: the part in brackets. */
 const NAME_ADDR = /^[^<>]*<([^<>]*)>$/;
 const MAILTO = /^mailto:/i;

@@ -226,6 +226,14 @@ describe('create_contact: bad input is refused before any request', () => {
     },
   );
 
+  it('refuses a huge Email holding a long run of separators in linear time', async () => {
+    const email = `a${' ;'.repeat(50_000)}b@x.io`;
+    const started = performance.now();
+    const error = await caught(() => create({ name: 'Ada', phoneNumber: '+33123456789', email }));
+    expect(errorText(error)).toContain(`Email "a ; ; ;`);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it('quotes at most about 100 characters of a huge value', async () => {
     const phone = '9'.repeat(100_000);
     const error = await caught(() => create({ name: 'Ada', phoneNumber: phone }));

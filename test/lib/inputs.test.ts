@@ -93,6 +93,14 @@ describe('invisible characters', () => {
     expect(text(value)).toBe(expected);
   });
 
+  it('are trimmed in linear time, even around a long run of spaces inside the text', () => {
+    const inner = `a${' '.repeat(100_000)}b`;
+    const started = performance.now();
+    expect(text(` ${inner}\u200b `)).toBe(inner);
+    expect(listOf([`${inner} `, ` ${'\u200b'.repeat(100_000)}`])).toEqual([inner]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it('drop list items that are only invisible characters', () => {
     expect(listOf(['\u200b', 'lead\ufeff', ' , \u00a0'])).toEqual(['lead']);
   });
