@@ -260,16 +260,19 @@ export const unwrapData = (body: unknown): unknown => {
 /** Where a list answer may hold its items, once unwrapped: `{items}`, `{results}`, `{data}`. */
 const LIST_KEYS = ['items', 'results', 'data'];
 
+/** What an unwrapped answer holds as its list: itself, or an envelope's items/results/data. */
+const listIn = (data: unknown): unknown => {
+  if (!isRecord(data)) return data;
+  const key = LIST_KEYS.find((k) => envelopeOf(data, k));
+  return key === undefined ? undefined : data[key];
+};
+
 /**
  * The items of a list answer: a bare list, or a list in an envelope (`{data: […], meta}`,
  * `{success, data: {items: […], total}}`, `{results: […]}`); undefined when the answer is no list.
  */
 export const unwrapList = (body: unknown): unknown[] | undefined => {
-  const data = unwrapData(body);
-  const key = isRecord(data)
-    ? LIST_KEYS.find((k) => envelopeOf(data, k) && Array.isArray(data[k]))
-    : undefined;
-  const items: unknown = isRecord(data) && key !== undefined ? data[key] : data;
+  const items = listIn(unwrapData(body));
   const list: unknown[] | undefined = Array.isArray(items) ? items : undefined;
   return list;
 };

@@ -47,13 +47,15 @@ const listItems = (value: unknown): unknown[] =>
 
 /** A JSON list written as text (`["lead","vip"]`): its items; undefined for any other text. */
 const jsonList = (value: string): unknown[] | undefined => {
-  if (!value.startsWith('[')) return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed : undefined; // nested lists are not text: named
+    parsed = JSON.parse(value);
   } catch {
-    return undefined;
+    // not JSON: the text is a value as it is
   }
+  // a list's items; nested lists are not text, and the caller names them
+  const items: unknown[] | undefined = Array.isArray(parsed) ? parsed : undefined;
+  return items;
 };
 
 /** One entry of a list field: a value (maybe blank), or something that is not text at all. */

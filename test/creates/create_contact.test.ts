@@ -147,6 +147,7 @@ describe('create_contact: request', () => {
     ['Jane Smith <jane@example.com>'],
     ['"Smith, Jane" <jane@example.com>'],
     ['<jane@example.com>'],
+    ['Jane < jane@example.com >'],
     ['mailto:jane@example.com'],
     ['<MAILTO:jane@example.com>'],
     ['jane@example.com;'],

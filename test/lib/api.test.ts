@@ -448,6 +448,7 @@ describe('request layer: helpers', () => {
     expect(unwrapData({ ...envelope, message: 'ok', pagination: {} })).toEqual([1]);
     expect(unwrapData({ data: 1, a: 1, b: 1, c: 1 })).toEqual({ data: 1, a: 1, b: 1, c: 1 });
     expect(unwrapData({ id: 'c1', data: 'x' })).toEqual({ id: 'c1', data: 'x' });
+    expect(unwrapData({ meta: {}, total: 0 })).toEqual({ meta: {}, total: 0 });
     expect(unwrapData('text')).toBe('text');
     expect(unwrapData(null)).toBeNull();
   });
@@ -464,6 +465,10 @@ describe('request layer: helpers', () => {
     expect(unwrapList({ items: 'x' })).toBeUndefined();
     expect(unwrapList({ success: true })).toBeUndefined();
     expect(unwrapList({ id: 1 })).toBeUndefined();
+    expect(unwrapList('text')).toBeUndefined();
+    expect(unwrapList({ total: 0 })).toBeUndefined();
+    // only the named list keys hold items, not a key that merely reads "undefined"
+    expect(unwrapList({ undefined: items })).toBeUndefined();
   });
 
   it('strips markup (scripts and styles with their content, over several lines) from text', () => {

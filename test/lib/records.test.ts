@@ -117,6 +117,8 @@ describe('custom fields', () => {
     ['compatibility characters', ['m²', 'm2'], ['m2_09c2e207', 'm2']],
     ['no letter or digit at all', ['?!'], ['field_545f940d']],
     ['surrounding spaces', ['  Pad  ', ' Phone # '], ['pad', 'phone_f38c2711']],
+    // one label, composed (NFC) or decomposed (NFD) by the sender, is one key
+    ['a label composed or decomposed', ['Café #', 'Cafe\u0301 #'], ['cafe_adea0242']],
   ])('keys for %s', (_what, labels, keys) => {
     const fields = labels.map((label, i) => ({ label, value: i }));
     expect(customFieldKeys(fields).map(({ key }) => key)).toEqual(keys);

@@ -977,9 +977,9 @@ describe('filters: one predicate for live events and test records', () => {
         .reply(200, records);
       const out = await runList(key, 'performList', {
         inputData: input,
-        meta: { limit: 1 },
+        meta: { limit: 2 },
       });
-      expect(out.map((r) => r.id)).toEqual(['r_match']);
+      expect(out.map((r) => r.id)).toStrictEqual(['r_match']);
     });
   });
 
