@@ -8,8 +8,8 @@ import type { CreatePerform, ZObject } from 'zapier-platform-core';
 import { callApi, unwrapData } from '../lib/api';
 import { contact, type RawRecord } from '../lib/entities';
 import { tagsField } from '../lib/filters';
-import { isRecord, listOf, onlyBlanks, quote, text } from '../lib/inputs';
-import { declaredOnly, toEntityRecord, type EntityRecord } from '../lib/records';
+import { isRecord, onlyBlanks, quote, readList, text, withoutHidden } from '../lib/inputs';
+import { declaredOnly, idOf, toEntityRecord, type EntityRecord } from '../lib/records';
 
 /** Separators people put in phone numbers; they are dropped, a leading `+` is kept. */
 const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;
@@ -20,7 +20,19 @@ const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;
 const TRUNK_PREFIX = /^(\+\s*\d{1,3})[\s.\-\u00a0]*\(\s*0\s*\)/;
 /** 6 to 15 digits (E.164's maximum), optionally after one leading `+`. */
 const PHONE = /^\+?\d{6,15}$/;
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/**
+ * One address: a local part without spaces or the characters that separate or wrap addresses
+ * (`<>()[]\,;:"`), then a domain of labels of letters, digits and hyphens (an IDN's letters too).
+ */
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(\.[\p{L}\p{M}\p{N}-]+)+$/u;
+/**
+ * Separators left after an address copied from a list: `jane@example.com;`, `…, `. Matched only
+ * from the start of the run (the lookbehind), so a long run inside the text stays linear.
+ */
+const TRAILING_SEPARATORS = /(?<![\s,;])[\s,;]+$/;
+/** An address as mail programs show it, `Jane Smith <jane@example.com>`: the part in brackets. */
+const NAME_ADDR = /^[^<>]*<([^<>]*)>$/;
+const MAILTO = /^mailto:/i;
 
 const PHONE_HELP =
   'Use digits, optionally starting with + and the country code (for example +33 1 23 45 67 89); spaces, dashes, dots and parentheses are allowed.';
@@ -35,6 +47,18 @@ const invalidInput = (z: ZObject, field: string, message: string): Error =>
 /** A phone number as ISAO stores it: E.164-like, separators and a `(0)` trunk prefix removed. */
 export const normalisePhone = (input: string): string =>
   input.replace(TRUNK_PREFIX, '$1').replace(PHONE_SEPARATORS, '');
+
+/**
+ * The one address in an Email input, as ISAO must store it: characters that show nothing (a
+ * pasted zero-width space) are removed wherever they are, then a trailing separator, the
+ * `Name <…>` or `<…>` around the address and a `mailto:` prefix are unwrapped. Undefined when
+ * what is left is not one address; the caller names Email.
+ */
+export const emailAddress = (input: string): string | undefined => {
+  const bare = withoutHidden(input).replace(TRAILING_SEPARATORS, '');
+  const inner = (NAME_ADDR.exec(bare)?.[1] ?? bare).trim().replace(MAILTO, '');
+  return EMAIL.test(inner) ? inner : undefined;
+};
 
 /** The request body, or an error naming the first field that is wrong. */
 export const contactBody = (z: ZObject, inputData: Record<string, unknown>): RawRecord => {
@@ -62,12 +86,22 @@ export const contactBody = (z: ZObject, inputData: Record<string, unknown>): Raw
       `Phone Number ${quote(phoneInput)} is not a phone number. ${PHONE_HELP} It must have 6 to 15 digits.`,
     );
   }
-  const email = text(inputData.email);
-  if (email !== undefined && !EMAIL.test(email)) {
+  const emailInput = text(inputData.email);
+  const email = emailInput === undefined ? undefined : emailAddress(emailInput);
+  if (emailInput !== undefined && email === undefined) {
     throw invalidInput(
       z,
       'email',
-      `Email ${quote(email)} is not a valid email address: expected something like jane@example.com. Leave Email empty to create the contact without one.`,
+      `Email ${quote(emailInput)} is not a valid email address: expected one address, such as jane@example.com. Leave Email empty to create the contact without one.`,
+    );
+  }
+  const tags = readList(inputData.tags);
+  const [notText] = tags.notText;
+  if (tags.notText.length > 0) {
+    throw invalidInput(
+      z,
+      'tags',
+      `Tags holds ${quote(notText)}, which is not a tag: each tag must be text, for example \`lead\`. Map the tag's name rather than a whole object.`,
     );
   }
   if (onlyBlanks(inputData.tags)) {
@@ -87,7 +121,7 @@ export const contactBody = (z: ZObject, inputData: Record<string, unknown>): Raw
     phoneNumber,
     // Stryker disable next-line MethodExpression,ConditionalExpression: a key whose value is undefined is not sent in JSON, and the result fills it with null
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
-    tags: listOf(inputData.tags),
+    tags: tags.values,
   };
 };
 
@@ -111,7 +145,8 @@ const inputFields = defineInputFields([
     label: 'Email',
     type: 'string',
     required: false,
-    helpText: "The contact's email address, for example `jane@example.com`. Optional.",
+    helpText:
+      "The contact's email address, for example `jane@example.com`. `Jane Smith <jane@example.com>`, `mailto:jane@example.com` and a trailing `;` or `,` are read as the address alone; anything else that is not one address is refused. Optional.",
   },
   {
     key: 'position',
@@ -128,9 +163,20 @@ const inputFields = defineInputFields([
     helpText: 'The company the contact works for. Optional.',
   },
   tagsField(
-    'Tags for the contact, for example `lead`. Add or map one tag per line, or several separated by commas. Optional.',
+    'Tags for the contact, for example `lead`. Add or map one tag per line: a comma is part of the tag, so put each tag on its own line. A JSON list such as `["lead","vip"]` gives its tags; only one plain text given instead of a list is split at commas. Optional.',
   ),
 ]);
+
+/**
+ * ISAO accepted the contact but its answer lacks what the next step needs: an error (never a
+ * made-up id), and the user is told to check before running the step again (no duplicate).
+ */
+const unanswered = (z: ZObject, body: RawRecord, missing: string): Error =>
+  new z.errors.Error(
+    `ISAO answered the Create Contact request without the new contact's ${missing}. Check in ISAO whether ${quote(body.name)} was created before running this step again.`,
+    'invalid_response',
+    502,
+  );
 
 /**
  * POST /contacts. inputData is read as `unknown` values on purpose: what the input fields above
@@ -147,21 +193,25 @@ const perform: CreatePerform<Record<string, unknown>, EntityRecord> = async (z, 
   });
   const created = unwrapData(data);
   if (!isRecord(created)) {
-    throw new z.errors.Error(
-      `ISAO answered the Create Contact request without the new contact's details, so they cannot be passed to the next step. Check in ISAO whether ${quote(body.name)} was created before running this step again.`,
-      'invalid_response',
-      502,
+    throw unanswered(z, body, 'details, so they cannot be passed to the next step');
+  }
+  const id = idOf(contact, created);
+  if (id === undefined) {
+    throw unanswered(
+      z,
+      body,
+      'ID (its answer has no id, contactId or contact_id), so the next step could not refer to it',
     );
   }
   // What was sent and accepted, overridden by whatever ISAO says the contact now is.
-  return declaredOnly(contact, toEntityRecord(contact, { ...body, ...created }));
+  return declaredOnly(contact, toEntityRecord(contact, { ...body, ...created }, id));
 };
 
 /** The operation, typed (its perform takes the inferred input), for callers that run it. */
 export const operation = {
   inputFields,
   perform,
-  sample: toEntityRecord(contact, contact.sample),
+  sample: toEntityRecord(contact, contact.sample, 'contact_123'),
   outputFields: contact.outputFields,
 };
 

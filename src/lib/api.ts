@@ -265,11 +265,52 @@ export const callApi = async (
 };
 
 /**
- * ISAO wraps most answers as `{success, data}`; recent/sample lists come bare. An envelope is
- * never the answer itself: `{success: true}` without `data` carries nothing (undefined).
+ * What an envelope carries besides its payload (`data`, `items`, `results`): status, message,
+ * pagination. A body whose every other key is one of these is an envelope, not a record.
+ */
+const ENVELOPE_KEYS = new Set([
+  'success',
+  'status',
+  'message',
+  'meta',
+  'links',
+  'total',
+  'count',
+  'page',
+  'pagination',
+]);
+
+/** Whether `body` holds `key` and nothing else but envelope keys. */
+const envelopeOf = (body: Record<string, unknown>, key: string): boolean =>
+  key in body && Object.keys(body).every((k) => k === key || ENVELOPE_KEYS.has(k));
+
+/**
+ * ISAO wraps most answers as `{success, data}`; others come as `{data, meta, links, total}`, and
+ * recent/sample lists bare. An envelope is never the answer itself: `{success: true}` without
+ * `data` carries nothing (undefined); a record that has a `data` field beside its own is a record.
  */
 export const unwrapData = (body: unknown): unknown => {
   if (!isRecord(body)) return body;
   if ('success' in body) return body.data;
-  return 'data' in body && Object.keys(body).length <= 3 ? body.data : body;
+  return envelopeOf(body, 'data') ? body.data : body;
+};
+
+/** Where a list answer may hold its items, once unwrapped: `{items}`, `{results}`, `{data}`. */
+const LIST_KEYS = ['items', 'results', 'data'];
+
+/** What an unwrapped answer holds as its list: itself, or an envelope's items/results/data. */
+const listIn = (data: unknown): unknown => {
+  if (!isRecord(data)) return data;
+  const key = LIST_KEYS.find((k) => envelopeOf(data, k));
+  return key === undefined ? undefined : data[key];
+};
+
+/**
+ * The items of a list answer: a bare list, or a list in an envelope (`{data: […], meta}`,
+ * `{success, data: {items: […], total}}`, `{results: […]}`); undefined when the answer is no list.
+ */
+export const unwrapList = (body: unknown): unknown[] | undefined => {
+  const items = listIn(unwrapData(body));
+  const list: unknown[] | undefined = Array.isArray(items) ? items : undefined;
+  return list;
 };

@@ -8,6 +8,9 @@
  * Semantics, for every filter: the record matches when ANY of the listed values matches
  * (case-insensitive, surrounding spaces ignored); several filters on one trigger must ALL match;
  * an empty filter matches everything; a record that lacks the field does not match a set filter.
+ * Each line the user fills is one value, commas included (`readList`: only a whole value given
+ * as one plain string is split at commas). `filtersFrom` is the one reading of the inputs: its
+ * result is both what subscribe sends ISAO and what the predicate compares.
  */
 import type { PlainInputField } from 'zapier-platform-core';
 import type { RawRecord } from './entities';
@@ -37,7 +40,7 @@ const comparable = (value: unknown): string | undefined => {
   return value.trim().toLowerCase() || undefined;
 };
 
-/** A contact's tags as an optional list input (read with `listOf`: lines or commas). */
+/** A contact's tags as an optional list input (read with `listOf`: one tag per line). */
 export const tagsField = (helpText: string) =>
   ({
     key: 'tags',
@@ -58,7 +61,7 @@ const listInput = (key: FilterKey, label: string, helpText: string): PlainInputF
 });
 
 const ANY_OF =
-  'One value per line, or several separated by commas; the trigger fires when any of them matches (case-insensitive). Leave empty to trigger for every';
+  'One value per line: a comma is part of the value (for example `Jones, Ana`), so put each value on its own line; only one plain text given instead of a list is split at commas. The trigger fires when any of them matches (case-insensitive). Leave empty to trigger for every';
 
 export const FILTERS: Readonly<Record<FilterKey, TriggerFilter>> = {
   tags: {

@@ -14,7 +14,7 @@ import type {
   WebhookTriggerPerformUnsubscribe,
   ZObject,
 } from 'zapier-platform-core';
-import { callApi, unwrapData } from './api';
+import { callApi, unwrapData, unwrapList } from './api';
 import { firstDeliveries, replayProblem, subscriptionOf, verifySignature } from './delivery';
 import { EVENT_OUTPUT_FIELDS, type RawRecord } from './entities';
 import { EVENTS, sampleOf, type EventFacts, type IsaoEvent } from './events';
@@ -24,6 +24,7 @@ import {
   customFieldKeys,
   EVENT_KEY,
   fingerprint,
+  idOf,
   toZapRecord,
   type EventMeta,
   type ZapRecord,
@@ -80,10 +81,14 @@ const listedAt = (event: IsaoEvent, record: RawRecord): string | undefined =>
     ? text(record.createdAt)
     : (text(record.updatedAt) ?? text(record.createdAt));
 
-/** The records of a `/recent` answer (bare list, one record, or the ISAO envelope). */
+/**
+ * The items of a `/recent` answer: a list, bare or in an envelope (`unwrapList`), or one record.
+ * An envelope is never taken for a record: its items are the records.
+ */
 const asRecords = (body: unknown): RawRecord[] => {
+  const list = unwrapList(body);
+  if (list) return list.filter(isRecord);
   const data = unwrapData(body);
-  if (Array.isArray(data)) return data.filter(isRecord);
   return isRecord(data) ? [data] : [];
 };
 
@@ -148,9 +153,11 @@ const performListFor =
       params: { limit: wanted ? MAX_LIST_LIMIT : limit },
       permission: 'webhooks:read',
     });
+    // a listed record without its own id is skipped: the editor never shows a made-up record
     const records = asRecords(data).flatMap((item) => {
       const found = classify(facts.event, item);
-      if (found.kind !== 'event' || !matchesFilters(found.raw, wanted)) return [];
+      if (found.kind !== 'event' || idOf(facts.entity, found.raw) === undefined) return [];
+      if (!matchesFilters(found.raw, wanted)) return [];
       const meta = { occurred_at: listedAt(facts.event, found.raw), ...found.meta };
       return [toRecord(facts, { ...found, meta })];
     });

@@ -14,8 +14,22 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
  * Mongolian vowel separator, zero-width spaces and joiners, the left-to-right and right-to-left
  * marks, the word joiner and invisible operators, and the Hangul filler.
  */
-const INVISIBLE = '\\s\\u00ad\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3164\\ufeff';
-const EDGE_INVISIBLE = new RegExp(`^[${INVISIBLE}]+|[${INVISIBLE}]+$`, 'g');
+const HIDDEN = '\\u00ad\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3164\\ufeff';
+const INVISIBLE = `\\s${HIDDEN}`;
+// the trailing run is matched only from its start (the lookbehind): `[…]+$` alone would be tried
+// from every position of a long run of spaces inside the text, quadratic (12 s for 50 KB)
+const EDGE_INVISIBLE = new RegExp(`^[${INVISIBLE}]+|(?<![${INVISIBLE}])[${INVISIBLE}]+$`, 'g');
+const ANY_HIDDEN = new RegExp(`[${HIDDEN}]`, 'g');
+/** Text made only of commas and invisible characters: separators, with no value between them. */
+const ONLY_SEPARATORS = new RegExp(`^[${INVISIBLE},]*$`);
+
+/**
+ * The text without the characters that show nothing at all (zero-width spaces and joiners,
+ * direction marks, the soft hyphen, the BOM…), wherever they are; visible spaces are kept. For a
+ * value whose every character counts (an email address), where a pasted zero-width space would
+ * make it another value than the one the user sees.
+ */
+export const withoutHidden = (value: string): string => value.replace(ANY_HIDDEN, '');
 
 /** The text without invisible characters at either end (a string of them becomes ''). */
 const trimmed = (value: string): string => value.replace(EDGE_INVISIBLE, '');
@@ -31,17 +45,60 @@ export const text = (value: unknown): string | undefined => {
 const listItems = (value: unknown): unknown[] =>
   Array.isArray(value) ? value.flat(Infinity) : [value];
 
-/**
- * A list field's values: several mapped values, one comma-separated string, or a mix of both.
- * Values are trimmed; blanks and repeats are dropped; order is kept. Unset gives `[]`.
- */
-export const listOf = (value: unknown): string[] => {
-  const values = listItems(value).flatMap((item) => {
-    const single = text(item);
-    return single === undefined ? [] : single.split(',').map(trimmed);
-  });
-  return [...new Set(values.filter((v) => v !== ''))];
+/** A JSON list written as text (`["lead","vip"]`): its items; undefined for any other text. */
+const jsonList = (value: string): unknown[] | undefined => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    // not JSON: the text is a value as it is
+  }
+  // a list's items; nested lists are not text, and the caller names them
+  const items: unknown[] | undefined = Array.isArray(parsed) ? parsed : undefined;
+  return items;
 };
+
+/** One entry of a list field: a value (maybe blank), or something that is not text at all. */
+type Entry = { value: string } | { notText: unknown };
+
+/**
+ * The entries one item gives. A JSON list in text gives its items, each one value. Otherwise a
+ * text is one value, commas included, unless it is `whole`: the field's entire value given as
+ * one plain text rather than as a list, which is read as comma-separated values.
+ */
+const entriesOf = (item: unknown, whole: boolean): Entry[] => {
+  if (item === undefined || item === null) return [];
+  if (typeof item === 'string') {
+    const listed = jsonList(trimmed(item));
+    if (listed) return listed.flatMap((inner) => entriesOf(inner, false));
+    if (ONLY_SEPARATORS.test(item)) return [];
+    return (whole ? item.split(',') : [item]).map((value) => ({ value: trimmed(value) }));
+  }
+  const single = text(item);
+  return single === undefined ? [{ notText: item }] : [{ value: single }];
+};
+
+/**
+ * A list field's values, and the items that are not text (an object, `true`) for the caller to
+ * name. Zapier delivers a `list: true` field as an array, one item per line the user filled:
+ * each item is ONE value, commas included (`Paris, 8e arrondissement`, `Jones, Ana`). Only a
+ * value given as one plain string instead of a list (`zapier invoke`, a Zap saved before the
+ * field was a list) is read as comma-separated. A JSON list in text (`["lead","vip"]`) gives its
+ * items. Values are trimmed; blanks and repeats are dropped; order is kept. Unset gives none.
+ */
+export const readList = (value: unknown): { values: string[]; notText: unknown[] } => {
+  const entries = Array.isArray(value)
+    ? value.flat(Infinity).flatMap((item) => entriesOf(item, false))
+    : entriesOf(value, true);
+  const values = entries.flatMap((entry) => ('value' in entry ? [entry.value] : []));
+  return {
+    values: [...new Set(values.filter((v) => v !== ''))],
+    notText: entries.flatMap((entry) => ('notText' in entry ? [entry.notText] : [])),
+  };
+};
+
+/** A list field's text values (see `readList`); items that are not text are left out. */
+export const listOf = (value: unknown): string[] => readList(value).values;
 
 /**
  * Whether a list field holds only blanks that the user typed (spaces, invisible characters,

@@ -7,7 +7,7 @@
  * same keys, null where unknown) and `isao_event_key`, which tells two events about one record apart.
  */
 import { createHash } from 'node:crypto';
-import { isRecord } from './inputs';
+import { isRecord, text } from './inputs';
 import type { Entity, EntityKind, RawRecord } from './entities';
 
 export interface EventMeta {
@@ -37,7 +37,7 @@ const ID_KEYS: Record<EntityKind, readonly string[]> = {
 const asId = (value: unknown): string | number | undefined =>
   (typeof value === 'string' && value !== '') || typeof value === 'number' ? value : undefined;
 
-/** A stable slug for a custom field label: "Preferred Contact Time?" → "preferred_contact_time". */
+/** A stable slug for a custom field label: "Preferred Contact Time" → "preferred_contact_time". */
 export const slug = (label: string): string =>
   label
     .normalize('NFKD')
@@ -46,21 +46,74 @@ export const slug = (label: string): string =>
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_|_$/g, ''); // the replace above leaves at most one _ at either end
 
-/** A business's custom-field labels come back on every event: each is slugged once. */
-const SLUGS = new Map<string, string>();
-export const SLUGS_KEPT = 2000;
-const slugOnce = (label: string): string => {
-  let known = SLUGS.get(label);
-  // Stryker disable next-line ConditionalExpression: a cache; slugging a known label again gives the same slug
+/**
+ * A label its slug names without loss: words of letters and digits (any case, accents allowed),
+ * one space, hyphen or underscore between two words. Case, accents and the separator are not
+ * part of a name ("Phone number", "phone-number"); any other character is ("Phone #", "Notes?",
+ * "m²", "電話"), and the slug drops it.
+ */
+const PLAIN_LABEL = /^[a-z0-9]+(?:[ _-][a-z0-9]+)*$/;
+const isPlain = (label: string): boolean =>
+  PLAIN_LABEL.test(
+    label
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase(),
+  );
+
+/** How many hex digits of the label's SHA-256 tell apart labels that share a slug. */
+const DIGEST_LENGTH = 8;
+
+/**
+ * The key of a custom field's (trimmed) label, from the label alone: its slug when the label is
+ * plain, else the slug (or `field`) and a digest of the exact label (NFC), so that "Phone" is
+ * always `phone`, "Phone #" is `phone_<digest>` and never `phone`, and a label with no Latin
+ * letter or digit gets its own key instead of a position.
+ */
+export const labelKey = (label: string): string => {
+  if (isPlain(label)) return slug(label);
+  const digest = createHash('sha256')
+    .update(label.normalize('NFC'))
+    .digest('hex')
+    .slice(0, DIGEST_LENGTH);
+  return `${slug(label) || 'field'}_${digest}`;
+};
+
+/** A business's custom-field labels come back on every event: each is keyed once. */
+const LABEL_KEYS = new Map<string, string>();
+export const LABEL_KEYS_KEPT = 2000;
+const keyOnce = (label: string): string => {
+  let known = LABEL_KEYS.get(label);
+  // Stryker disable next-line ConditionalExpression: a cache; keying a known label again gives the same key
   if (known === undefined) {
-    known = slug(label);
-    if (SLUGS.size < SLUGS_KEPT) SLUGS.set(label, known);
+    known = labelKey(label);
+    if (LABEL_KEYS.size < LABEL_KEYS_KEPT) LABEL_KEYS.set(label, known);
   }
   return known;
 };
 
-/** How many labels the slug cache holds (it keeps at most SLUGS_KEPT): for tests. */
-export const slugsCached = (): number => SLUGS.size;
+/** How many labels the key cache holds (it keeps at most LABEL_KEYS_KEPT): for tests. */
+export const labelKeysCached = (): number => LABEL_KEYS.size;
+
+/** Where a custom field may carry the id of its definition (the seeds' scheduling API). */
+const DEFINITION_ID_KEYS = ['schedulerPreferenceFieldDefnId', 'fieldId', 'definitionId', 'id'];
+
+/**
+ * A custom field's key, from that field alone (never its position, never the other fields): its
+ * label's key, else `field_<definition id>`, else none (the field is still in `fields`).
+ */
+const fieldKey = (label: string | undefined, field: RawRecord): string | undefined => {
+  if (label !== undefined) return keyOnce(label);
+  const id = DEFINITION_ID_KEYS.map((key) => text(field[key])).find((v) => v !== undefined);
+  return id === undefined ? undefined : `field_${slug(id)}`;
+};
+
+/**
+ * A custom field's value as the appointment carries it: `0`, `false` and `''` are values and
+ * are kept; a missing one (absent, or null: JSON's "no value") falls back to `extendedValue`,
+ * then null.
+ */
+const valueOf = (field: RawRecord): unknown => field.value ?? field.extendedValue ?? null;
 
 /**
  * Appointments' `fields` array ({label, value, …}) as `{key: value}`, keys from `customFieldKeys`.
@@ -68,31 +121,25 @@ export const slugsCached = (): number => SLUGS.size;
  * becomes a dictionary, which core's JSON.stringify of every result serialises at half speed.
  */
 export const customFields = (fields: unknown): Record<string, unknown> =>
-  Object.fromEntries(
-    customFieldKeys(fields).map(({ key, field }) => [
-      key,
-      field.value ?? field.extendedValue ?? null,
-    ]),
-  );
+  Object.fromEntries(customFieldKeys(fields).map(({ key, field }) => [key, valueOf(field)]));
 
 /**
- * Each custom field with its key: the slug of its label (`field_N` for an unlabelled N-th field),
- * numbered `_2`, `_3`… when an earlier field took it; the first label wins. Zaps map these keys,
- * so the rule must not change.
+ * Each custom field with its key (`fieldKey`). Two fields whose labels differ only in case,
+ * accents or word separators share a key: the first keeps it, the next is left out (it is still
+ * in `fields`). Zaps map these keys, so the rule must not change.
  */
 export const customFieldKeys = (
   fields: unknown,
 ): { key: string; label: string | undefined; field: RawRecord }[] => {
   if (!Array.isArray(fields)) return [];
   const taken = new Set<string>();
-  return fields.flatMap((field: unknown, index) => {
+  return fields.flatMap((field: unknown) => {
     if (!isRecord(field)) return [];
-    const label = typeof field.label === 'string' ? field.label : undefined;
-    const base = label === undefined ? '' : slugOnce(label);
-    let key = base || `field_${String(index + 1)}`;
-    for (let n = 2; taken.has(key); n += 1) key = `${base || 'field'}_${String(n)}`;
+    const label = typeof field.label === 'string' ? text(field.label) : undefined;
+    const key = fieldKey(label, field);
+    if (key === undefined || taken.has(key)) return [];
     taken.add(key);
-    return [{ key, label: label?.trim() || undefined, field }];
+    return [{ key, label, field }];
   });
 };
 
@@ -146,17 +193,23 @@ const withDeclaredKeys = (entity: Entity, raw: RawRecord): RawRecord => {
   return record;
 };
 
-/** An entity as a Zap record without event metadata (what an action returns). */
+/** The record's own id: the first of its kind's id keys holding one; undefined when none does. */
+export const idOf = (entity: Entity, raw: RawRecord): string | number | undefined =>
+  ID_KEYS[entity.kind].map((key) => asId(raw[key])).find((v) => v !== undefined);
+
+/**
+ * An entity as a Zap record without event metadata (what an action returns): its own id, else
+ * the `fallbackId` its caller chose (only a webhook's record, which must reach the Zap, has one).
+ */
 export const toEntityRecord = (
   entity: Entity,
   raw: RawRecord,
-  fallbackId?: string,
+  fallbackId: string | number,
 ): EntityRecord => {
-  const id =
-    ID_KEYS[entity.kind].map((key) => asId(raw[key])).find((v) => v !== undefined) ??
-    fallbackId ??
-    fingerprint(raw);
-  const record: EntityRecord = { ...withDeclaredKeys(entity, raw), id };
+  const record: EntityRecord = {
+    ...withDeclaredKeys(entity, raw),
+    id: idOf(entity, raw) ?? fallbackId,
+  };
   if (entity.kind === 'appointment') record.custom_fields = customFields(raw.fields);
   return record;
 };
@@ -172,14 +225,19 @@ export const declaredOnly = (entity: Entity, record: EntityRecord): EntityRecord
   ) as EntityRecord;
 };
 
-/** The Zap-ready trigger record for one ISAO entity and the event that carried it. */
+/**
+ * The Zap-ready trigger record for one ISAO entity and the event that carried it. A record
+ * without its own id takes the event id, else a digest of the record: a webhook's event reaches
+ * the Zap even then (its `isao_event_key` still tells events apart). Listed records are never
+ * given one: performList skips a record without an id.
+ */
 export const toZapRecord = (
   entity: Entity,
   raw: RawRecord,
   meta: Partial<EventMeta> & { type: string },
   eventKey: string,
 ): ZapRecord => ({
-  ...toEntityRecord(entity, raw, meta.id ?? undefined),
+  ...toEntityRecord(entity, raw, meta.id ?? fingerprint(raw)),
   isao_event: {
     type: meta.type,
     id: meta.id ?? null,

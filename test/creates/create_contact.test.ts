@@ -131,12 +131,36 @@ describe('create_contact: request', () => {
 
   it.each([
     ['one comma-separated string', 'lead, vip,,lead', ['lead', 'vip']],
-    ['mapped values holding commas', ['lead, vip', 'partner'], ['lead', 'vip', 'partner']],
+    // a line is one tag, commas included (the rule changed: lines used to be split at commas)
+    ['lines holding commas', ['Paris, 8e', 'partner', ' , '], ['Paris, 8e', 'partner']],
+    ['a JSON list in text', ' ["lead", "vip, gold", 7, null, "lead"] ', ['lead', 'vip, gold', '7']],
+    ['a JSON list in a line', ['["lead","vip"]', 'partner'], ['lead', 'vip', 'partner']],
+    ['text that only looks like JSON', ['[lead'], ['[lead']],
     ['empty', '', []],
     ['an empty mapped value', [''], []],
   ])('accepts tags as %s', async (_what, tags, sent) => {
     expectCreate({ name: 'Ada', phoneNumber: '+33123456789', tags: sent });
     await create({ name: 'Ada', phoneNumber: '+33123456789', tags });
+  });
+
+  it.each([
+    ['Jane Smith <jane@example.com>'],
+    ['"Smith, Jane" <jane@example.com>'],
+    ['<jane@example.com>'],
+    ['Jane < jane@example.com >'],
+    ['mailto:jane@example.com'],
+    ['<MAILTO:jane@example.com>'],
+    ['jane@example.com;'],
+    ['jane@example.com , '],
+    ['ja\u200bne@exam\u2060ple.com\u200d'],
+  ])('sends only the address of the Email %j', async (email) => {
+    expectCreate({ name: 'Ada', phoneNumber: '+33123456789', email: 'jane@example.com', tags: [] });
+    await create({ name: 'Ada', phoneNumber: '+33123456789', email });
+  });
+
+  it('sends an address whose domain is not ASCII as it is', async () => {
+    expectCreate({ name: 'Ada', phoneNumber: '+33123456789', email: 'léa@café.fr', tags: [] });
+    await create({ name: 'Ada', phoneNumber: '+33123456789', email: 'léa@café.fr' });
   });
 
   it('omits blank optional fields and accepts a phone number mapped as a number', async () => {
@@ -186,6 +210,27 @@ describe('create_contact: bad input is refused before any request', () => {
     [{ name: '\u200b\ufeff\u00a0', phoneNumber: '+33123456789' }, 'Name is required'],
     [{ name: 'Ada', phoneNumber: '\u200b \u2060' }, 'Phone Number is required'],
     [{ name: 'Ada', phoneNumber: '+33123456789', tags: '  ' }, 'Tags holds only blank values'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', tags: '[" ", ""]' }, 'Tags holds only blank'],
+    [
+      { name: 'Ada', phoneNumber: '+33123456789', email: 'a@x.io; b@y.io' },
+      'Email "a@x.io; b@y.io"',
+    ],
+    [
+      { name: 'Ada', phoneNumber: '+33123456789', email: 'a@x.io?subject=1' },
+      'expected one address',
+    ],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'Ada <a@x.io' }, 'Email "Ada <a@x.io"'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: '<a@x.io> Ada' }, 'Email "<a@x.io> Ada"'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'Ada <>' }, 'Email "Ada <>"'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'mailto:' }, 'Email "mailto:"'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'a@x_y.io' }, 'Email "a@x_y.io"'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'a"b@x.io' }, 'Email "a"b@x.io"'],
+    [
+      { name: 'Ada', phoneNumber: '+33123456789', tags: ['lead', { name: 'vip' }] },
+      'Tags holds "{"name":"vip"}", which is not a tag: each tag must be text',
+    ],
+    [{ name: 'Ada', phoneNumber: '+33123456789', tags: '[["a"]]' }, 'Tags holds "["a"]"'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', tags: [true] }, 'Tags holds "true"'],
     [{ name: 'Ada', phoneNumber: '+33123456789', tags: [' ', ',', '\u200b'] }, 'Tags holds only'],
   ])(
     '%j → an error naming the field (not a halt: the user must fix it)',
@@ -197,6 +242,14 @@ describe('create_contact: bad input is refused before any request', () => {
       expect(appError(error).status).toBe(400);
     },
   );
+
+  it('refuses a huge Email holding a long run of separators in linear time', async () => {
+    const email = `a${' ;'.repeat(50_000)}b@x.io`;
+    const started = performance.now();
+    const error = await caught(() => create({ name: 'Ada', phoneNumber: '+33123456789', email }));
+    expect(errorText(error)).toContain(`Email "a ; ; ;`);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
 
   it('quotes at most about 100 characters of a huge value', async () => {
     const phone = '9'.repeat(100_000);
@@ -241,6 +294,28 @@ describe('create_contact: response', () => {
       code: 'invalid_response',
       status: 502,
     });
+  });
+
+  it('fails naming the missing ID when ISAO answers without one, never making one up', async () => {
+    api()
+      .post(apiPath('/contacts'))
+      .reply(201, { success: true, data: { name: 'Ada', identifier: 'c_1' } });
+    const error = await caught(() => create({ name: 'Ada', phoneNumber: '+33123456789' }));
+    expect(appError(error)).toEqual({
+      message:
+        'ISAO answered the Create Contact request without the new contact\'s ID (its answer has no id, contactId or contact_id), so the next step could not refer to it. Check in ISAO whether "Ada" was created before running this step again.',
+      code: 'invalid_response',
+      status: 502,
+    });
+  });
+
+  it.each([
+    [{ contactId: 'c_7' }, 'c_7'],
+    [{ contact_id: 8 }, 8],
+    [{ id: '', contactId: 'c_9' }, 'c_9'],
+  ])('takes the id ISAO gives in %j', async (answer, id) => {
+    expectCreate({ name: 'Ada', phoneNumber: '+33123456789', tags: [] }, answer);
+    expect(await create({ name: 'Ada', phoneNumber: '+33123456789' })).toMatchObject({ id });
   });
 
   it('keeps what was sent where ISAO echoes only the id', async () => {

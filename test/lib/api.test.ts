@@ -28,6 +28,7 @@ import {
   isApiUrl,
   MAX_REDIRECTS,
   unwrapData,
+  unwrapList,
   type ApiRequestOptions,
 } from '../../src/lib/api';
 import {
@@ -547,11 +548,34 @@ describe('request layer: helpers', () => {
     );
   });
 
-  it('takes a body with data and at most two other keys as an envelope', () => {
+  // the rule changed: `data` beside envelope keys only (it was: beside at most two other keys)
+  it('takes a body with data beside envelope keys only as an envelope', () => {
     expect(unwrapData({ data: 1, status: 'ok', meta: {} })).toBe(1);
+    const envelope = { data: [1], meta: {}, links: {}, total: 1, count: 1, page: 1 };
+    expect(unwrapData({ ...envelope, message: 'ok', pagination: {} })).toEqual([1]);
     expect(unwrapData({ data: 1, a: 1, b: 1, c: 1 })).toEqual({ data: 1, a: 1, b: 1, c: 1 });
+    expect(unwrapData({ id: 'c1', data: 'x' })).toEqual({ id: 'c1', data: 'x' });
+    expect(unwrapData({ meta: {}, total: 0 })).toEqual({ meta: {}, total: 0 });
     expect(unwrapData('text')).toBe('text');
     expect(unwrapData(null)).toBeNull();
+  });
+
+  it('finds the items of a list answer in the common envelopes, and nothing else', () => {
+    const items = [{ id: 1 }];
+    expect(unwrapList(items)).toBe(items);
+    expect(unwrapList({ data: items, meta: {}, links: {}, total: 1 })).toBe(items);
+    expect(unwrapList({ success: true, data: { items, total: 1 } })).toBe(items);
+    expect(unwrapList({ success: true, data: { data: items } })).toBe(items);
+    expect(unwrapList({ items, page: 1 })).toBe(items);
+    expect(unwrapList({ results: items, count: 1 })).toBe(items);
+    expect(unwrapList({ id: 1, items })).toBeUndefined();
+    expect(unwrapList({ items: 'x' })).toBeUndefined();
+    expect(unwrapList({ success: true })).toBeUndefined();
+    expect(unwrapList({ id: 1 })).toBeUndefined();
+    expect(unwrapList('text')).toBeUndefined();
+    expect(unwrapList({ total: 0 })).toBeUndefined();
+    // only the named list keys hold items, not a key that merely reads "undefined"
+    expect(unwrapList({ undefined: items })).toBeUndefined();
   });
 
   it('strips markup (scripts and styles with their content, over several lines) from text', () => {

@@ -53,6 +53,9 @@ describe('filtersFrom', () => {
         location: [],
       }),
     ).toEqual({ staff: ['42441', 'Dr. Ana Jones'] });
+    expect(filtersFrom([FILTERS.location], { location: ['Paris, 8e arrondissement'] })).toEqual({
+      location: ['Paris, 8e arrondissement'],
+    });
     expect(filtersFrom([FILTERS.stage], { stage: '' })).toBeUndefined();
     expect(filtersFrom([FILTERS.stage], undefined)).toBeUndefined();
   });
@@ -61,6 +64,9 @@ describe('filtersFrom', () => {
     for (const filter of Object.values(FILTERS)) {
       expect(filter.input).toMatchObject({ key: filter.key, required: false, list: true });
       expect(filter.input.helpText).toMatch(/^Optional\. .*any of/);
+      expect(filter.input.helpText).toContain(
+        'One value per line: a comma is part of the value (for example `Jones, Ana`)',
+      );
     }
   });
 });

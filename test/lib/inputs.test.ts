@@ -4,10 +4,12 @@ import {
   onlyBlanks,
   quote,
   QUOTE_MAX,
+  readList,
   reasonOf,
   redact,
   shown,
   text,
+  withoutHidden,
 } from '../../src/lib/inputs';
 
 import { leaksPartOf, SECRET } from '../helpers';
@@ -37,16 +39,51 @@ describe('listOf', () => {
       ['lead', ' vip', '', 'lead'],
       ['lead', 'vip'],
     ],
+    // a list item is one value, commas included; only one plain string is split at commas
     [
       ['a, b', ['c', 'a']],
-      ['a', 'b', 'c'],
+      ['a, b', 'c', 'a'],
     ],
+    [['Paris, 8e arrondissement'], ['Paris, 8e arrondissement']],
+    ['Paris, 8e arrondissement', ['Paris', '8e arrondissement']],
     [
       [7, null, 'x'],
       ['7', 'x'],
     ],
+    // a JSON list in text gives its items, each one value
+    ['["a", "b, c", 1]', ['a', 'b, c', '1']],
+    [
+      [' ["a"] ', 'b'],
+      ['a', 'b'],
+    ],
+    ['[a, b', ['[a', 'b']],
+    ['["a"', ['["a"']],
+    ['{"a": 1}', ['{"a": 1}']],
+    [['[1, 2'], ['[1, 2']],
+    // a line of commas only is no value
+    [[',', ' ,, ', 'a'], ['a']],
   ])('%j → %j', (value, expected) => {
     expect(listOf(value)).toEqual(expected);
+  });
+});
+
+describe('readList', () => {
+  it.each([
+    [['a', { name: 'b' }, true], ['a'], [{ name: 'b' }, true]],
+    ['[{"name": "b"}, ["c"], "d"]', ['d'], [{ name: 'b' }, ['c']]],
+    [[Number.NaN, 'x'], ['x'], [Number.NaN]],
+    [{ a: 1 }, [], [{ a: 1 }]],
+    [[null, undefined, ''], [], []],
+  ])('%j: values %j, not text %j', (value, values, notText) => {
+    expect(readList(value)).toEqual({ values, notText });
+  });
+});
+
+describe('withoutHidden', () => {
+  it('removes characters that show nothing, wherever they are, and keeps visible spaces', () => {
+    expect(withoutHidden('\u200ba\u00adb\u180ec\u200fd\u2060e\u2064f\u3164g\ufeff h\u00a0')).toBe(
+      'abcdefg h\u00a0',
+    );
   });
 });
 
@@ -58,6 +95,14 @@ describe('invisible characters', () => {
     ['A\u200bda', 'A\u200bda'],
   ])('text(%j) → %j', (value, expected) => {
     expect(text(value)).toBe(expected);
+  });
+
+  it('are trimmed in linear time, even around a long run of spaces inside the text', () => {
+    const inner = `a${' '.repeat(100_000)}b`;
+    const started = performance.now();
+    expect(text(` ${inner}\u200b `)).toBe(inner);
+    expect(listOf([`${inner} `, ` ${'\u200b'.repeat(100_000)}`])).toEqual([inner]);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('drop list items that are only invisible characters', () => {
@@ -77,6 +122,9 @@ describe('onlyBlanks', () => {
     ['  ', true],
     [' , ,', true],
     [['\u200b'], true],
+    [[','], true],
+    ['[" "]', true],
+    [[{ a: 1 }], false],
     [[' ', ''], true],
   ])('%j → %j', (value, expected) => {
     expect(onlyBlanks(value)).toBe(expected);

@@ -176,12 +176,12 @@ describe.each(TRIGGERS)('%s (%s)', (key, event, kind, filters) => {
   });
 
   if (filters.includes('tags')) {
-    it('sends the Tags filter as filters.tags, trimmed, split on commas, only when set', async () => {
+    it('sends the Tags filter as filters.tags, one tag per line (commas included), trimmed', async () => {
       api()
         .post(apiPath('/webhooks/subscribe'), {
           event,
           target_url: 'https://hooks.example/1',
-          filters: { tags: ['lead', 'enterprise', 'vip'] },
+          filters: { tags: ['lead', 'enterprise', 'vip, lead'] },
         })
         .reply(201, { success: true, data: { subscription_id: 'sub_1' } });
       listWebhooks();
@@ -424,13 +424,59 @@ describe('appointments', () => {
     ).toEqual([]);
   });
 
-  it('flattens custom fields by a stable slug of their label and keeps the array', async () => {
+  it('flattens custom fields by a stable key of their label and keeps the array', async () => {
     const out = await runList('appointment_created', 'perform', {
       cleanedRequest: envelope('appointment.created', RECORDS.appointment),
     });
-    expect(out[0]!.custom_fields).toEqual({ comments: 'Bring X-rays', preference_horaire: 'AM' });
+    expect(out[0]!.custom_fields).toEqual({
+      comments: 'Bring X-rays',
+      preference_horaire_2e9fc766: 'AM',
+    });
     expect(out[0]!.fields).toEqual(RECORDS.appointment.fields);
     expect(out[0]!.startDateTime).toBe('2024-11-12T13:00:00.000Z');
+  });
+
+  it("keys a custom field by its own label: a mapped Phone never gets Phone #'s answer", async () => {
+    const appointmentWith = async (fields: Out[]) =>
+      (
+        await runList('appointment_created', 'perform', {
+          cleanedRequest: envelope('appointment.created', { id: 'a1', fields }),
+        })
+      )[0]!.custom_fields;
+    const phone = { label: 'Phone', value: '+33 1 00' };
+    const phoneNumber = { label: 'Phone #', value: '+33 6 00' };
+    const other = { label: 'Autre', value: 0 };
+    expect(await appointmentWith([phoneNumber, other])).toEqual({
+      phone_f38c2711: '+33 6 00',
+      autre: 0,
+    });
+    expect(await appointmentWith([other, phone, phoneNumber])).toEqual({
+      autre: 0,
+      phone: '+33 1 00',
+      phone_f38c2711: '+33 6 00',
+    });
+    expect(await appointmentWith([{ label: '電話', value: '1' }])).toEqual({ field_5154b7cf: '1' });
+    expect(
+      await appointmentWith([
+        { label: '住所', value: 'x' },
+        { label: '電話', value: '1' },
+      ]),
+    ).toMatchObject({ field_5154b7cf: '1' });
+  });
+
+  it('keeps custom field values that are 0, false or empty text', async () => {
+    const out = await runList('appointment_created', 'perform', {
+      cleanedRequest: envelope('appointment.created', {
+        id: 'a1',
+        fields: [
+          { label: 'Visits', value: 0, extendedValue: 'none' },
+          { label: 'Insured', value: false, extendedValue: 'No' },
+          { label: 'Notes', value: '', extendedValue: 'n/a' },
+          { label: 'Room', value: null, extendedValue: 'B2' },
+        ],
+      }),
+    });
+    expect(out[0]!.custom_fields).toEqual({ visits: 0, insured: false, notes: '', room: 'B2' });
   });
 
   it('uses calendarid as the id when the appointment has no id (the ISAO appointment object)', async () => {
@@ -846,6 +892,48 @@ describe('record ids', () => {
 });
 
 describe('performList', () => {
+  const deals = [
+    { id: 'd1', title: 'One' },
+    { id: 'd2', title: 'Two' },
+  ];
+  it.each([
+    ['a bare list', deals],
+    ['{data: […], meta, links, total}', { data: deals, meta: { page: 1 }, links: {}, total: 2 }],
+    ['{success, data: {items: […]}}', { success: true, data: { items: deals, total: 2 } }],
+    ['{data: {results: […]}, meta}', { data: { results: deals }, meta: {} }],
+    ['{items: […]}', { items: deals }],
+    ['{results: […], count}', { results: deals, count: 2 }],
+  ])('lists the records of %s, never the envelope as a record', async (_shape, body) => {
+    api().get(apiPath('/triggers/deal.won/recent')).query(true).reply(200, body);
+    const out = await runList('deal_won', 'performList');
+    expect(out.map((r) => [r.id, r.title])).toEqual([
+      ['d1', 'One'],
+      ['d2', 'Two'],
+    ]);
+  });
+
+  it('lists one record answered alone, and a record with a data field as a record', async () => {
+    api()
+      .get(apiPath('/triggers/deal.won/recent'))
+      .query(true)
+      .reply(200, { id: 'd1', title: 'One', data: { source: 'import' } });
+    const out = await runList('deal_won', 'performList');
+    expect(out.map((r) => [r.id, r.data])).toEqual([['d1', { source: 'import' }]]);
+  });
+
+  it('skips a listed record without an id instead of making one up', async () => {
+    api()
+      .get(apiPath('/triggers/deal.won/recent'))
+      .query(true)
+      .reply(200, [
+        { title: 'No id' },
+        { event: 'deal.won', data: { title: 'No id either' }, metadata: { eventId: 'e_1' } },
+        { id: 'd2', title: 'Two' },
+      ]);
+    const out = await runList('deal_won', 'performList');
+    expect(out.map((r) => r.id)).toEqual(['d2']);
+  });
+
   it('never returns more than the page it asked for, even when the API sends more', async () => {
     api()
       .get(apiPath('/triggers/deal.won/recent'))
@@ -857,34 +945,47 @@ describe('performList', () => {
 });
 
 describe('filters: one predicate for live events and test records', () => {
-  const MATCHING: Record<string, [input: Out, match: Out, miss: Out]> = {
-    tags: [{ tags: 'lead, vip' }, { tags: ['VIP'] }, { tags: ['cold'] }],
-    stage: [{ stage: ['Proposal'] }, { stage: 'proposal' }, { stage: 'Won' }],
+  // each line is one value, commas included: the miss would match the line split at commas
+  const MATCHING: Record<string, [input: Out, sent: string[], match: Out, miss: Out]> = {
+    tags: [
+      { tags: ['Lead, cold', ' vip '] },
+      ['Lead, cold', 'vip'],
+      { tags: ['VIP'] },
+      { tags: ['Lead', 'cold'] },
+    ],
+    stage: [
+      { stage: ['Proposal, phase 2'] },
+      ['Proposal, phase 2'],
+      { stage: 'proposal, PHASE 2' },
+      { stage: 'Proposal' },
+    ],
     staff: [
-      { staff: '42441' },
-      { staff: { professionalId: 42441 } },
-      { staff: { professionalId: 7 } },
+      { staff: ['Jones, Ana', '42441'] },
+      ['Jones, Ana', '42441'],
+      { staff: { fullName: 'Jones, Ana' } },
+      { staff: { fullName: 'Ana', professionalId: 7 } },
     ],
     location: [
-      { location: 'Paris Office' },
-      { location: { locationName: 'Paris office' } },
-      { location: { locationName: 'Lyon' } },
+      { location: ['Paris, 8e arrondissement'] },
+      ['Paris, 8e arrondissement'],
+      { location: { locationName: 'paris, 8e arrondissement' } },
+      { location: { locationName: 'Paris' } },
     ],
   };
 
   describe.each(
     TRIGGERS.flatMap(([key, event, , filters]) => filters.map((f) => [key, event, f] as const)),
   )('%s: %s filter', (key, event, filter) => {
-    const [input, match, miss] = MATCHING[filter]!;
+    const [input, sent, match, miss] = MATCHING[filter]!;
     const records = [
       { id: 'r_match', ...match },
       { id: 'r_miss', ...miss },
     ];
 
-    it('is sent on subscribe as filters.' + filter, async () => {
+    it(`is sent on subscribe as filters.${filter}: the values the predicate compares`, async () => {
       api()
         .post(apiPath('/webhooks/subscribe'), (body: Out) => {
-          expect(body.filters).toEqual({ [filter]: expect.any(Array) });
+          expect(body.filters).toEqual({ [filter]: sent });
           return true;
         })
         .reply(201, { success: true, data: { subscription_id: 'sub_1' } });
@@ -913,9 +1014,9 @@ describe('filters: one predicate for live events and test records', () => {
         .reply(200, records);
       const out = await runList(key, 'performList', {
         inputData: input,
-        meta: { limit: 1 },
+        meta: { limit: 2 },
       });
-      expect(out.map((r) => r.id)).toEqual(['r_match']);
+      expect(out.map((r) => r.id)).toStrictEqual(['r_match']);
     });
   });
 
@@ -1187,13 +1288,21 @@ describe('appointment custom fields in the editor', () => {
           fields: [
             { label: ' Préférence horaire? ', value: 'AM' },
             { value: 'x' },
+            { schedulerPreferenceFieldDefnId: 108594, value: 'y' },
+            { label: 'Phone #' },
             { label: 'Notes' },
           ],
         }),
       ]);
+    // the keys perform gives these fields (records.test.ts pins them)
     expect(await appTester(labels('appointment_updated'), { authData } as never)).toEqual([
-      { key: 'custom_fields__preference_horaire', label: 'Préférence horaire?', type: 'string' },
-      { key: 'custom_fields__field_2', label: 'field_2', type: 'string' },
+      {
+        key: 'custom_fields__preference_horaire_2e9fc766',
+        label: 'Préférence horaire?',
+        type: 'string',
+      },
+      { key: 'custom_fields__field_108594', label: 'field_108594', type: 'string' },
+      { key: 'custom_fields__phone_f38c2711', label: 'Phone #', type: 'string' },
       { key: 'custom_fields__notes', label: 'Notes', type: 'string' },
     ]);
   });
