@@ -3,6 +3,8 @@
  * project root, for the tests in test/scripts/.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -14,6 +16,16 @@ const offlineEnv = (): NodeJS.ProcessEnv => ({
   NO_UPDATE_NOTIFIER: '1',
   FORCE_COLOR: '0',
 });
+
+/** Runs fn with a fresh temporary folder, removed afterwards. */
+export const withTempDir = <T>(fn: (dir: string) => T): T => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isao-script-test-'));
+  try {
+    return fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+};
 
 export interface Finished {
   status: number | null;
