@@ -13,7 +13,14 @@ const { writeReproducibleZip } = require('./reproducible');
 
 const cliSource = path.join(root, 'node_modules', 'zapier-platform-cli', 'src');
 /** Never in source.zip, whatever .gitignore says: secrets, local config, build output. */
-const SECRET = /(^|\/)(\.env(\..*)?|\.npmrc|\.zapierrc|.*\.pem|.*\.key|id_(rsa|ed25519).*)$/;
+const SECRET = /(^|\/)(\.env(\..*)?|\.zapierrc|.*\.pem|.*\.key|id_(rsa|ed25519).*)$/;
+/** An .npmrc is source (the project's holds `loglevel`) unless it carries credentials. */
+const NPMRC = /(^|\/)\.npmrc$/;
+const NPM_CREDENTIAL = /(^|[\s:])(_auth|_authToken|_password|username|certfile|keyfile)\s*=/m;
+
+/** Whether a file must never be shipped: a secret by its name, or an .npmrc with credentials. */
+const isSecret = (name, read) =>
+  SECRET.test(name) || (NPMRC.test(name) && NPM_CREDENTIAL.test(read()));
 /** Never in source.zip: installed, built or generated (reports/: Stryker's incremental report). */
 const NOT_SOURCE =
   /^(\.git(\/|$)|node_modules\/|build\/|dist\/|\.stage\/|coverage\/|bench\/\.work\/|reports\/)/;
@@ -49,7 +56,9 @@ const sourceSelection = () => {
     .filter((f) => f !== 'definition.json' && f !== 'zapierwrapper.js') // as the CLI skips them
     .sort();
   const files = selected.filter((f) => !tracked || tracked.has(f));
-  const secret = files.filter((f) => SECRET.test(f));
+  const secret = files.filter((f) =>
+    isSecret(f, () => fs.readFileSync(path.join(root, f), 'utf8')),
+  );
   if (secret.length > 0) {
     throw new Error(`source.zip would include ${secret.join(', ')}: untrack it or .gitignore it`);
   }
@@ -95,14 +104,12 @@ const checkSourceZip = (zipPath) => {
   for (const dir of ['src/', 'test/']) {
     if (!entries.some((e) => e.startsWith(dir) && e.endsWith('.ts'))) missing.push(`${dir}*.ts`);
   }
+  const text = (e) => zip.getEntry(e)?.getData().toString('utf8') ?? '';
   const forbidden = entries.filter(
-    (e) => SECRET.test(e) || NOT_SOURCE.test(e) || e.endsWith('.zip'),
+    (e) => isSecret(e, () => text(e)) || NOT_SOURCE.test(e) || e.endsWith('.zip'),
   );
   const paths = machinePaths();
-  const local = entries.filter((e) => {
-    const text = zip.getEntry(e)?.getData().toString('utf8') ?? '';
-    return paths.some((p) => text.includes(p));
-  });
+  const local = entries.filter((e) => paths.some((p) => text(e).includes(p)));
   if (missing.length > 0 || forbidden.length > 0 || local.length > 0) {
     throw new Error(
       `${zipPath}:` +

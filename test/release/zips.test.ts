@@ -46,11 +46,14 @@ describe('source.zip', () => {
     expect(zip.sourceFiles().filter((f) => f.startsWith('reports/'))).toEqual([]);
     const file = zip.writeSourceZip(path.join(work, 'source.zip'));
     const entries = zip.checkSourceZip(file);
-    expect(entries).toEqual(expect.arrayContaining(['src/index.ts', 'docs/releasing.md']));
+    // the project's .npmrc (loglevel only) is source
+    expect(entries).toEqual(
+      expect.arrayContaining(['src/index.ts', 'docs/releasing.md', '.npmrc']),
+    );
     expect(fs.readFileSync(file).includes(zip.root)).toBe(false);
   });
 
-  test('the check refuses a report and a file naming the project folder', () => {
+  test('the check refuses a report, an .npmrc with credentials and a file naming the project folder', () => {
     const source = ['package.json', 'package-lock.json', '.zapierapprc', 'README.md', 'index.js'];
     const file = zip.writeReproducibleZip(path.join(work, 'bad.zip'), [
       ...[...source, 'src/index.ts', 'test/helpers.ts'].map((name) => ({
@@ -59,10 +62,11 @@ describe('source.zip', () => {
         mode: 0o644,
       })),
       { name: 'reports/stryker-incremental.json', data: Buffer.from('{}'), mode: 0o644 },
+      { name: '.npmrc', data: Buffer.from('//registry.example/:_authToken=abc\n'), mode: 0o644 },
       { name: 'docs/notes.md', data: Buffer.from(`built in ${zip.root}/src`), mode: 0o644 },
     ]);
     expect(() => zip.checkSourceZip(file)).toThrow(
-      `${file}: must not hold reports/stryker-incremental.json; docs/notes.md name a path of this machine`,
+      `${file}: must not hold .npmrc, reports/stryker-incremental.json; docs/notes.md name a path of this machine`,
     );
   });
 });
