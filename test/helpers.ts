@@ -5,6 +5,9 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import App from '../src';
 import { DEFAULT_API_URL } from '../src/lib/api';
 
+/** The running test's console lines (test/console.ts keeps them instead of printing them). */
+export { logged } from './console';
+
 export const appTester = createAppTester(App);
 export const API = DEFAULT_API_URL;
 export const API_KEY = 'isao_test_key_123';

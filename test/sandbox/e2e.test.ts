@@ -12,7 +12,7 @@ import type { Envelope } from '../../sandbox/webhooks';
 import type { IsaoEvent } from '../../src/lib/events';
 import type { Trigger } from 'zapier-platform-core';
 import { unwrapData } from '../../src/lib/api';
-import { allowLoopback, caught, errorText, flatKeys } from '../helpers';
+import { allowLoopback, caught, errorText, flatKeys, logged } from '../helpers';
 
 type Out = Record<string, unknown>;
 const SECRET = 'whsec_e2e_secret';
@@ -469,6 +469,11 @@ describe('a webhook batch through the real runtime (its z.cache honours nx)', ()
         ...hookBundle(content),
       });
     expect((await deliver()).map((r) => r.id)).toEqual(['d1', 'd3']);
+    // each skipped item is in the Zap's log, the event by its id
+    expect(logged()).toEqual([
+      'ISAO: skipped an item of the webhook. Item 3 of the ISAO webhook is not an event object ("7").',
+      'ISAO: skipped an item of the webhook. The ISAO deal.won event "evt_b2" carried no record.',
+    ]);
     expect(await deliver()).toEqual([]);
     expect(await deliver()).toEqual([]);
   });
