@@ -45,6 +45,7 @@ const run = async <T = Out>(method: string, bundle: Out = {}): Promise<T> =>
   (await zapier.run(method, { authData, ...bundle })) as T;
 
 const data = (body: unknown): Out => (body as { data: Out }).data;
+const dataList = (body: unknown): Out[] => (body as { data: Out[] }).data;
 
 /** A sandbox call that must succeed; returns its `data`. */
 const ok = async (method: string, path: string, body?: unknown): Promise<Out> => {
@@ -117,9 +118,7 @@ const performHook = (key: string, subscribeData: Out, hook: CaughtHook, auth = a
 const envelopeOf = (hook: CaughtHook) => JSON.parse(hook.raw) as Envelope;
 
 const activeSubscriptionIds = async () =>
-  (data((await sandbox.call('GET', '/webhooks')).body) as unknown as Out[]).map(
-    (s) => s.subscription_id,
-  );
+  dataList((await sandbox.call('GET', '/webhooks')).body).map((s) => s.subscription_id);
 
 it('tests the connection and labels it with the company name', async () => {
   const result = await run('authentication.test');
