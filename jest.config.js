@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // node's, printing a failed test's console output, which test/console.ts keeps per test
+  testEnvironment: '<rootDir>/test/environment.js',
+  setupFilesAfterEnv: ['<rootDir>/test/console.ts'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // one line, not a failure per check, when dist/ has not been built (`npx jest` in a fresh clone)

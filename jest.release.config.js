@@ -6,5 +6,7 @@
 module.exports = {
   ...require('./jest.config.js'),
   testMatch: ['**/*.rehearsal.ts'],
+  // without the zips: one line saying to run `npm run zip`, and a non-zero exit
+  globalSetup: '<rootDir>/test/release/global-setup.js',
   testTimeout: 60_000,
 };

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import type * as ZipSteps from '../scripts/zip';
 import { bareReference, CORE_VERSION, writeNoopVariant } from './bare-app';
 import { ROOT, WORK, type AppName, type BuiltApp } from './children';
-import { TRIGGER } from './fixtures';
 import { log } from './report';
 
 // scripts/zip.js is plain CommonJS, loaded by path: the compiled bench runs from bench/.work/js
@@ -55,7 +54,7 @@ export const buildAll = (): { apps: Apps; packages: { ours: string[]; bare: stri
   const noop: BuiltApp = {
     ...ours,
     name: 'noop',
-    wrapper: writeNoopVariant(ours.dir, [TRIGGER.contact.key, TRIGGER.appointment.key]),
+    wrapper: writeNoopVariant(ours.dir),
   };
   return {
     apps: { ours, noop, bare: unpack('bare', bare.zip) },

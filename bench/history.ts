@@ -33,6 +33,8 @@ export interface HistoryEntry {
   cold: number;
   coldPaired: number;
   coldNoId: number;
+  /** cold start without eventId over the no-op app on our definition (runs since it exists) */
+  coldNoIdNoop?: number;
   perEvent: Record<string, number>;
   zipDelta: number;
 }

@@ -1,6 +1,7 @@
 /**
  * Cold start: fresh processes that require zapierwrapper.js and execute one perform (a signed
- * contact event), ours and the bare app interleaved, rotating who goes first.
+ * contact event), ours, the no-op app on our definition and the bare app interleaved, rotating
+ * who goes first.
  */
 import type { Apps } from './build-apps';
 import { performOf, runChild, writeJson, type AppName } from './children';
@@ -12,7 +13,7 @@ import type { Platform } from './worker';
 export const COLD = { warmup: 2, runs: 31 };
 
 export interface ColdVariant {
-  id: 'ours' | 'ours-no-id' | 'bare';
+  id: 'ours' | 'ours-no-id' | 'noop' | 'bare';
   label: string;
   app: AppName;
   /** A fresh eventId per run: ours makes its one dedup cache call (the typical event). */
@@ -25,6 +26,12 @@ export const COLD_VARIANTS: ColdVariant[] = [
     label: 'ours: new_contact, signed, eventId (1 cache call)',
     app: 'ours',
     eventId: true,
+  },
+  {
+    id: 'noop',
+    label: 'no-op app on our definition, same event (the floor)',
+    app: 'noop',
+    eventId: false,
   },
   { id: 'bare', label: 'bare core-19: no-op, same event', app: 'bare', eventId: true },
   {

@@ -39,3 +39,11 @@ export declare function writeSourceZip(target: string): string;
 export declare function zipEntries(zipPath: string): string[];
 /** Checks a source.zip holds the source and nothing secret; returns its file names. */
 export declare function checkSourceZip(zipPath: string): string[];
+/** One file of a zip written by writeReproducibleZip: its name, bytes and Unix mode. */
+export interface ZipFile {
+  name: string;
+  data: Buffer;
+  mode: number;
+}
+/** Writes a zip in name order with fixed entry times and stable modes: same files, same bytes. */
+export declare function writeReproducibleZip(target: string, files: ZipFile[]): string;

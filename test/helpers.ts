@@ -5,6 +5,9 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import App from '../src';
 import { DEFAULT_API_URL } from '../src/lib/api';
 
+/** The running test's console lines (test/console.ts keeps them instead of printing them). */
+export { logged } from './console';
+
 export const appTester = createAppTester(App);
 export const API = DEFAULT_API_URL;
 export const API_KEY = 'isao_test_key_123';
@@ -117,11 +120,47 @@ export const cacheStub = () => {
   return { cache, calls, reads, advance: (ms: number) => (now += ms) };
 };
 
-/** A z for calling an operation directly: the given cache, core's errors, console mocks. */
-export const stubZ = (cache: unknown) => {
+type ZCache = ZObject['cache'];
+
+/** A z member a test did not stub: calling it fails the test, naming it. */
+const notStubbed = (name: string) => (): never => {
+  throw new Error(`z.${name} is not stubbed in this test`);
+};
+
+/** A z.cache whose unstubbed methods fail the test when called. */
+const stubCache = (cache: Partial<ZCache> = {}): ZCache => ({
+  get: cache.get ?? notStubbed('cache.get'),
+  set: cache.set ?? notStubbed('cache.set'),
+  delete: cache.delete ?? notStubbed('cache.delete'),
+});
+
+/**
+ * A z for calling an operation directly: the given cache methods, core's errors and JSON, a
+ * console whose warn and log are mocks; every other member fails the test if it is called.
+ */
+export const stubZ = (cache?: Partial<ZCache>) => {
   const warn = jest.fn();
   const log = jest.fn();
-  return { z: { cache, errors, console: { warn, log } } as unknown as ZObject, warn, log };
+  const z: ZObject = {
+    request: notStubbed('request'),
+    console: { ...console, warn, log },
+    dehydrate: notStubbed('dehydrate'),
+    dehydrateFile: notStubbed('dehydrateFile'),
+    cursor: { get: notStubbed('cursor.get'), set: notStubbed('cursor.set') },
+    generateCallbackUrl: notStubbed('generateCallbackUrl'),
+    stashFile: notStubbed('stashFile'),
+    JSON: { parse: (text: string): unknown => JSON.parse(text), stringify: JSON.stringify },
+    hash: notStubbed('hash'),
+    errors,
+    cache: stubCache(cache),
+  };
+  return { z, warn, log };
+};
+
+/** The keys in the z.cache of core's test runtime (appTester's `zcacheTestObj`, untyped in core). */
+export const runtimeCacheKeys = (): string[] => {
+  const store: unknown = Reflect.get(appTester, 'zcacheTestObj');
+  return store && typeof store === 'object' ? Object.keys(store) : [];
 };
 
 /** What a test sets of a bundle; fullBundle fills in the rest as Zapier would. */

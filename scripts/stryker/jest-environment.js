@@ -1,5 +1,5 @@
 /**
- * Jest's node environment, as `npm run mutate` (StrykerJS) uses it; plain `jest` never loads this
+ * Jest's environment (test/environment.js), as `npm run mutate` (StrykerJS) uses it; plain `jest` never loads this
  * file (stryker.config.mjs sets it as jest's `testEnvironment` for Stryker's runs only).
  *
  * In a mutant run, once a test fails the mutant is killed and Stryker needs no more: the tests
@@ -8,7 +8,7 @@
  * still run, so what a beforeAll started its afterAll stops.
  */
 'use strict';
-const { TestEnvironment } = require('jest-environment-node');
+const ConsoleEnvironment = require('../../test/environment.js');
 
 const skipAll = (block) => {
   for (const child of block.children) {
@@ -17,8 +17,9 @@ const skipAll = (block) => {
   }
 };
 
-class BailingEnvironment extends TestEnvironment {
+class BailingEnvironment extends ConsoleEnvironment {
   handleTestEvent(event, state) {
+    super.handleTestEvent(event, state);
     if (
       event.name === 'test_done' &&
       event.test.errors.length > 0 &&

@@ -3,9 +3,17 @@
  * pass every one, and each one must fire, with its id and the offending key, on a deliberately
  * broken copy. The definition is dist/'s: see evidence.ts for running jest without `npm test`.
  */
-import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
+import type { Trigger } from 'zapier-platform-core';
 import App from '../../src';
-import { LIVE_PARTS, liveEvidence, staticEvidence, type LiveApp, type LivePart } from './evidence';
+import {
+  LIVE_PARTS,
+  liveEvidence,
+  operationOf,
+  staticEvidence,
+  type LiveApp,
+  type LivePart,
+  type Operation,
+} from './evidence';
 import {
   flatten,
   formatFailure,
@@ -89,10 +97,14 @@ describe('the app passes every check', () => {
 // Broken copies
 
 type Json = Record<string, unknown>;
-type Op = (z: ZObject, bundle: Bundle) => Promise<unknown>;
+type Op = Operation;
 const LIVE_TRIGGERS: Record<string, Trigger | undefined> = App.triggers;
-const liveOp = (key: string, name: string): Op =>
-  (LIVE_TRIGGERS[key]!.operation as unknown as Record<string, Op>)[name]!;
+/** One of the live app's trigger operations (the test fails if it has none of that name). */
+const liveOp = (key: string, name: string): Op => {
+  const op = operationOf(App, 'triggers', key, name);
+  if (!op) throw new Error(`triggers.${key} has no ${name}`);
+  return op;
+};
 
 const copy = async (): Promise<Evidence> => structuredClone(await theStaticEvidence());
 const triggerKeys = (e: Evidence) => Object.keys(e.definition.triggers ?? {});
@@ -391,7 +403,7 @@ const BROKEN: [id: string, what: string, says: RegExp, breakIt: Breaker][] = [
           ...App.creates,
           broken_create: { ...create, operation: { ...operation, perform } },
         },
-      } as unknown as LiveApp;
+      };
       Object.assign(e, await liveEvidence(e.definition, app, ['produced']));
       return `${where}.perform`;
     },
@@ -537,7 +549,7 @@ const BROKEN: [id: string, what: string, says: RegExp, breakIt: Breaker][] = [
     /perform failed on a minimal record: needs a name/,
     async (e) => {
       const [key] = trigger(e, 4);
-      const app = withTriggerOperation(key, 'perform', (original) => async (z, bundle) => {
+      const app = withTriggerOperation(key, 'perform', (original) => (z, bundle) => {
         const body = bundle.cleanedRequest as Json;
         if (!('name' in body) && !('title' in body) && !('startDateTime' in body)) {
           throw new Error('needs a name');

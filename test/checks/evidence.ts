@@ -71,23 +71,25 @@ export const loadDefinition = async (): Promise<Definition> => {
 // ---------------------------------------------------------------------------------------------
 // The live app, offline
 
-type Operation = (z: ZObject, bundle: Bundle) => unknown;
-type Tester = (operation: Operation, bundle: never) => Promise<unknown>;
+export type Operation = (z: ZObject, bundle: Bundle) => unknown;
+type Tester = ReturnType<typeof createAppTester>;
 
-/** The app's functions (src/ by default; a test may pass a deliberately broken copy). */
-export type LiveApp = typeof App;
+/**
+ * The app's functions: src/'s app by default; a test may pass a deliberately broken copy, with
+ * components the real one lacks, so any app object (its operations are read by operationOf).
+ */
+export type LiveApp = object;
 
 /** One live operation of an app, run through the real core runtime. */
-const operationOf = (
+export const operationOf = (
   app: LiveApp,
   type: ActionType,
   key: string,
   name: string,
 ): Operation | undefined => {
-  const group = (
-    app as unknown as Partial<Record<ActionType, Record<string, { operation?: unknown }>>>
-  )[type];
-  const operation = group?.[key]?.operation;
+  const group: unknown = Reflect.get(app, type);
+  const component = isObject(group) ? group[key] : undefined;
+  const operation = isObject(component) ? component.operation : undefined;
   const fn = isObject(operation) ? operation[name] : undefined;
   return typeof fn === 'function' ? (fn as Operation) : undefined;
 };
@@ -231,7 +233,7 @@ export const liveEvidence = async (
   app: LiveApp = App,
   parts: readonly LivePart[] = LIVE_PARTS,
 ): Promise<Pick<Evidence, LivePart>> => {
-  const tester = createAppTester(app) as unknown as Tester;
+  const tester = createAppTester(app);
   return {
     ...(parts.includes('subscriptions')
       ? { subscriptions: await subscriptions(definition, app, tester) }

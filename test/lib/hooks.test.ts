@@ -108,7 +108,7 @@ describe("the editor's custom-field labels", () => {
   )!;
   /** A z whose requests get `status` and `body`, logging into a mock. */
   const zAnswering = (status: number, body: unknown) => {
-    const { z, log } = stubZ(undefined);
+    const { z, log } = stubZ();
     const answer = { status, content: JSON.stringify(body), getHeader: () => undefined };
     return { z: Object.assign(z, { request: () => Promise.resolve(answer) }), log };
   };

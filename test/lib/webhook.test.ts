@@ -5,7 +5,7 @@
 import { unwrapEvent, webhookEvents } from '../../src/lib/webhook';
 import { caught, errorText, fullBundle, stubZ } from '../helpers';
 
-const { z } = stubZ(undefined);
+const { z } = stubZ();
 /** A webhook whose bytes are `raw` and whose parse by Zapier is `cleanedRequest`. */
 const read = (raw: string, cleanedRequest: unknown) =>
   webhookEvents(

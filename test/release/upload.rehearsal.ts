@@ -220,7 +220,7 @@ describe('npm run zip, then zapier-platform upload', () => {
     expect(loaded.packages.some((p) => /node_modules\/(encoding|iconv-lite)@/.test(p))).toBe(false);
   });
 
-  test('source.zip holds the source and nothing secret, built or installed', () => {
+  test('source.zip holds the source and nothing secret, built, generated or installed', () => {
     const file = arrivedAs(body.source_zip_file, SOURCE, 'source.zip');
     const entries = zip.checkSourceZip(file);
     expect(entries).toEqual(
@@ -235,7 +235,7 @@ describe('npm run zip, then zapier-platform upload', () => {
       ]),
     );
     const unwanted = entries.filter((e) =>
-      /^(node_modules|build|dist|\.git|\.stage|bench\/\.work)\/|(^|\/)\.env|\.zip$/.test(e),
+      /^(node_modules|build|dist|reports|\.git|\.stage|bench\/\.work)\/|(^|\/)\.env|\.zip$/.test(e),
     );
     expect(unwanted).toEqual([]);
     expect(entries).toEqual(zip.sourceFiles());

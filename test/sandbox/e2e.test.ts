@@ -12,7 +12,8 @@ import type { Envelope } from '../../sandbox/webhooks';
 import type { IsaoEvent } from '../../src/lib/events';
 import type { Trigger } from 'zapier-platform-core';
 import { unwrapData } from '../../src/lib/api';
-import { allowLoopback, caught, errorText, flatKeys } from '../helpers';
+import { isRecord, quote } from '../../src/lib/inputs';
+import { allowLoopback, caught, errorText, flatKeys, logged } from '../helpers';
 
 type Out = Record<string, unknown>;
 const SECRET = 'whsec_e2e_secret';
@@ -44,7 +45,18 @@ afterEach(() => {
 const run = async <T = Out>(method: string, bundle: Out = {}): Promise<T> =>
   (await zapier.run(method, { authData, ...bundle })) as T;
 
-const data = (body: unknown): Out => (body as { data: Out }).data;
+/** The sandbox envelope's `data` object (fails the test when the body is not one). */
+const data = (body: unknown): Out => {
+  if (!isRecord(body) || !isRecord(body.data))
+    throw new Error(`not a data envelope: ${quote(body)}`);
+  return body.data;
+};
+/** The sandbox envelope's `data` list (fails the test when the body is not one). */
+const dataList = (body: unknown): Out[] => {
+  if (!isRecord(body) || !Array.isArray(body.data))
+    throw new Error(`not a data list: ${quote(body)}`);
+  return body.data.filter(isRecord);
+};
 
 /** A sandbox call that must succeed; returns its `data`. */
 const ok = async (method: string, path: string, body?: unknown): Promise<Out> => {
@@ -117,9 +129,7 @@ const performHook = (key: string, subscribeData: Out, hook: CaughtHook, auth = a
 const envelopeOf = (hook: CaughtHook) => JSON.parse(hook.raw) as Envelope;
 
 const activeSubscriptionIds = async () =>
-  (data((await sandbox.call('GET', '/webhooks')).body) as unknown as Out[]).map(
-    (s) => s.subscription_id,
-  );
+  dataList((await sandbox.call('GET', '/webhooks')).body).map((s) => s.subscription_id);
 
 it('tests the connection and labels it with the company name', async () => {
   const result = await run('authentication.test');
@@ -192,7 +202,7 @@ describe.each(TRIGGERS)('%s (%s) over real HTTP', (key, event) => {
 describe('no orphan subscription, over real HTTP', () => {
   /** The ids of the subscriptions ISAO lists for this event and hook path. */
   const liveFor = async (event: IsaoEvent, path: string) =>
-    (data((await sandbox.call('GET', '/webhooks')).body) as unknown as Out[])
+    dataList((await sandbox.call('GET', '/webhooks')).body)
       .filter((s) => s.event_type === event && s.target_url === `${hooks.url}${path}`)
       .map((s) => s.subscription_id);
   const unsubscribe = (key: string, path: string, subscribeData?: Out) =>
@@ -532,6 +542,11 @@ describe('a webhook batch through the real runtime (its z.cache honours nx)', ()
         ...hookBundle(content),
       });
     expect((await deliver()).map((r) => r.id)).toEqual(['d1', 'd3']);
+    // each skipped item is in the Zap's log, the event by its id
+    expect(logged()).toEqual([
+      'ISAO: skipped an item of the webhook. Item 3 of the ISAO webhook is not an event object ("7").',
+      'ISAO: skipped an item of the webhook. The ISAO deal.won event "evt_b2" carried no record.',
+    ]);
     expect(await deliver()).toEqual([]);
     expect(await deliver()).toEqual([]);
   });

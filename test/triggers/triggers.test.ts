@@ -20,6 +20,7 @@ import {
   errorText,
   flatKeys,
   fullBundle,
+  logged,
   stubZ,
   type BundleParts,
 } from '../helpers';
@@ -851,6 +852,9 @@ describe('a webhook batch loses nothing', () => {
       batch([malformed, envelope('deal.won', { id: 'd1' }, 'e1')]),
     );
     expect(out.map((r) => r.id)).toEqual(['d1']);
+    expect(logged()).toEqual([
+      'ISAO: skipped an item of the webhook. The ISAO webhook item "e42" is an envelope whose "event" is not an event name ("42").',
+    ]);
   });
 
   it('reports how many items were skipped when none was usable', async () => {
@@ -1312,6 +1316,11 @@ describe('appointment custom fields in the editor', () => {
     expect(await appTester(labels('appointment_created'), { authData } as never)).toEqual([]);
     api().get(apiPath('/triggers/appointment.created/recent')).query(true).reply(500, {});
     expect(await appTester(labels('appointment_created'), { authData } as never)).toEqual([]);
+    expect(logged()).toEqual([
+      expect.stringMatching(
+        /^ISAO: could not read custom field labels for appointment\.created \(The ISAO API had a problem \(500\).*\); showing the standard fields only\.$/,
+      ),
+    ]);
   });
 
   it('only appointments have them', () => {
