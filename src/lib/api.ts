@@ -192,16 +192,16 @@ export const callApi = async (
   const problem = apiUrlProblem();
   if (problem) throw new z.errors.Error(problem, 'invalid_api_url', 500);
   const secrets = secretsOf(bundle);
-  let url = apiUrl(options.path);
+  // the call's query is part of the first URL only: a redirect's Location carries its own
+  let url = withQuery(apiUrl(options.path), options.params);
   // Stryker disable next-line StringLiteral: core sends a request without a method as a GET
   let method = options.method ?? 'GET';
   let body = options.body;
-  let params = options.params;
   for (let hop = 0; ; hop += 1) {
     let response: HttpResponse;
     try {
       const request: PreparedRequest = {
-        url: withQuery(url, params),
+        url,
         method,
         // Stryker disable next-line ConditionalExpression: core sends no body for an undefined one
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -260,7 +260,6 @@ export const callApi = async (
       body = undefined;
     }
     url = target.href;
-    params = undefined; // the Location carries its own query
   }
 };
 
