@@ -9,25 +9,30 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Space a user cannot see: white space (including no-break spaces and the BOM, which `trim()`
- * already knows) and the invisible characters that `trim()` keeps: the soft hyphen, the
- * Mongolian vowel separator, zero-width spaces and joiners, the left-to-right and right-to-left
- * marks, the word joiner and invisible operators, and the Hangul filler.
+ * Characters that show nothing at all: every format character (zero-width spaces and joiners,
+ * direction marks and the bidi embeddings, overrides and isolates, the soft hyphen, the BOM, tag
+ * characters…) and every default-ignorable one (the combining grapheme joiner, the Hangul
+ * fillers, variation selectors…), by their Unicode classes rather than a list that misses some.
  */
-const HIDDEN = '\\u00ad\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3164\\ufeff';
-const INVISIBLE = `\\s${HIDDEN}`;
+const HIDDEN = '[\\p{Cf}\\p{Default_Ignorable_Code_Point}]';
+/**
+ * What trimming removes at either end: white space (including no-break spaces) and the hidden
+ * characters, except variation selectors and tag characters: at the end of a value they belong
+ * to the visible character before them (`❤️`, a flag), and removing them would change what shows.
+ */
+const INVISIBLE = `[[\\s${HIDDEN}]--[\\p{Variation_Selector}\\u{E0020}-\\u{E007F}]]`;
 // the trailing run is matched only from its start (the lookbehind): `[…]+$` alone would be tried
 // from every position of a long run of spaces inside the text, quadratic (12 s for 50 KB)
-const EDGE_INVISIBLE = new RegExp(`^[${INVISIBLE}]+|(?<![${INVISIBLE}])[${INVISIBLE}]+$`, 'g');
-const ANY_HIDDEN = new RegExp(`[${HIDDEN}]`, 'g');
+const EDGE_INVISIBLE = new RegExp(`^${INVISIBLE}+|(?<!${INVISIBLE})${INVISIBLE}+$`, 'gv');
+const ANY_HIDDEN = new RegExp(HIDDEN, 'gu');
 /** Text made only of commas and invisible characters: separators, with no value between them. */
-const ONLY_SEPARATORS = new RegExp(`^[${INVISIBLE},]*$`);
+const ONLY_SEPARATORS = new RegExp(`^[${INVISIBLE},]*$`, 'v');
 
 /**
- * The text without the characters that show nothing at all (zero-width spaces and joiners,
- * direction marks, the soft hyphen, the BOM…), wherever they are; visible spaces are kept. For a
- * value whose every character counts (an email address), where a pasted zero-width space would
- * make it another value than the one the user sees.
+ * The text without the characters that show nothing at all (see HIDDEN), wherever they are;
+ * visible spaces are kept. For a value whose every character counts (an email address), where a
+ * pasted zero-width space or a bidi override would make it another value than the one the user
+ * sees.
  */
 export const withoutHidden = (value: string): string => value.replace(ANY_HIDDEN, '');
 
@@ -79,16 +84,27 @@ const entriesOf = (item: unknown, whole: boolean): Entry[] => {
 };
 
 /**
- * A list field's values, and the items that are not text (an object, `true`) for the caller to
- * name. Zapier delivers a `list: true` field as an array, one item per line the user filled:
- * each item is ONE value, commas included (`Paris, 8e arrondissement`, `Jones, Ana`). Only a
- * value given as one plain string instead of a list (`zapier invoke`, a Zap saved before the
- * field was a list) is read as comma-separated. A JSON list in text (`["lead","vip"]`) gives its
- * items. Values are trimmed; blanks and repeats are dropped; order is kept. Unset gives none.
+ * How a list field reads commas in its lines: `inText` (filters: a line is one value, commas
+ * included, since a location or a staff name may hold one) or `everywhere` (Create Contact's
+ * Tags: a tag holds no comma, so each line is split at commas as the field always promised).
  */
-export const readList = (value: unknown): { values: string[]; notText: unknown[] } => {
+export type Commas = 'inText' | 'everywhere';
+
+/**
+ * A list field's values, and the items that are not text (an object, `true`) for the caller to
+ * name. Zapier delivers a `list: true` field as an array, one item per line the user filled: by
+ * default (`commas: 'inText'`) each item is ONE value, commas included (`Paris, 8e arrondissement`,
+ * `Jones, Ana`), and only a value given as one plain string instead of a list (`zapier invoke`, a
+ * Zap saved before the field was a list) is read as comma-separated; with `'everywhere'` every
+ * item is. A JSON list in text (`["lead","vip"]`) gives its items, each one value. Values are
+ * trimmed; blanks and repeats are dropped; order is kept. Unset gives none.
+ */
+export const readList = (
+  value: unknown,
+  commas: Commas = 'inText',
+): { values: string[]; notText: unknown[] } => {
   const entries = Array.isArray(value)
-    ? value.flat(Infinity).flatMap((item) => entriesOf(item, false))
+    ? value.flat(Infinity).flatMap((item) => entriesOf(item, commas === 'everywhere'))
     : entriesOf(value, true);
   const values = entries.flatMap((entry) => ('value' in entry ? [entry.value] : []));
   return {

@@ -77,6 +77,14 @@ describe('readList', () => {
   ])('%j: values %j, not text %j', (value, values, notText) => {
     expect(readList(value)).toEqual({ values, notText });
   });
+
+  it("splits every line at commas only when told, and a JSON list's items never", () => {
+    const lines = ['lead, vip', 'Paris, 8e', '["a, b"]'];
+    expect(readList(lines).values).toEqual(['lead, vip', 'Paris, 8e', 'a, b']);
+    expect(readList(lines, 'inText').values).toEqual(['lead, vip', 'Paris, 8e', 'a, b']);
+    expect(readList(lines, 'everywhere').values).toEqual(['lead', 'vip', 'Paris', '8e', 'a, b']);
+    expect(readList('lead, vip', 'inText').values).toEqual(['lead', 'vip']);
+  });
 });
 
 describe('withoutHidden', () => {
@@ -84,6 +92,7 @@ describe('withoutHidden', () => {
     expect(withoutHidden('\u200ba\u00adb\u180ec\u200fd\u2060e\u2064f\u3164g\ufeff h\u00a0')).toBe(
       'abcdefg h\u00a0',
     );
+    expect(withoutHidden('a\u2066b\u202ec\u034fd\u115fe\ufe0ff\u{e0041}g')).toBe('abcdefg');
   });
 });
 
@@ -93,6 +102,14 @@ describe('invisible characters', () => {
     ['\ufeff\u00a0 \u2060', undefined],
     ['\u200bAda\u200d', 'Ada'],
     ['A\u200bda', 'A\u200bda'],
+    // bidi isolates and overrides, the Arabic letter mark, Hangul fillers, the grapheme joiner
+    ['\u202a\u2066Ada\u202e\u061c\u115f\u1160\uffa0\u034f', 'Ada'],
+    // a variation selector or tag character at the end belongs to the emoji before it
+    ['I \u2764\ufe0f', 'I \u2764\ufe0f'],
+    [
+      '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+      '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+    ],
   ])('text(%j) → %j', (value, expected) => {
     expect(text(value)).toBe(expected);
   });
