@@ -139,23 +139,56 @@ export const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 4;
 
 /**
- * The forms in which a secret may appear in outside text. The key as sent is trimmed like every
- * input (`text`), and it lies inside the key as stored, so redacting it removes both; in a URL
- * (a redirect's path) it is percent-encoded, as a path or as one segment.
+ * The secrets as a message may hold them, longest first (a secret inside another is then never
+ * left as a part of it): as sent, trimmed like every input (`text`), which lies inside the key as
+ * stored, so redacting it removes both.
  */
-const secretForms = (secrets: readonly unknown[]): string[] =>
+const secretTexts = (secrets: readonly unknown[]): string[] =>
   secrets
     .map(text)
     .filter((secret): secret is string => (secret?.length ?? 0) >= MIN_SECRET_LENGTH)
-    .flatMap((secret) => [secret, encodeURI(secret), encodeURIComponent(secret)]);
+    .sort((a, b) => b.length - a.length);
+
+/** Each secret as a literal, in any letter case: a URL's host comes back lower-cased. */
+const secretPattern = (secrets: readonly unknown[]): RegExp | undefined => {
+  const texts = secretTexts(secrets).map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return texts.length > 0 ? new RegExp(texts.join('|'), 'gi') : undefined;
+};
+
+/** A run of percent-encoded bytes, in either letter case (`%2F`, `%2f`). */
+const PERCENT_RUN = /(?:%[\da-f]{2})+/gi;
+/** One percent-encoded ASCII byte. */
+const PERCENT_ASCII = /%([0-7][\da-f])/gi;
 
 /**
- * The one redaction: every secret (the API key, a signing secret), in every form, replaced by
- * `[redacted]`. Everything a message takes from outside (an API's words, a redirect's path) goes
- * through it before it is shortened.
+ * The text with its percent-encoding undone, leniently: a run that is not valid UTF-8 keeps its
+ * non-ASCII bytes encoded and has its ASCII ones decoded, and text that is not an escape is left
+ * as it is. A URL encodes a secret in more ways than one can list (`a%7Bb|c%7Dd`, `%2f`).
  */
-export const redact = (value: string, secrets: readonly unknown[]): string =>
-  secretForms(secrets).reduce((out, secret) => out.split(secret).join(REDACTED), value);
+const percentDecoded = (value: string): string =>
+  value.replace(PERCENT_RUN, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run.replace(PERCENT_ASCII, (_escape, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      );
+    }
+  });
+
+/**
+ * The one redaction: every secret (the API key, a signing secret) replaced by `[redacted]`, in
+ * any letter case, and also where the text percent-encodes it (then the text is shown decoded).
+ * Everything a message takes from outside (an API's words, a redirect's host or path) goes
+ * through it before it is shortened. Linear: one pass of literal alternatives, one decoding pass.
+ */
+export const redact = (value: string, secrets: readonly unknown[]): string => {
+  const pattern = secretPattern(secrets);
+  if (pattern === undefined) return value;
+  const redacted = value.replace(pattern, REDACTED);
+  const decoded = percentDecoded(redacted);
+  return decoded.search(pattern) >= 0 ? decoded.replace(pattern, REDACTED) : redacted;
+};
 
 /**
  * Outside text made fit for a message: redacted, on one line, then cut to `max`. In that order:

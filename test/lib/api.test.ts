@@ -1012,6 +1012,25 @@ describe('request layer: redirects keep the key on the API origin', () => {
     });
   });
 
+  it.each([
+    // URL lower-cases a host: the key in it is still found, whatever its case
+    ['MyKeyAbc123', 'https://MyKeyAbc123.evil.example/', '"[redacted].evil.example"'],
+    ['MyKeyAbc123', 'https://mYkEyAbC123.evil.example/', '"[redacted].evil.example"'],
+    // `{` and `}` are percent-encoded in a path, `|` is not
+    ['isao{k|y}7', '/elsewhere/isao{k|y}7', '"/elsewhere/[redacted]"'],
+    // an encoding in lower case, and one of a character a URL would not encode
+    ['isao/k+y7', '/elsewhere/isao%2fk%2By7', '"/elsewhere/[redacted]"'],
+    ['isao/k+y7', '/elsewhere/%69sao%2Fk+y7', '"/elsewhere/[redacted]"'],
+  ])('redacts the key %j from a refused redirect to %j', async (key, location, shown) => {
+    const apiServer = await start((_req, res) => {
+      json(res, 302, {}, { location });
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    const error = await caught(() => callWith({ api_key: key }, { path: '/out' }));
+    expect(appError(error)).toMatchObject({ code: 'unsafe_redirect' });
+    expect(errorText(error)).toContain(`redirected the request to ${shown}`);
+  });
+
   it('gives up after a bounded number of redirects', async () => {
     const apiServer = await start((_req, res) => {
       json(res, 302, {}, { location: '/v1/loop' });

@@ -7,6 +7,7 @@ import {
   readList,
   reasonOf,
   redact,
+  REDACTED,
   shown,
   text,
   withoutHidden,
@@ -188,6 +189,29 @@ describe('redaction, then bounding', () => {
     expect(redact(`sent ${SECRET}.`, [`\u200b ${SECRET}\n`])).toBe('sent [redacted].');
     expect(redact('/x/isao%20k%2By', ['isao k+y'])).toBe('/x/[redacted]');
     expect(redact('/x/isao%20k+y', ['isao k+y'])).toBe('/x/[redacted]');
+  });
+
+  it('redacts in any letter case and under any percent-encoding, decoded leniently', () => {
+    expect(redact('host mykeyabc123.evil.example', ['MyKeyAbc123'])).toBe(
+      'host [redacted].evil.example',
+    );
+    expect(redact('/x/a%7Bb|c%7dd/y', ['a{b|c}d'])).toBe('/x/[redacted]/y');
+    // a run that is not UTF-8 keeps its other bytes encoded; no secret, no decoding
+    expect(redact('/%ff%61bcd%2f/%zz', ['abcd/'])).toBe('/%ff[redacted]/%zz');
+    expect(redact('/a%20b%ff', ['abcd'])).toBe('/a%20b%ff');
+    // a secret holding another is redacted whole, and one with regex characters is literal
+    expect(redact('k: abcd-efgh', ['abcd', 'abcd-efgh'])).toBe('k: [redacted]');
+    expect(redact('a.b+ axb+', ['a.b+'])).toBe('[redacted] axb+');
+  });
+
+  it('redacts a few KB in linear time', () => {
+    const started = Date.now();
+    const out = redact(`${'%41'.repeat(3000)}${'a'.repeat(3000)}`, [
+      'a'.repeat(50),
+      'b'.repeat(60),
+    ]);
+    expect(out).toContain(REDACTED);
+    expect(Date.now() - started).toBeLessThan(200);
   });
 
   it('redacts a secret whatever the white space around or inside it becomes', () => {
