@@ -716,7 +716,12 @@ describe('request layer: nothing secret in a message', () => {
     expect(leaksPartOf(error.message)).toBe(false);
   });
 
-  it("redacts this Zap's subscription secret", async () => {
+  it.each([
+    [{ id: 'sub_1', secret: SECRET }],
+    [{ id: 'sub_1', signing_secret: SECRET }],
+    // both given: signatures use `secret`, and `signing_secret` is no less secret
+    [{ id: 'sub_1', secret: 'isao-other-secret', signing_secret: SECRET }],
+  ])("redacts this Zap's subscription secret (%j)", async (subscribeData) => {
     api()
       .delete(apiPath('/webhooks/unsubscribe'))
       .reply(500, { message: `cannot drop hook with secret ${SECRET}` });
@@ -729,7 +734,7 @@ describe('request layer: nothing secret in a message', () => {
             body: {},
             permission: 'webhooks:write',
           }),
-        fullBundle({ authData, subscribeData: { id: 'sub_1', secret: SECRET } }),
+        fullBundle({ authData, subscribeData }),
       ),
     );
     expect(errorText(error)).toContain('(500): cannot drop hook with secret [redacted].');
