@@ -666,6 +666,21 @@ describe('request layer: field errors name the fields', () => {
     });
   });
 
+  // only `errors` may be a map from field to message(s): a `details` map is context
+  it.each([
+    [{ error: { message: 'Bad request', details: { request_id: 'r1' } } }],
+    [{ message: 'Bad request', details: { trace: ['t1'] } }],
+  ])('a 400 whose `details` is a map (%j) names no field', async (body) => {
+    api().post(apiPath('/contacts')).reply(400, body);
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(appErrorOf(error)).toEqual({
+      message:
+        'ISAO could not process the request (400 Bad Request): Bad request. Check the values this step sends.',
+      code: 'bad_request',
+      status: 400,
+    });
+  });
+
   it.each([
     [
       400,
