@@ -301,10 +301,20 @@ export const unwrapData = (body: unknown): unknown => {
 /** Where a list answer may hold its items, once unwrapped: `{items}`, `{results}`, `{data}`. */
 const LIST_KEYS = ['items', 'results', 'data'];
 
+/**
+ * The key of an unwrapped answer that holds its list: one beside envelope keys only, else (for
+ * pagination this app does not know: `{results, count, next, previous}`, Laravel's
+ * `{data, current_page, per_page, …}`, `{items, next_cursor}`) one holding a list in an object
+ * without an `id`, which no record is.
+ */
+const listKeyOf = (data: Record<string, unknown>): string | undefined =>
+  LIST_KEYS.find((k) => envelopeOf(data, k)) ??
+  ('id' in data ? undefined : LIST_KEYS.find((k) => Array.isArray(data[k])));
+
 /** What an unwrapped answer holds as its list: itself, or an envelope's items/results/data. */
 const listIn = (data: unknown): unknown => {
   if (!isRecord(data)) return data;
-  const key = LIST_KEYS.find((k) => envelopeOf(data, k));
+  const key = listKeyOf(data);
   return key === undefined ? undefined : data[key];
 };
 

@@ -572,7 +572,12 @@ describe('request layer: helpers', () => {
     expect(unwrapList({ success: true, data: { data: items } })).toBe(items);
     expect(unwrapList({ items, page: 1 })).toBe(items);
     expect(unwrapList({ results: items, count: 1 })).toBe(items);
+    expect(unwrapList({ results: items, count: 1, next: null, previous: null })).toBe(items);
+    expect(unwrapList({ data: items, current_page: 1, per_page: 15 })).toBe(items);
+    expect(unwrapList({ items, next_cursor: 'c2' })).toBe(items);
+    // a record (it has an id) holding a list is a record; a list key without a list is no list
     expect(unwrapList({ id: 1, items })).toBeUndefined();
+    expect(unwrapList({ items: 'x', next_cursor: 'c2' })).toBeUndefined();
     expect(unwrapList({ items: 'x' })).toBeUndefined();
     expect(unwrapList({ success: true })).toBeUndefined();
     expect(unwrapList({ id: 1 })).toBeUndefined();
