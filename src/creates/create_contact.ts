@@ -97,7 +97,7 @@ export const contactBody = (z: ZObject, inputData: Record<string, unknown>): Raw
       `Email ${quote(emailInput)} is not a valid email address: expected one address, such as jane@example.com. Leave Email empty to create the contact without one.`,
     );
   }
-  const tags = readList(inputData.tags, 'everywhere');
+  const tags = readList(inputData.tags, { splitLines: true });
   const [notText] = tags.notText;
   if (tags.notText.length > 0) {
     throw invalidInput(

@@ -119,7 +119,9 @@ const SUBSCRIPTION_SECRET_KEYS = ['secret', 'signing_secret'];
  */
 const secretsOf = (bundle: Bundle): unknown[] => {
   const subscribed: unknown = bundle.subscribeData;
-  const own = isRecord(subscribed) ? SUBSCRIPTION_SECRET_KEYS.map((key) => subscribed[key]) : [];
+  const own = SUBSCRIPTION_SECRET_KEYS.map((key) =>
+    isRecord(subscribed) ? subscribed[key] : undefined,
+  );
   return [...Object.values(bundle.authData), ...own];
 };
 

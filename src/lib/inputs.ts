@@ -84,27 +84,21 @@ const entriesOf = (item: unknown, whole: boolean): Entry[] => {
 };
 
 /**
- * How a list field reads commas in its lines: `inText` (filters: a line is one value, commas
- * included, since a location or a staff name may hold one) or `everywhere` (Create Contact's
- * Tags: a tag holds no comma, so each line is split at commas as the field always promised).
- */
-export type Commas = 'inText' | 'everywhere';
-
-/**
  * A list field's values, and the items that are not text (an object, `true`) for the caller to
- * name. Zapier delivers a `list: true` field as an array, one item per line the user filled: by
- * default (`commas: 'inText'`) each item is ONE value, commas included (`Paris, 8e arrondissement`,
- * `Jones, Ana`), and only a value given as one plain string instead of a list (`zapier invoke`, a
- * Zap saved before the field was a list) is read as comma-separated; with `'everywhere'` every
- * item is. A JSON list in text (`["lead","vip"]`) gives its items, each one value. Values are
- * trimmed; blanks and repeats are dropped; order is kept. Unset gives none.
+ * name. Zapier delivers a `list: true` field as an array, one item per line the user filled: each
+ * item is ONE value, commas included (`Paris, 8e arrondissement`, `Jones, Ana`), as filters read
+ * them; only a value given as one plain string instead of a list (`zapier invoke`, a Zap saved
+ * before the field was a list) is read as comma-separated. With `splitLines` (Create Contact's
+ * Tags: a tag holds no comma, and the field always promised commas separate tags) every line is
+ * split at commas. A JSON list in text (`["lead","vip"]`) gives its items, each one value. Values
+ * are trimmed; blanks and repeats are dropped; order is kept. Unset gives none.
  */
 export const readList = (
   value: unknown,
-  commas: Commas = 'inText',
+  { splitLines = false }: { splitLines?: boolean } = {},
 ): { values: string[]; notText: unknown[] } => {
   const entries = Array.isArray(value)
-    ? value.flat(Infinity).flatMap((item) => entriesOf(item, commas === 'everywhere'))
+    ? value.flat(Infinity).flatMap((item) => entriesOf(item, splitLines))
     : entriesOf(value, true);
   const values = entries.flatMap((entry) => ('value' in entry ? [entry.value] : []));
   return {

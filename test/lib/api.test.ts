@@ -578,6 +578,7 @@ describe('request layer: helpers', () => {
     // a record (it has an id) holding a list is a record; a list key without a list is no list
     expect(unwrapList({ id: 1, items })).toBeUndefined();
     expect(unwrapList({ items: 'x', next_cursor: 'c2' })).toBeUndefined();
+    expect(unwrapList({ items: 'none', results: items, next: 'p2' })).toBe(items);
     expect(unwrapList({ items: 'x' })).toBeUndefined();
     expect(unwrapList({ success: true })).toBeUndefined();
     expect(unwrapList({ id: 1 })).toBeUndefined();

@@ -82,9 +82,20 @@ describe('readList', () => {
   it("splits every line at commas only when told, and a JSON list's items never", () => {
     const lines = ['lead, vip', 'Paris, 8e', '["a, b"]'];
     expect(readList(lines).values).toEqual(['lead, vip', 'Paris, 8e', 'a, b']);
-    expect(readList(lines, 'inText').values).toEqual(['lead, vip', 'Paris, 8e', 'a, b']);
-    expect(readList(lines, 'everywhere').values).toEqual(['lead', 'vip', 'Paris', '8e', 'a, b']);
-    expect(readList('lead, vip', 'inText').values).toEqual(['lead', 'vip']);
+    expect(readList(lines, { splitLines: false }).values).toEqual([
+      'lead, vip',
+      'Paris, 8e',
+      'a, b',
+    ]);
+    expect(readList(lines, {}).values).toEqual(['lead, vip', 'Paris, 8e', 'a, b']);
+    expect(readList(lines, { splitLines: true }).values).toEqual([
+      'lead',
+      'vip',
+      'Paris',
+      '8e',
+      'a, b',
+    ]);
+    expect(readList('lead, vip').values).toEqual(['lead', 'vip']);
   });
 });
 
@@ -201,7 +212,11 @@ describe('redaction, then bounding', () => {
     expect(redact('/a%20b%ff', ['abcd'])).toBe('/a%20b%ff');
     // a secret holding another is redacted whole, and one with regex characters is literal
     expect(redact('k: abcd-efgh', ['abcd', 'abcd-efgh'])).toBe('k: [redacted]');
+    expect(redact('k: abcd-efgh', ['abcd-efgh', 'x', 'abcd'])).toBe('k: [redacted]');
     expect(redact('a.b+ axb+', ['a.b+'])).toBe('[redacted] axb+');
+    // decoded only to find a secret: a text without one keeps its escapes
+    expect(redact('/a%20b', [])).toBe('/a%20b');
+    expect(redact('%61bcd/%20', ['abcd'])).toBe('[redacted]/ ');
   });
 
   it('redacts a few KB in linear time', () => {
