@@ -304,20 +304,15 @@ export const unwrapData = (body: unknown): unknown => {
 const LIST_KEYS = ['items', 'results', 'data'];
 
 /**
- * The key of an unwrapped answer that holds its list: one beside envelope keys only, else (for
- * pagination this app does not know: `{results, count, next, previous}`, Laravel's
- * `{data, current_page, per_page, …}`, `{items, next_cursor}`) one holding a list in an object
- * without an `id`, which no record is.
+ * What an unwrapped answer holds as its list: itself, or the first of items/results/data that is
+ * a list in an object without an `id` (an envelope: `{data: […], meta}`, and pagination this app
+ * does not know, as in `{results, count, next, previous}`, Laravel's `{data, current_page,
+ * per_page, …}` or `{items, next_cursor}`). An object with an `id` is a record, whatever it holds.
  */
-const listKeyOf = (data: Record<string, unknown>): string | undefined =>
-  LIST_KEYS.find((k) => envelopeOf(data, k)) ??
-  ('id' in data ? undefined : LIST_KEYS.find((k) => Array.isArray(data[k])));
-
-/** What an unwrapped answer holds as its list: itself, or an envelope's items/results/data. */
 const listIn = (data: unknown): unknown => {
   if (!isRecord(data)) return data;
-  const key = listKeyOf(data);
-  return key === undefined ? undefined : data[key];
+  if ('id' in data) return undefined;
+  return LIST_KEYS.map((k) => data[k]).find((value) => Array.isArray(value));
 };
 
 /**
