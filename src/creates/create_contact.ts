@@ -21,10 +21,11 @@ const TRUNK_PREFIX = /^(\+\s*\d{1,3})[\s.\-\u00a0]*\(\s*0\s*\)/;
 /** 6 to 15 digits (E.164's maximum), optionally after one leading `+`. */
 const PHONE = /^\+?\d{6,15}$/;
 /**
- * One address: a local part without spaces or the characters that separate or wrap addresses
- * (`<>()[]\,;:"`), then a domain of labels of letters, digits and hyphens (an IDN's letters too).
+ * One address: a local part of visible characters only (no space, no control, format, private-use
+ * or unassigned character, none of the characters that separate or wrap addresses `<>()[]\,;:"`),
+ * then a domain of labels of letters, digits and hyphens (an IDN's letters too).
  */
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(\.[\p{L}\p{M}\p{N}-]+)+$/u;
+const EMAIL = /^[^\s\p{C}@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(\.[\p{L}\p{M}\p{N}-]+)+$/u;
 /**
  * Separators left after an address copied from a list: `jane@example.com;`, `…, `. Matched only
  * from the start of the run (the lookbehind), so a long run inside the text stays linear.
@@ -50,7 +51,8 @@ export const normalisePhone = (input: string): string =>
 
 /**
  * The one address in an Email input, as ISAO must store it: characters that show nothing (a
- * pasted zero-width space) are removed wherever they are, then a trailing separator, the
+ * pasted zero-width space, a bidi isolate or override, a Hangul filler: `withoutHidden`) are
+ * removed wherever they are, then a trailing separator, the
  * `Name <…>` or `<…>` around the address and a `mailto:` prefix are unwrapped. Undefined when
  * what is left is not one address; the caller names Email.
  */
@@ -95,7 +97,7 @@ export const contactBody = (z: ZObject, inputData: Record<string, unknown>): Raw
       `Email ${quote(emailInput)} is not a valid email address: expected one address, such as jane@example.com. Leave Email empty to create the contact without one.`,
     );
   }
-  const tags = readList(inputData.tags);
+  const tags = readList(inputData.tags, { splitLines: true });
   const [notText] = tags.notText;
   if (tags.notText.length > 0) {
     throw invalidInput(
@@ -163,7 +165,7 @@ const inputFields = defineInputFields([
     helpText: 'The company the contact works for. Optional.',
   },
   tagsField(
-    'Tags for the contact, for example `lead`. Add or map one tag per line: a comma is part of the tag, so put each tag on its own line. A JSON list such as `["lead","vip"]` gives its tags; only one plain text given instead of a list is split at commas. Optional.',
+    'Tags for the contact, for example `lead`. Add or map one tag per line, or several separated by commas (`lead, vip` gives two tags). A JSON list such as `["lead","vip"]` gives its tags. Optional.',
   ),
 ]);
 

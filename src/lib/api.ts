@@ -12,7 +12,6 @@ import type {
   ZObject,
 } from 'zapier-platform-core';
 import { errorFor, networkFailure, parseBody, REQUEST_TIMEOUT_MS, type CallPolicy } from './errors';
-import { subscriptionOf } from './delivery';
 import { clip, isRecord, quote, redact, text } from './inputs';
 
 export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
@@ -110,14 +109,21 @@ const NOT_IN_A_HEADER = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/;
 
 export const BAD_KEY_MESSAGE = `The API key contains a line break, a control character or an invisible character, so it cannot be sent. Copy the key again from your ISAO dashboard (Settings → API keys) and reconnect.`;
 
+/** Where a subscribe answer may hold the subscription's secret; ISAO may send both. */
+const SUBSCRIPTION_SECRET_KEYS = ['secret', 'signing_secret'];
+
 /**
  * What no message may show: the connection's fields (the API key, the webhook signing secret) and
- * the secret this Zap's subscription was given, which an unsubscribe's answer could repeat.
+ * every secret this Zap's subscription was given (`secret` and `signing_secret`, not only the one
+ * signatures are checked with), which an unsubscribe's answer could repeat.
  */
-const secretsOf = (bundle: Bundle): unknown[] => [
-  ...Object.values(bundle.authData),
-  subscriptionOf(bundle).secret,
-];
+const secretsOf = (bundle: Bundle): unknown[] => {
+  const subscribed: unknown = bundle.subscribeData;
+  const own = SUBSCRIPTION_SECRET_KEYS.map((key) =>
+    isRecord(subscribed) ? subscribed[key] : undefined,
+  );
+  return [...Object.values(bundle.authData), ...own];
+};
 
 /** The connection's API key, trimmed; undefined when blank. */
 const apiKeyOf = (bundle: Bundle): string | undefined => text(bundle.authData.api_key);
@@ -297,11 +303,16 @@ export const unwrapData = (body: unknown): unknown => {
 /** Where a list answer may hold its items, once unwrapped: `{items}`, `{results}`, `{data}`. */
 const LIST_KEYS = ['items', 'results', 'data'];
 
-/** What an unwrapped answer holds as its list: itself, or an envelope's items/results/data. */
+/**
+ * What an unwrapped answer holds as its list: itself, or the first of items/results/data that is
+ * a list in an object without an `id` (an envelope: `{data: […], meta}`, and pagination this app
+ * does not know, as in `{results, count, next, previous}`, Laravel's `{data, current_page,
+ * per_page, …}` or `{items, next_cursor}`). An object with an `id` is a record, whatever it holds.
+ */
 const listIn = (data: unknown): unknown => {
   if (!isRecord(data)) return data;
-  const key = LIST_KEYS.find((k) => envelopeOf(data, k));
-  return key === undefined ? undefined : data[key];
+  if ('id' in data) return undefined;
+  return LIST_KEYS.map((k) => data[k]).find((value) => Array.isArray(value));
 };
 
 /**

@@ -125,19 +125,24 @@ export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
 /** An epoch timestamp: digits, with an optional fraction (`1731061800`, `1731061800123.5`). */
 const EPOCH = /^\d+(\.\d+)?$/;
 /**
- * Epoch numbers from this one on are milliseconds, below it seconds: 10^11 ms is March 1973 and
- * 10^11 s is the year 5138, so no event of this century is ambiguous.
+ * The magnitude rule for epoch numbers: below 10^11 seconds, from 10^11 milliseconds, from 10^14
+ * microseconds. 10^11 ms is March 1973 and 10^11 s the year 5138; 10^14 µs is March 1973 and
+ * 10^14 ms the year 5138: no event of this century is ambiguous.
  */
 export const EPOCH_MS_FROM = 1e11;
+/** Epoch numbers from this one on are microseconds (see EPOCH_MS_FROM). */
+export const EPOCH_US_FROM = 1e14;
 
 /**
- * When an event happened, in epoch milliseconds: an epoch number in seconds or milliseconds (by
- * its magnitude, see EPOCH_MS_FROM), else a date Date.parse reads (ISO 8601); NaN when unreadable.
- * A JSON number arrives here as its digits (webhook.ts reads the timestamp with `text()`).
+ * When an event happened, in epoch milliseconds: an epoch number in seconds, milliseconds or
+ * microseconds (by its magnitude, see EPOCH_MS_FROM), else a date Date.parse reads (ISO 8601);
+ * NaN when unreadable. A JSON number arrives here as its digits (webhook.ts reads the timestamp
+ * with `text()`).
  */
 export const eventTime = (occurredAt: string): number => {
   if (!EPOCH.test(occurredAt)) return Date.parse(occurredAt);
   const epoch = Number(occurredAt);
+  if (epoch >= EPOCH_US_FROM) return epoch / 1000;
   return epoch < EPOCH_MS_FROM ? epoch * 1000 : epoch;
 };
 

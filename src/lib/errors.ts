@@ -89,26 +89,36 @@ const problemOf = (item: unknown, field?: string): Problem | undefined => {
   return { field: named, said: named && !said.includes(named) ? `${named}: ${said}` : said };
 };
 
+/** The items of an error list: `[msg | {field, message}]`; anything that is no list gives none. */
+const problemsIn = (list: unknown): Problem[] =>
+  Array.isArray(list)
+    ? list.map((item) => problemOf(item)).filter((item) => item !== undefined)
+    : [];
+
 /**
- * The items of an error list: `[msg | {field, message}]`, or a map from each field to its
- * message(s), as in `{email: ['is invalid']}`.
+ * What an `errors` key holds: a list (`problemsIn`), or a map from each field to its message(s),
+ * as in `{email: ['is invalid']}`. Only `errors` is read as such a map: a `details` map is
+ * context (`{request_id: 'r1'}`), and reading it would name a field the user never set.
  */
-const problemsIn = (list: unknown): Problem[] => {
-  const items = Array.isArray(list)
-    ? list.map((item) => problemOf(item))
-    : isRecord(list)
-      ? Object.entries(list).flatMap(([field, said]) =>
+const errorsIn = (errors: unknown): Problem[] =>
+  isRecord(errors)
+    ? Object.entries(errors)
+        .flatMap(([field, said]) =>
           (Array.isArray(said) ? said : [said]).map((item) => problemOf(item, text(field))),
         )
-      : [];
-  return items.filter((item) => item !== undefined);
-};
+        .filter((item) => item !== undefined)
+    : problemsIn(errors);
 
 /** Field errors wherever common APIs put them: `errors`, `details`, under `error`, or a `detail` list. */
 const problemsOf = (body: Record<string, unknown>): Problem[] => {
   const nested = isRecord(body.error) ? body.error : {};
-  const detailList = Array.isArray(body.detail) ? body.detail : undefined;
-  return [body.errors, body.details, nested.errors, nested.details, detailList].flatMap(problemsIn);
+  return [
+    ...errorsIn(body.errors),
+    ...problemsIn(body.details),
+    ...errorsIn(nested.errors),
+    ...problemsIn(nested.details),
+    ...problemsIn(body.detail),
+  ];
 };
 
 /**

@@ -9,25 +9,30 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Space a user cannot see: white space (including no-break spaces and the BOM, which `trim()`
- * already knows) and the invisible characters that `trim()` keeps: the soft hyphen, the
- * Mongolian vowel separator, zero-width spaces and joiners, the left-to-right and right-to-left
- * marks, the word joiner and invisible operators, and the Hangul filler.
+ * Characters that show nothing at all: every format character (zero-width spaces and joiners,
+ * direction marks and the bidi embeddings, overrides and isolates, the soft hyphen, the BOM, tag
+ * characters…) and every default-ignorable one (the combining grapheme joiner, the Hangul
+ * fillers, variation selectors…), by their Unicode classes rather than a list that misses some.
  */
-const HIDDEN = '\\u00ad\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3164\\ufeff';
-const INVISIBLE = `\\s${HIDDEN}`;
+const HIDDEN = '[\\p{Cf}\\p{Default_Ignorable_Code_Point}]';
+/**
+ * What trimming removes at either end: white space (including no-break spaces) and the hidden
+ * characters, except variation selectors and tag characters: at the end of a value they belong
+ * to the visible character before them (`❤️`, a flag), and removing them would change what shows.
+ */
+const INVISIBLE = `[[\\s${HIDDEN}]--[\\p{Variation_Selector}\\u{E0020}-\\u{E007F}]]`;
 // the trailing run is matched only from its start (the lookbehind): `[…]+$` alone would be tried
 // from every position of a long run of spaces inside the text, quadratic (12 s for 50 KB)
-const EDGE_INVISIBLE = new RegExp(`^[${INVISIBLE}]+|(?<![${INVISIBLE}])[${INVISIBLE}]+$`, 'g');
-const ANY_HIDDEN = new RegExp(`[${HIDDEN}]`, 'g');
+const EDGE_INVISIBLE = new RegExp(`^${INVISIBLE}+|(?<!${INVISIBLE})${INVISIBLE}+$`, 'gv');
+const ANY_HIDDEN = new RegExp(HIDDEN, 'gu');
 /** Text made only of commas and invisible characters: separators, with no value between them. */
-const ONLY_SEPARATORS = new RegExp(`^[${INVISIBLE},]*$`);
+const ONLY_SEPARATORS = new RegExp(`^[${INVISIBLE},]*$`, 'v');
 
 /**
- * The text without the characters that show nothing at all (zero-width spaces and joiners,
- * direction marks, the soft hyphen, the BOM…), wherever they are; visible spaces are kept. For a
- * value whose every character counts (an email address), where a pasted zero-width space would
- * make it another value than the one the user sees.
+ * The text without the characters that show nothing at all (see HIDDEN), wherever they are;
+ * visible spaces are kept. For a value whose every character counts (an email address), where a
+ * pasted zero-width space or a bidi override would make it another value than the one the user
+ * sees.
  */
 export const withoutHidden = (value: string): string => value.replace(ANY_HIDDEN, '');
 
@@ -80,15 +85,20 @@ const entriesOf = (item: unknown, whole: boolean): Entry[] => {
 
 /**
  * A list field's values, and the items that are not text (an object, `true`) for the caller to
- * name. Zapier delivers a `list: true` field as an array, one item per line the user filled:
- * each item is ONE value, commas included (`Paris, 8e arrondissement`, `Jones, Ana`). Only a
- * value given as one plain string instead of a list (`zapier invoke`, a Zap saved before the
- * field was a list) is read as comma-separated. A JSON list in text (`["lead","vip"]`) gives its
- * items. Values are trimmed; blanks and repeats are dropped; order is kept. Unset gives none.
+ * name. Zapier delivers a `list: true` field as an array, one item per line the user filled: each
+ * item is ONE value, commas included (`Paris, 8e arrondissement`, `Jones, Ana`), as filters read
+ * them; only a value given as one plain string instead of a list (`zapier invoke`, a Zap saved
+ * before the field was a list) is read as comma-separated. With `splitLines` (Create Contact's
+ * Tags: a tag holds no comma, and the field always promised commas separate tags) every line is
+ * split at commas. A JSON list in text (`["lead","vip"]`) gives its items, each one value. Values
+ * are trimmed; blanks and repeats are dropped; order is kept. Unset gives none.
  */
-export const readList = (value: unknown): { values: string[]; notText: unknown[] } => {
+export const readList = (
+  value: unknown,
+  { splitLines = false }: { splitLines?: boolean } = {},
+): { values: string[]; notText: unknown[] } => {
   const entries = Array.isArray(value)
-    ? value.flat(Infinity).flatMap((item) => entriesOf(item, false))
+    ? value.flat(Infinity).flatMap((item) => entriesOf(item, splitLines))
     : entriesOf(value, true);
   const values = entries.flatMap((entry) => ('value' in entry ? [entry.value] : []));
   return {
@@ -123,23 +133,56 @@ export const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 4;
 
 /**
- * The forms in which a secret may appear in outside text. The key as sent is trimmed like every
- * input (`text`), and it lies inside the key as stored, so redacting it removes both; in a URL
- * (a redirect's path) it is percent-encoded, as a path or as one segment.
+ * The secrets as a message may hold them, longest first (a secret inside another is then never
+ * left as a part of it): as sent, trimmed like every input (`text`), which lies inside the key as
+ * stored, so redacting it removes both.
  */
-const secretForms = (secrets: readonly unknown[]): string[] =>
+const secretTexts = (secrets: readonly unknown[]): string[] =>
   secrets
     .map(text)
     .filter((secret): secret is string => (secret?.length ?? 0) >= MIN_SECRET_LENGTH)
-    .flatMap((secret) => [secret, encodeURI(secret), encodeURIComponent(secret)]);
+    .sort((a, b) => b.length - a.length);
+
+/** Each secret as a literal, in any letter case: a URL's host comes back lower-cased. */
+const secretPattern = (secrets: readonly unknown[]): RegExp | undefined => {
+  const texts = secretTexts(secrets).map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return texts.length > 0 ? new RegExp(texts.join('|'), 'gi') : undefined;
+};
+
+/** A run of percent-encoded bytes, in either letter case (`%2F`, `%2f`). */
+const PERCENT_RUN = /(?:%[\da-f]{2})+/gi;
+/** One percent-encoded ASCII byte. */
+const PERCENT_ASCII = /%([0-7][\da-f])/gi;
 
 /**
- * The one redaction: every secret (the API key, a signing secret), in every form, replaced by
- * `[redacted]`. Everything a message takes from outside (an API's words, a redirect's path) goes
- * through it before it is shortened.
+ * The text with its percent-encoding undone, leniently: a run that is not valid UTF-8 keeps its
+ * non-ASCII bytes encoded and has its ASCII ones decoded, and text that is not an escape is left
+ * as it is. A URL encodes a secret in more ways than one can list (`a%7Bb|c%7Dd`, `%2f`).
  */
-export const redact = (value: string, secrets: readonly unknown[]): string =>
-  secretForms(secrets).reduce((out, secret) => out.split(secret).join(REDACTED), value);
+const percentDecoded = (value: string): string =>
+  value.replace(PERCENT_RUN, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run.replace(PERCENT_ASCII, (_escape, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      );
+    }
+  });
+
+/**
+ * The one redaction: every secret (the API key, a signing secret) replaced by `[redacted]`, in
+ * any letter case, and also where the text percent-encodes it (then the text is shown decoded).
+ * Everything a message takes from outside (an API's words, a redirect's host or path) goes
+ * through it before it is shortened. Linear: one pass of literal alternatives, one decoding pass.
+ */
+export const redact = (value: string, secrets: readonly unknown[]): string => {
+  const pattern = secretPattern(secrets);
+  if (pattern === undefined) return value;
+  const redacted = value.replace(pattern, REDACTED);
+  const decoded = percentDecoded(redacted);
+  return decoded.search(pattern) >= 0 ? decoded.replace(pattern, REDACTED) : redacted;
+};
 
 /**
  * Outside text made fit for a message: redacted, on one line, then cut to `max`. In that order:

@@ -131,8 +131,8 @@ describe('create_contact: request', () => {
 
   it.each([
     ['one comma-separated string', 'lead, vip,,lead', ['lead', 'vip']],
-    // a line is one tag, commas included (the rule changed: lines used to be split at commas)
-    ['lines holding commas', ['Paris, 8e', 'partner', ' , '], ['Paris, 8e', 'partner']],
+    // a tag holds no comma: each line is split at commas too (filters keep a line whole)
+    ['lines holding commas', ['lead, vip', 'partner', ' , ', 'vip'], ['lead', 'vip', 'partner']],
     ['a JSON list in text', ' ["lead", "vip, gold", 7, null, "lead"] ', ['lead', 'vip, gold', '7']],
     ['a JSON list in a line', ['["lead","vip"]', 'partner'], ['lead', 'vip', 'partner']],
     ['text that only looks like JSON', ['[lead'], ['[lead']],
@@ -153,6 +153,12 @@ describe('create_contact: request', () => {
     ['jane@example.com;'],
     ['jane@example.com , '],
     ['ja\u200bne@exam\u2060ple.com\u200d'],
+    // bidi isolates and overrides, the Arabic letter mark, the combining grapheme joiner, Hangul
+    // fillers, variation selectors and tag characters show nothing either
+    ['jane\u2066@example.com'],
+    ['jane\u202e@example.com'],
+    ['jane@exam\u034fple.com'],
+    ['\u202ajane\u061c@\u2069example\u115f\u1160\uffa0.com\ufe0f\u{e0041}'],
   ])('sends only the address of the Email %j', async (email) => {
     expectCreate({ name: 'Ada', phoneNumber: '+33123456789', email: 'jane@example.com', tags: [] });
     await create({ name: 'Ada', phoneNumber: '+33123456789', email });
@@ -225,6 +231,9 @@ describe('create_contact: bad input is refused before any request', () => {
     [{ name: 'Ada', phoneNumber: '+33123456789', email: 'mailto:' }, 'Email "mailto:"'],
     [{ name: 'Ada', phoneNumber: '+33123456789', email: 'a@x_y.io' }, 'Email "a@x_y.io"'],
     [{ name: 'Ada', phoneNumber: '+33123456789', email: 'a"b@x.io' }, 'Email "a"b@x.io"'],
+    // what is left must be visible: a control or private-use character is no part of an address
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'ja\u0001ne@x.io' }, 'Email "ja\u0001ne'],
+    [{ name: 'Ada', phoneNumber: '+33123456789', email: 'ja\ue000ne@x.io' }, 'Email "ja\ue000ne'],
     [
       { name: 'Ada', phoneNumber: '+33123456789', tags: ['lead', { name: 'vip' }] },
       'Tags holds "{"name":"vip"}", which is not a tag: each tag must be text',

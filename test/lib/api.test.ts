@@ -572,7 +572,13 @@ describe('request layer: helpers', () => {
     expect(unwrapList({ success: true, data: { data: items } })).toBe(items);
     expect(unwrapList({ items, page: 1 })).toBe(items);
     expect(unwrapList({ results: items, count: 1 })).toBe(items);
+    expect(unwrapList({ results: items, count: 1, next: null, previous: null })).toBe(items);
+    expect(unwrapList({ data: items, current_page: 1, per_page: 15 })).toBe(items);
+    expect(unwrapList({ items, next_cursor: 'c2' })).toBe(items);
+    // a record (it has an id) holding a list is a record; a list key without a list is no list
     expect(unwrapList({ id: 1, items })).toBeUndefined();
+    expect(unwrapList({ items: 'x', next_cursor: 'c2' })).toBeUndefined();
+    expect(unwrapList({ items: 'none', results: items, next: 'p2' })).toBe(items);
     expect(unwrapList({ items: 'x' })).toBeUndefined();
     expect(unwrapList({ success: true })).toBeUndefined();
     expect(unwrapList({ id: 1 })).toBeUndefined();
@@ -666,6 +672,21 @@ describe('request layer: field errors name the fields', () => {
     });
   });
 
+  // only `errors` may be a map from field to message(s): a `details` map is context
+  it.each([
+    [{ error: { message: 'Bad request', details: { request_id: 'r1' } } }],
+    [{ message: 'Bad request', details: { trace: ['t1'] } }],
+  ])('a 400 whose `details` is a map (%j) names no field', async (body) => {
+    api().post(apiPath('/contacts')).reply(400, body);
+    const error = await caught(() => call({ method: 'POST', path: '/contacts', body: {} }));
+    expect(appErrorOf(error)).toEqual({
+      message:
+        'ISAO could not process the request (400 Bad Request): Bad request. Check the values this step sends.',
+      code: 'bad_request',
+      status: 400,
+    });
+  });
+
   it.each([
     [
       400,
@@ -716,7 +737,12 @@ describe('request layer: nothing secret in a message', () => {
     expect(leaksPartOf(error.message)).toBe(false);
   });
 
-  it("redacts this Zap's subscription secret", async () => {
+  it.each([
+    [{ id: 'sub_1', secret: SECRET }],
+    [{ id: 'sub_1', signing_secret: SECRET }],
+    // both given: signatures use `secret`, and `signing_secret` is no less secret
+    [{ id: 'sub_1', secret: 'isao-other-secret', signing_secret: SECRET }],
+  ])("redacts this Zap's subscription secret (%j)", async (subscribeData) => {
     api()
       .delete(apiPath('/webhooks/unsubscribe'))
       .reply(500, { message: `cannot drop hook with secret ${SECRET}` });
@@ -729,7 +755,7 @@ describe('request layer: nothing secret in a message', () => {
             body: {},
             permission: 'webhooks:write',
           }),
-        fullBundle({ authData, subscribeData: { id: 'sub_1', secret: SECRET } }),
+        fullBundle({ authData, subscribeData }),
       ),
     );
     expect(errorText(error)).toContain('(500): cannot drop hook with secret [redacted].');
@@ -1010,6 +1036,25 @@ describe('request layer: redirects keep the key on the API origin', () => {
       code: 'not_found',
       status: 404,
     });
+  });
+
+  it.each([
+    // URL lower-cases a host: the key in it is still found, whatever its case
+    ['MyKeyAbc123', 'https://MyKeyAbc123.evil.example/', '"[redacted].evil.example"'],
+    ['MyKeyAbc123', 'https://mYkEyAbC123.evil.example/', '"[redacted].evil.example"'],
+    // `{` and `}` are percent-encoded in a path, `|` is not
+    ['isao{k|y}7', '/elsewhere/isao{k|y}7', '"/elsewhere/[redacted]"'],
+    // an encoding in lower case, and one of a character a URL would not encode
+    ['isao/k+y7', '/elsewhere/isao%2fk%2By7', '"/elsewhere/[redacted]"'],
+    ['isao/k+y7', '/elsewhere/%69sao%2Fk+y7', '"/elsewhere/[redacted]"'],
+  ])('redacts the key %j from a refused redirect to %j', async (key, location, shown) => {
+    const apiServer = await start((_req, res) => {
+      json(res, 302, {}, { location });
+    });
+    process.env.ISAO_API_URL = `${apiServer.origin}/v1`;
+    const error = await caught(() => callWith({ api_key: key }, { path: '/out' }));
+    expect(appError(error)).toMatchObject({ code: 'unsafe_redirect' });
+    expect(errorText(error)).toContain(`redirected the request to ${shown}`);
   });
 
   it('gives up after a bounded number of redirects', async () => {

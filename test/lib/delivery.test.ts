@@ -11,6 +11,7 @@ import {
   CACHE_TIMEOUT_MS,
   DEDUP_TTL_SECONDS,
   EPOCH_MS_FROM,
+  EPOCH_US_FROM,
   dedupKey,
   firstDeliveries,
   headerValue,
@@ -275,6 +276,8 @@ describe('signatures', () => {
     ['epoch seconds as a string', (ms: number) => String(Math.floor(ms / 1000))],
     ['epoch milliseconds as a string', (ms: number) => String(ms)],
     ['epoch seconds with a fraction', (ms: number) => ms / 1000],
+    ['epoch microseconds', (ms: number) => ms * 1000 + 456],
+    ['epoch microseconds as a string', (ms: number) => String(ms * 1000 + 456)],
   ])(
     'reads a timestamp in %s: an old one is a replay, a recent one is delivered',
     async (_what, as) => {
@@ -297,7 +300,7 @@ describe('signatures', () => {
     },
   );
 
-  it('tells epoch seconds from milliseconds by magnitude: from 10^11 on, milliseconds', () => {
+  it('tells epoch seconds, milliseconds and microseconds by magnitude: from 10^11 ms, from 10^14 µs', () => {
     expect(EPOCH_MS_FROM).toBe(1e11);
     const now = Date.parse('2024-11-08T12:00:00.000Z');
     // 10^11 ms is 1973-03-03: a replay
@@ -306,6 +309,13 @@ describe('signatures', () => {
     );
     // just below, seconds: the year 5138, not a replay
     expect(replayProblem('99999999999', null, now)).toBeUndefined();
+    // from 10^14 on, microseconds: 10^14 µs is 1973-03-03 again, a replay
+    expect(EPOCH_US_FROM).toBe(1e14);
+    expect(replayProblem('100000000000000', null, now)).toBe(
+      'Rejected a replayed webhook: the signed event is from "100000000000000" (1973-03-03T09:46:40.000Z), older than the 2-hour window in which ISAO delivers and retries events',
+    );
+    // just below, milliseconds: the year 5138, not a replay
+    expect(replayProblem('99999999999999', null, now)).toBeUndefined();
     // the window's edge in seconds, as in ISO 8601
     const edge = String((now - DEDUP_TTL_SECONDS * 1000) / 1000);
     expect(replayProblem(edge, null, now)).toBeUndefined();

@@ -7,6 +7,7 @@ import {
   readList,
   reasonOf,
   redact,
+  REDACTED,
   shown,
   text,
   withoutHidden,
@@ -77,6 +78,25 @@ describe('readList', () => {
   ])('%j: values %j, not text %j', (value, values, notText) => {
     expect(readList(value)).toEqual({ values, notText });
   });
+
+  it("splits every line at commas only when told, and a JSON list's items never", () => {
+    const lines = ['lead, vip', 'Paris, 8e', '["a, b"]'];
+    expect(readList(lines).values).toEqual(['lead, vip', 'Paris, 8e', 'a, b']);
+    expect(readList(lines, { splitLines: false }).values).toEqual([
+      'lead, vip',
+      'Paris, 8e',
+      'a, b',
+    ]);
+    expect(readList(lines, {}).values).toEqual(['lead, vip', 'Paris, 8e', 'a, b']);
+    expect(readList(lines, { splitLines: true }).values).toEqual([
+      'lead',
+      'vip',
+      'Paris',
+      '8e',
+      'a, b',
+    ]);
+    expect(readList('lead, vip').values).toEqual(['lead', 'vip']);
+  });
 });
 
 describe('withoutHidden', () => {
@@ -84,6 +104,7 @@ describe('withoutHidden', () => {
     expect(withoutHidden('\u200ba\u00adb\u180ec\u200fd\u2060e\u2064f\u3164g\ufeff h\u00a0')).toBe(
       'abcdefg h\u00a0',
     );
+    expect(withoutHidden('a\u2066b\u202ec\u034fd\u115fe\ufe0ff\u{e0041}g')).toBe('abcdefg');
   });
 });
 
@@ -93,6 +114,14 @@ describe('invisible characters', () => {
     ['\ufeff\u00a0 \u2060', undefined],
     ['\u200bAda\u200d', 'Ada'],
     ['A\u200bda', 'A\u200bda'],
+    // bidi isolates and overrides, the Arabic letter mark, Hangul fillers, the grapheme joiner
+    ['\u202a\u2066Ada\u202e\u061c\u115f\u1160\uffa0\u034f', 'Ada'],
+    // a variation selector or tag character at the end belongs to the emoji before it
+    ['I \u2764\ufe0f', 'I \u2764\ufe0f'],
+    [
+      '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+      '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+    ],
   ])('text(%j) → %j', (value, expected) => {
     expect(text(value)).toBe(expected);
   });
@@ -171,6 +200,33 @@ describe('redaction, then bounding', () => {
     expect(redact(`sent ${SECRET}.`, [`\u200b ${SECRET}\n`])).toBe('sent [redacted].');
     expect(redact('/x/isao%20k%2By', ['isao k+y'])).toBe('/x/[redacted]');
     expect(redact('/x/isao%20k+y', ['isao k+y'])).toBe('/x/[redacted]');
+  });
+
+  it('redacts in any letter case and under any percent-encoding, decoded leniently', () => {
+    expect(redact('host mykeyabc123.evil.example', ['MyKeyAbc123'])).toBe(
+      'host [redacted].evil.example',
+    );
+    expect(redact('/x/a%7Bb|c%7dd/y', ['a{b|c}d'])).toBe('/x/[redacted]/y');
+    // a run that is not UTF-8 keeps its other bytes encoded; no secret, no decoding
+    expect(redact('/%ff%61bcd%2f/%zz', ['abcd/'])).toBe('/%ff[redacted]/%zz');
+    expect(redact('/a%20b%ff', ['abcd'])).toBe('/a%20b%ff');
+    // a secret holding another is redacted whole, and one with regex characters is literal
+    expect(redact('k: abcd-efgh', ['abcd', 'abcd-efgh'])).toBe('k: [redacted]');
+    expect(redact('k: abcd-efgh', ['abcd-efgh', 'x', 'abcd'])).toBe('k: [redacted]');
+    expect(redact('a.b+ axb+', ['a.b+'])).toBe('[redacted] axb+');
+    // decoded only to find a secret: a text without one keeps its escapes
+    expect(redact('/a%20b', [])).toBe('/a%20b');
+    expect(redact('%61bcd/%20', ['abcd'])).toBe('[redacted]/ ');
+  });
+
+  it('redacts a few KB in linear time', () => {
+    const started = Date.now();
+    const out = redact(`${'%41'.repeat(3000)}${'a'.repeat(3000)}`, [
+      'a'.repeat(50),
+      'b'.repeat(60),
+    ]);
+    expect(out).toContain(REDACTED);
+    expect(Date.now() - started).toBeLessThan(200);
   });
 
   it('redacts a secret whatever the white space around or inside it becomes', () => {

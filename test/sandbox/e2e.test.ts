@@ -400,7 +400,7 @@ describe('Create Contact', () => {
     expect(created).toMatchObject({
       ...stored,
       phoneNumber: '+12125550100',
-      tags: ['cobol', 'navy, vip'], // each line one tag, commas included
+      tags: ['cobol', 'navy', 'vip'], // a line is split at commas: Tags hold no comma
     });
     expect(created).not.toHaveProperty('isao_event');
     const [record] = await performHook('new_contact', subscribeData, await hooks.next('/created'));

@@ -907,6 +907,17 @@ describe('performList', () => {
     ['{data: {results: […]}, meta}', { data: { results: deals }, meta: {} }],
     ['{items: […]}', { items: deals }],
     ['{results: […], count}', { results: deals, count: 2 }],
+    // pagination keys this app does not know: a list in an object without an id
+    ['{results, count, next, previous}', { results: deals, count: 2, next: null, previous: null }],
+    [
+      "Laravel's {data, current_page, per_page, …}",
+      { data: deals, current_page: 1, per_page: 15, last_page: 1, next_page_url: null, to: 2 },
+    ],
+    ['{items, next_cursor}', { items: deals, next_cursor: 'c2' }],
+    [
+      '{success, data: {items, next_cursor}}',
+      { success: true, data: { items: deals, next_cursor: 'c2' } },
+    ],
   ])('lists the records of %s, never the envelope as a record', async (_shape, body) => {
     api().get(apiPath('/triggers/deal.won/recent')).query(true).reply(200, body);
     const out = await runList('deal_won', 'performList');
