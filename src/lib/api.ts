@@ -114,7 +114,7 @@ export const BAD_KEY_MESSAGE = `The API key contains a line break, a control cha
  * What no message may show: the connection's fields (the API key, the webhook signing secret) and
  * the secret this Zap's subscription was given, which an unsubscribe's answer could repeat.
  */
-const secretsOf = (bundle: Bundle): unknown[] => [
+export const secretsOf = (bundle: Bundle): unknown[] => [
   ...Object.values(bundle.authData),
   subscriptionOf(bundle).secret,
 ];
