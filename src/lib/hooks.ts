@@ -201,7 +201,7 @@ const subscriptionsFor = async (
   const { data } = await callApi(z, bundle, {
     path: '/webhooks',
     permission: 'webhooks:read',
-    ...(timeout === undefined ? {} : { timeout }),
+    timeout,
   });
   const items = unwrapList(data);
   if (!items) {
@@ -231,7 +231,7 @@ const removeSubscription = async (
     body: { subscription_id: id },
     acceptStatuses: [404, 410],
     permission: 'webhooks:write',
-    ...(timeout === undefined ? {} : { timeout }),
+    timeout,
   });
   return { gone: status === 404 || status === 410, data };
 };
@@ -412,8 +412,7 @@ const unsubscribeFor =
     const { gone, data } = await removeSubscription(z, bundle, id);
     // only those created no later than the Zap's own: a newer one is a later subscribe's under
     // the same hook URL (the Zap edited, or turned off and on), which must keep receiving events
-    const stored: unknown = bundle.subscribeData;
-    const own = { id, createdAt: createdAt(isRecord(stored) ? stored : {}) };
+    const own = { id, createdAt: createdAt(bundle.subscribeData ?? {}) };
     const others = await removeOthers(z, bundle, facts.event, own, (other, mine) => other <= mine);
     return {
       ...(isRecord(data) ? data : {}),
