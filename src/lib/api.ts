@@ -117,7 +117,7 @@ const SUBSCRIPTION_SECRET_KEYS = ['secret', 'signing_secret'];
  * every secret this Zap's subscription was given (`secret` and `signing_secret`, not only the one
  * signatures are checked with), which an unsubscribe's answer could repeat.
  */
-const secretsOf = (bundle: Bundle): unknown[] => {
+export const secretsOf = (bundle: Bundle): unknown[] => {
   const subscribed: unknown = bundle.subscribeData;
   const own = SUBSCRIPTION_SECRET_KEYS.map((key) =>
     isRecord(subscribed) ? subscribed[key] : undefined,

@@ -201,11 +201,20 @@ const DEDUP_SCOPE = ['auth'];
  * reading the key back: our own value means the write was ours after all (core's RPC client
  * retried a call whose answer was lost, and the retry found our write), another value means the
  * event was delivered before, nothing means the cache did not keep the key (e.g. the `false` of
- * a rate-limited cache). Only another attempt's value drops the event.
+ * a rate-limited cache). Only another attempt's value drops the event. A `false` answered after
+ * the webhook's deadline (`overdue`) starts no read-back: the event already counts as unchecked.
  */
-const claimed = async (cache: ScopedCache, key: string, attempt: string): Promise<boolean> => {
+const claimed = async (
+  cache: ScopedCache,
+  key: string,
+  attempt: string,
+  overdue: () => boolean,
+): Promise<boolean> => {
   const stored = await cache.set(key, attempt, DEDUP_TTL_SECONDS, DEDUP_SCOPE, true);
   if (stored !== false) return true;
+  // the check has lost its race to the deadline: its answer is not read, the event is delivered
+  // Stryker disable next-line BooleanLiteral: the race has settled, so this value is never read
+  if (overdue()) return true;
   const holder = await cache.get(key, DEDUP_SCOPE);
   return holder === attempt || holder === null || holder === undefined;
 };
@@ -249,16 +258,18 @@ export const firstDeliveries = async (
   const late = `no answer within ${String(timeoutMs / 1000)} s`;
   let timer: NodeJS.Timeout | undefined;
   let overdue = false;
-  const deadline = new Promise<{ unknown: string }>((resolve) => {
+  // the deadline gives no verdict: an event without one is unchecked, for the reason `late`
+  const deadline = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => {
       overdue = true;
-      resolve({ unknown: late });
+      resolve(undefined);
     }, timeoutMs);
   });
-  const verdicts = new Map<string, Verdict>();
-  const check = async (eventId: string): Promise<Verdict> => {
+  const verdicts = new Map<string, Verdict | undefined>();
+  const check = async (eventId: string): Promise<Verdict | undefined> => {
     try {
-      return await Promise.race([claimed(cache, dedupKey(bundle, eventId), attempt), deadline]);
+      const claim = claimed(cache, dedupKey(bundle, eventId), attempt, () => overdue);
+      return await Promise.race([claim, deadline]);
     } catch (error) {
       return { unknown: reasonOf(error) };
     }
@@ -280,7 +291,7 @@ export const firstDeliveries = async (
   warnUnchecked(
     z,
     ids.flatMap((eventId): [string, string][] => {
-      // no verdict: its check had not started by the deadline
+      // no verdict: its check had not started, or not ended, by the deadline
       const verdict = verdicts.get(eventId);
       return typeof verdict === 'boolean' ? [] : [[eventId, verdict?.unknown ?? late]];
     }),

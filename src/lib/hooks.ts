@@ -14,12 +14,12 @@ import type {
   WebhookTriggerPerformUnsubscribe,
   ZObject,
 } from 'zapier-platform-core';
-import { callApi, unwrapData, unwrapList } from './api';
+import { callApi, secretsOf, unwrapData, unwrapList } from './api';
 import { firstDeliveries, replayProblem, subscriptionOf, verifySignature } from './delivery';
 import { EVENT_OUTPUT_FIELDS, type RawRecord } from './entities';
 import { EVENTS, sampleOf, type EventFacts, type IsaoEvent } from './events';
 import { blankFilter, filtersFrom, matchesFilters } from './filters';
-import { isRecord, quote, reasonOf, text } from './inputs';
+import { isRecord, quote, reasonOf, shown, text } from './inputs';
 import {
   customFieldKeys,
   EVENT_KEY,
@@ -171,6 +171,15 @@ interface Listed {
   createdAt: number;
 }
 
+/**
+ * Each clean-up call (the list, one removal) gives up after this: the clean-up runs inside
+ * subscribe, and a subscribe held past Zapier's time limit is retried, creating the very orphan
+ * the clean-up removes.
+ */
+export const CLEANUP_CALL_TIMEOUT_MS = 5_000;
+/** The whole clean-up's time: removals not started by then are skipped, and logged. */
+export const CLEANUP_BUDGET_MS = 10_000;
+
 /** When a subscription (as subscribe answers it, or as the list shows it) was created. */
 const createdAt = (subscription: RawRecord): number =>
   // Stryker disable next-line StringLiteral: Date.parse reads any text that is not a date as NaN
@@ -179,6 +188,7 @@ const createdAt = (subscription: RawRecord): number =>
 /**
  * The subscriptions ISAO lists (`GET /webhooks`, `webhooks:read`) for `event` and exactly this
  * hook URL: only those, so another Zap's (another URL) or another event's are never touched.
+ * The list may come bare or in an envelope (`unwrapList`); only its first page is read.
  * Throws what callApi throws, or an error when the answer is not a list.
  */
 const subscriptionsFor = async (
@@ -186,10 +196,15 @@ const subscriptionsFor = async (
   bundle: Bundle,
   event: IsaoEvent,
   targetUrl: string,
+  timeout?: number,
 ): Promise<Listed[]> => {
-  const { data } = await callApi(z, bundle, { path: '/webhooks', permission: 'webhooks:read' });
-  const items = unwrapData(data);
-  if (!Array.isArray(items)) {
+  const { data } = await callApi(z, bundle, {
+    path: '/webhooks',
+    permission: 'webhooks:read',
+    timeout,
+  });
+  const items = unwrapList(data);
+  if (!items) {
     throw new z.errors.Error(
       'ISAO answered GET /webhooks without a list of subscriptions.',
       'invalid_response',
@@ -208,6 +223,7 @@ const removeSubscription = async (
   z: ZObject,
   bundle: Bundle,
   id: string,
+  timeout?: number,
 ): Promise<{ gone: boolean; data: unknown }> => {
   const { status, data } = await callApi(z, bundle, {
     method: 'DELETE',
@@ -215,47 +231,95 @@ const removeSubscription = async (
     body: { subscription_id: id },
     acceptStatuses: [404, 410],
     permission: 'webhooks:write',
+    timeout,
   });
   return { gone: status === 404 || status === 410, data };
 };
 
 /**
- * Best effort, for the Zap's other subscriptions: lists them and removes those `removable`
- * allows, one by one. A failure to list or to remove is logged, naming what failed, and never
- * thrown: the Zap's own subscription is already in place (subscribe) or already removed
- * (unsubscribe). Returns the ids removed (ISAO's 404 or 410 counts as removed).
+ * The clean-up's clock, started now: each call's timeout, CLEANUP_CALL_TIMEOUT_MS or what is
+ * left of CLEANUP_BUDGET_MS when less; zero or below once the budget is spent.
+ */
+const cleanupClock = (): (() => number) => {
+  const deadline = Date.now() + CLEANUP_BUDGET_MS;
+  return () => Math.min(CLEANUP_CALL_TIMEOUT_MS, deadline - Date.now());
+};
+
+const LEFT_OVER =
+  'Any left over may send this Zap duplicate events until deleted in the ISAO dashboard.';
+
+/**
+ * Best effort, for the Zap's other subscriptions: lists them and removes, one by one, those
+ * `older` allows given their creation time and the Zap's own (`own.createdAt`, else the list's
+ * entry for `own.id`). One whose age is unknown, or the Zap's own when its age is unknown, could
+ * be the Zap's live subscription: it is left in place, with one log line. A failure to list or to
+ * remove is logged, naming what failed, and never thrown: the Zap's own subscription is already
+ * in place (subscribe) or already removed (unsubscribe). Every call has a short timeout and the
+ * whole clean-up one budget, so it never holds the operation near Zapier's time limit.
+ * Returns the ids removed (ISAO's 404 or 410 counts as removed).
  */
 const removeOthers = async (
   z: ZObject,
   bundle: Bundle,
   event: IsaoEvent,
-  removable: (listed: Listed) => boolean,
+  own: Listed,
+  older: (other: number, own: number) => boolean,
 ): Promise<string[]> => {
   const targetUrl = text(bundle.targetUrl);
   if (targetUrl === undefined) return [];
+  const secrets = secretsOf(bundle);
+  const named = (ids: readonly string[]): string =>
+    ids.map((id) => `"${shown(id, 60, secrets)}"`).join(', ');
+  const timeout = cleanupClock();
   let listed: Listed[];
   try {
-    listed = await subscriptionsFor(z, bundle, event, targetUrl);
+    listed = await subscriptionsFor(z, bundle, event, targetUrl, timeout());
   } catch (error) {
     z.console.log(
-      `ISAO: could not list the webhooks (GET /webhooks, which needs the \`webhooks:read\` permission) to remove other ${event} subscriptions for this Zap's hook URL: ${reasonOf(error)} Any left over may send this Zap duplicate events until deleted in the ISAO dashboard.`,
+      `ISAO: could not list the webhooks (GET /webhooks, which needs the \`webhooks:read\` permission) to remove other ${event} subscriptions for this Zap's hook URL: ${reasonOf(error)} ${LEFT_OVER}`,
     );
     return [];
   }
+  const ownCreated = Number.isNaN(own.createdAt)
+    ? (listed.find((other) => other.id === own.id)?.createdAt ?? NaN)
+    : own.createdAt;
+  const others = listed.filter((other) => other.id !== own.id);
+  // NaN compares false: an unknown age on either side is never removable
+  const removable = others.filter((other) => older(other.createdAt, ownCreated));
   const removed: string[] = [];
-  for (const { id } of listed.filter(removable)) {
+  const skipped: string[] = [];
+  for (const id of removable.map((other) => other.id)) {
+    const left = timeout();
+    if (left <= 0) {
+      skipped.push(id);
+      continue;
+    }
     try {
-      await removeSubscription(z, bundle, id);
+      await removeSubscription(z, bundle, id, left);
       removed.push(id);
     } catch (error) {
       z.console.log(
-        `ISAO: could not remove the other ${event} subscription ${quote(id, 60)} for this Zap's hook URL (DELETE /webhooks/unsubscribe, which needs the \`webhooks:write\` permission): ${reasonOf(error)} It may send this Zap duplicate events until deleted in the ISAO dashboard.`,
+        `ISAO: could not remove the other ${event} subscription ${named([id])} for this Zap's hook URL (DELETE /webhooks/unsubscribe, which needs the \`webhooks:write\` permission): ${reasonOf(error)} It may send this Zap duplicate events until deleted in the ISAO dashboard.`,
       );
     }
   }
   if (removed.length > 0) {
     z.console.log(
-      `ISAO: removed ${String(removed.length)} other ${event} subscription(s) for this Zap's hook URL: ${removed.map((id) => quote(id, 60)).join(', ')}.`,
+      `ISAO: removed ${String(removed.length)} other ${event} subscription(s) for this Zap's hook URL: ${named(removed)}.`,
+    );
+  }
+  if (skipped.length > 0) {
+    z.console.log(
+      `ISAO: did not remove ${String(skipped.length)} other ${event} subscription(s) for this Zap's hook URL (${named(skipped)}): the clean-up's ${String(CLEANUP_BUDGET_MS / 1000)} s were used up. ${LEFT_OVER}`,
+    );
+  }
+  const unknown = others.filter(
+    (other) => Number.isNaN(other.createdAt) || Number.isNaN(ownCreated),
+  );
+  if (unknown.length > 0) {
+    const whose = Number.isNaN(ownCreated) ? "this Zap's own subscription was" : 'they were';
+    z.console.log(
+      `ISAO: left ${String(unknown.length)} other ${event} subscription(s) for this Zap's hook URL in place (${named(unknown.map((other) => other.id))}): ISAO did not say when ${whose} created, so any of them could be this Zap's live one. ${LEFT_OVER}`,
     );
   }
   return removed;
@@ -291,14 +355,15 @@ const subscribeFor =
     }
     // Zapier retries a subscribe whose answer was lost: the earlier call's subscription is an
     // orphan. This one exists already, so removing the others never leaves the Zap without one.
-    // One created at the same time or later is a concurrent retry's, which removes this one
-    // instead: whatever the order, the newest survives.
-    const created = createdAt(subscription);
+    // Only one known to be strictly older goes: one created at the same time or later may be a
+    // concurrent retry's, which removes this one instead (the newest survives; two of the same
+    // second both stay, until unsubscribe removes them).
     await removeOthers(
       z,
       bundle,
       facts.event,
-      (other) => other.id !== id && !(other.createdAt >= created),
+      { id, createdAt: createdAt(subscription) },
+      (other, own) => other < own,
     );
     return subscription;
   };
@@ -307,7 +372,8 @@ const subscribeFor =
  * Unsubscribe when Zapier lost the subscribe answer but knows the hook URL: removes every
  * subscription ISAO lists for the event and that URL. Here the list is the only way to find
  * them, so a failure to list or to remove one fails the call (naming what failed) instead of
- * leaving a live subscription silently behind.
+ * leaving a live subscription silently behind. Without the Zap's own creation time nothing tells
+ * its subscriptions from a later subscribe's under the same URL, which this removes too.
  */
 const unsubscribeByTarget = async (
   z: ZObject,
@@ -335,8 +401,8 @@ const unsubscribeByTarget = async (
 
 /**
  * performUnsubscribe: removes the Zap's subscription (one ISAO already forgot, 404 or 410, is
- * fine), then every other subscription for its event and hook URL (best effort). Without
- * subscribeData, the hook URL alone finds what to remove.
+ * fine), then the other subscriptions for its event and hook URL created no later than it (best
+ * effort). Without subscribeData, the hook URL alone finds what to remove.
  */
 const unsubscribeFor =
   (facts: EventFacts): WebhookTriggerPerformUnsubscribe<Record<string, unknown>, RawRecord> =>
@@ -344,7 +410,10 @@ const unsubscribeFor =
     const id = subscriptionOf(bundle).subscriptionId;
     if (id === undefined) return unsubscribeByTarget(z, bundle, facts.event);
     const { gone, data } = await removeSubscription(z, bundle, id);
-    const others = await removeOthers(z, bundle, facts.event, (other) => other.id !== id);
+    // only those created no later than the Zap's own: a newer one is a later subscribe's under
+    // the same hook URL (the Zap edited, or turned off and on), which must keep receiving events
+    const own = { id, createdAt: createdAt(bundle.subscribeData ?? {}) };
+    const others = await removeOthers(z, bundle, facts.event, own, (other, mine) => other <= mine);
     return {
       ...(isRecord(data) ? data : {}),
       subscription_id: id,

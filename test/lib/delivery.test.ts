@@ -660,6 +660,27 @@ describe('one webhook, many events', () => {
     expect(set).toHaveBeenCalledTimes(80);
   });
 
+  it('starts no read-back after the deadline: a late false counts as unchecked, and is delivered', async () => {
+    jest.useFakeTimers();
+    const get = jest.fn(() => Promise.resolve('f'.repeat(32)));
+    const set = () =>
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => {
+          resolve(false);
+        }, 1500),
+      );
+    const { z, warn } = stubZ({ set, get });
+    const pending = firstDeliveries(z, unsigned('e1'), ['e1'], 1000);
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(await pending).toEqual([true]);
+    expect(get).not.toHaveBeenCalled();
+    expect(warn.mock.calls).toEqual([
+      [
+        'ISAO: could not check event "e1" for duplicates (no answer within 1 s); delivering it anyway.',
+      ],
+    ]);
+  });
+
   it('leaves no timer behind once the cache has answered', async () => {
     jest.useFakeTimers();
     const { cache } = cacheStub();

@@ -240,6 +240,20 @@ describe('no orphan subscription, over real HTTP', () => {
     await unsubscribe('new_contact', '/orphan/other-zap', otherZap);
   });
 
+  it("a late unsubscribe of the Zap's earlier subscription leaves its newer one live", async () => {
+    const earlier = await subscribeTo('deal_lost', '/orphan/again');
+    // the Zap turned off and on again under the same hook URL; the first unsubscribe came late
+    const renewed = await subscribeTo('deal_lost', '/orphan/again');
+    expect(await liveFor('deal.lost', '/orphan/again')).toEqual([renewed.subscription_id]);
+    expect(await unsubscribe('deal_lost', '/orphan/again', earlier)).toMatchObject({
+      already_removed: true,
+      also_removed: [],
+    });
+    expect(await liveFor('deal.lost', '/orphan/again')).toEqual([renewed.subscription_id]);
+    await unsubscribe('deal_lost', '/orphan/again', renewed);
+    expect(await liveFor('deal.lost', '/orphan/again')).toEqual([]);
+  });
+
   it('turning off a Zap that lost its subscribeData removes every subscription for its hook URL', async () => {
     const first = await subscribeTo('deal_won', '/orphan/no-data');
     await sandbox.call('POST', '/webhooks/subscribe', {

@@ -7,6 +7,7 @@ import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
 import App from '../../src';
 import { triggers } from '../../src/triggers';
 import { EVENTS, type IsaoEvent } from '../../src/lib/events';
+import { CLEANUP_BUDGET_MS, CLEANUP_CALL_TIMEOUT_MS } from '../../src/lib/hooks';
 import type { EntityKind } from '../../src/lib/entities';
 import {
   api,
@@ -1090,11 +1091,17 @@ describe('no orphan subscription: new_contact', () => {
     ) as unknown;
   const LEFT_OVER =
     'Any left over may send this Zap duplicate events until deleted in the ISAO dashboard.';
+  const named = (ids: string[]) => ids.map((id) => `"${id}"`).join(', ');
   const removedLine = (...ids: string[]) =>
-    `ISAO: removed ${String(ids.length)} other ${EVENT} subscription(s) for this Zap's hook URL: ${ids.map((id) => `"${id}"`).join(', ')}.`;
+    `ISAO: removed ${String(ids.length)} other ${EVENT} subscription(s) for this Zap's hook URL: ${named(ids)}.`;
+  /** The line naming those left in place because an age is unknown (`whose`: theirs or the Zap's own). */
+  const leftLine = (whose: 'they were' | "this Zap's own subscription was", ...ids: string[]) =>
+    `ISAO: left ${String(ids.length)} other ${EVENT} subscription(s) for this Zap's hook URL in place (${named(ids)}): ISAO did not say when ${whose} created, so any of them could be this Zap's live one. ${LEFT_OVER}`;
+  const skippedLine = (...ids: string[]) =>
+    `ISAO: did not remove ${String(ids.length)} other ${EVENT} subscription(s) for this Zap's hook URL (${named(ids)}): the clean-up's 10 s were used up. ${LEFT_OVER}`;
 
   describe('subscribe', () => {
-    it('removes the older subscriptions for the same event and hook URL, keeping the one it returns', async () => {
+    it('removes the strictly older subscriptions for the same event and hook URL, keeping the one it returns; an undated one is left, logged', async () => {
       listWebhooks(
         listed('sub_retried', EVENT),
         listed('sub_new', EVENT, NOW),
@@ -1106,10 +1113,11 @@ describe('no orphan subscription: new_contact', () => {
         'sub_not_an_object',
       );
       unsubscribes('sub_retried');
-      unsubscribes('sub_undated');
       const { result, lines } = await subscribed();
       expect(result).toEqual(NEW);
-      expect(lines).toEqual([removedLine('sub_retried', 'sub_undated')]);
+      // sub_undated may be a concurrent retry's, newer than this one: removing it could leave the
+      // Zap without a subscription when that retry removes this one
+      expect(lines).toEqual([removedLine('sub_retried'), leftLine('they were', 'sub_undated')]);
     });
 
     it('leaves one created at the same time or later alone: a concurrent retry’s, which removes this one', async () => {
@@ -1123,13 +1131,108 @@ describe('no orphan subscription: new_contact', () => {
       expect(lines).toEqual([]);
     });
 
-    it('without timestamps, removes every other one, never its own', async () => {
-      const undated = { id: NEW.id, subscription_id: NEW.subscription_id, event: EVENT };
-      listWebhooks(listed('sub_new', EVENT, LATER), listed('sub_retried', EVENT, LATER));
+    const UNDATED = { id: NEW.id, subscription_id: NEW.subscription_id, event: EVENT };
+
+    it('an answer without created_at: its age is read from its own entry in the list', async () => {
+      listWebhooks(
+        listed('sub_retried', EVENT),
+        listed('sub_new', EVENT, NOW),
+        listed('sub_later', EVENT, LATER),
+      );
       unsubscribes('sub_retried');
-      const { result, lines } = await subscribed(undated);
-      expect(result).toEqual(undated);
+      const { result, lines } = await subscribed(UNDATED);
+      expect(result).toEqual(UNDATED);
       expect(lines).toEqual([removedLine('sub_retried')]);
+    });
+
+    it('two concurrent subscribes without created_at: each leaves the other (logged), so one always stays', async () => {
+      listWebhooks(listed('sub_new', EVENT, 'not a date'), listed('sub_retried', EVENT, 'soon'));
+      const first = await subscribed(UNDATED);
+      expect(first.result).toEqual(UNDATED);
+      expect(first.lines).toEqual([leftLine("this Zap's own subscription was", 'sub_retried')]);
+
+      const retry = { ...UNDATED, id: 'hook_retried', subscription_id: 'sub_retried' };
+      listWebhooks(listed('sub_new', EVENT, 'not a date'), listed('sub_retried', EVENT, 'soon'));
+      const second = await subscribed(retry);
+      expect(second.result).toEqual(retry);
+      expect(second.lines).toEqual([leftLine("this Zap's own subscription was", 'sub_new')]);
+    });
+
+    it('reads the list from an envelope with items (`{success, data: {items, total}}`)', async () => {
+      api()
+        .get(apiPath('/webhooks'))
+        .reply(200, {
+          success: true,
+          data: { items: [listed('sub_retried', EVENT), listed('sub_new', EVENT, NOW)], total: 2 },
+        });
+      unsubscribes('sub_retried');
+      const { result, lines } = await subscribed();
+      expect(result).toEqual(NEW);
+      expect(lines).toEqual([removedLine('sub_retried')]);
+    });
+
+    it('never logs a listed id that is a secret (the API key)', async () => {
+      listWebhooks(listed(API_KEY, EVENT, 'not a date'), listed(`${API_KEY}_old`, EVENT));
+      unsubscribes(`${API_KEY}_old`, 500);
+      const { lines } = await subscribed();
+      expect(lines).toEqual([
+        expect.stringContaining('subscription "[redacted]_old" for this Zap'),
+        leftLine('they were', '[redacted]'),
+      ]);
+      expect(lines.join('\n')).not.toContain(API_KEY);
+    });
+
+    describe('the clean-up keeps subscribe far from Zapier’s time limit', () => {
+      /** Date.now, moved only by the test: the clean-up's budget counts on it. */
+      let clock: number;
+      beforeEach(() => {
+        clock = Date.now();
+        jest.spyOn(Date, 'now').mockImplementation(() => clock);
+      });
+
+      it('removals not started within the 10 s budget are skipped and logged; the subscribe returns its subscription', async () => {
+        listWebhooks(listed('sub_a', EVENT), listed('sub_b', EVENT), listed('sub_c', EVENT));
+        // sub_a's removal answers 10 s after the clean-up began
+        api()
+          .delete(apiPath('/webhooks/unsubscribe'), { subscription_id: 'sub_a' })
+          .reply(() => {
+            clock += CLEANUP_BUDGET_MS;
+            return [200, { success: true }];
+          });
+        const { result, lines } = await subscribed();
+        expect(result).toEqual(NEW);
+        expect(lines).toEqual([removedLine('sub_a'), skippedLine('sub_b', 'sub_c')]);
+      });
+
+      it('a removal gets only what is left of the budget: one that does not answer in time is logged', async () => {
+        api()
+          .get(apiPath('/webhooks'))
+          .reply(() => {
+            clock += CLEANUP_BUDGET_MS - 200; // 0.2 s left
+            return [200, { success: true, data: [listed('sub_a', EVENT)] }];
+          });
+        api()
+          .delete(apiPath('/webhooks/unsubscribe'), { subscription_id: 'sub_a' })
+          .delay(2000)
+          .reply(200, { success: true });
+        const { result, lines } = await subscribed();
+        expect(result).toEqual(NEW);
+        expect(lines).toEqual([
+          `ISAO: could not remove the other ${EVENT} subscription "sub_a" for this Zap's hook URL (DELETE /webhooks/unsubscribe, which needs the \`webhooks:write\` permission): The ISAO API at staging.isao.io did not answer within 0.2 seconds. It may send this Zap duplicate events until deleted in the ISAO dashboard.`,
+        ]);
+      });
+
+      it(`each clean-up call waits at most ${String(CLEANUP_CALL_TIMEOUT_MS / 1000)} s`, async () => {
+        api()
+          .get(apiPath('/webhooks'))
+          .delay(CLEANUP_CALL_TIMEOUT_MS + 500)
+          .reply(200, { success: true, data: [] });
+        const { result, lines } = await subscribed();
+        expect(result).toEqual(NEW);
+        expect(lines).toEqual([
+          `${LIST_FAILED} The ISAO API at staging.isao.io did not answer within 5 seconds. ${LEFT_OVER}`,
+        ]);
+      }, 15_000);
     });
 
     it('a list refused (403, the key lacks webhooks:read) is logged, and the subscribe succeeds', async () => {
@@ -1186,28 +1289,52 @@ describe('no orphan subscription: new_contact', () => {
   });
 
   describe('unsubscribe', () => {
-    it('removes the stored subscription, then every other one for its event and hook URL', async () => {
+    it('removes the stored subscription, then the others for its event and hook URL created no later than it', async () => {
       unsubscribes('sub_new');
       listWebhooks(
         listed('sub_new', EVENT, NOW),
         listed('sub_retried', EVENT),
+        listed('sub_same_time', EVENT, NOW),
         listed('sub_later', EVENT, LATER),
         listed('sub_gone', EVENT),
         listed('sub_other_zap', EVENT, EARLIER, 'https://hooks.zapier.com/hooks/standard/1/other'),
         listed('sub_other_event', 'contact.updated'),
       );
       unsubscribes('sub_retried');
-      unsubscribes('sub_later');
+      unsubscribes('sub_same_time');
       unsubscribes('sub_gone', 410);
       const { result, lines } = await unsubscribed(NEW);
+      // sub_later is a later subscribe's under the same hook URL (the Zap turned off and on): live
       expect(result).toEqual({
         success: true,
         message: 'Webhook unsubscribed successfully',
         subscription_id: 'sub_new',
         already_removed: false,
-        also_removed: ['sub_retried', 'sub_later', 'sub_gone'],
+        also_removed: ['sub_retried', 'sub_same_time', 'sub_gone'],
       });
-      expect(lines).toEqual([removedLine('sub_retried', 'sub_later', 'sub_gone')]);
+      expect(lines).toEqual([removedLine('sub_retried', 'sub_same_time', 'sub_gone')]);
+    });
+
+    it('subscribeData without created_at: the age is read from the list, else every other one is left (logged)', async () => {
+      const undated = { id: NEW.id, subscription_id: NEW.subscription_id };
+      unsubscribes('sub_new');
+      listWebhooks(
+        listed('sub_new', EVENT, NOW),
+        listed('sub_retried', EVENT),
+        listed('sub_later', EVENT, LATER),
+      );
+      unsubscribes('sub_retried');
+      const dated = await unsubscribed(undated);
+      expect(dated.result).toMatchObject({ also_removed: ['sub_retried'] });
+      expect(dated.lines).toEqual([removedLine('sub_retried')]);
+
+      unsubscribes('sub_new');
+      listWebhooks(listed('sub_retried', EVENT), listed('sub_later', EVENT, LATER));
+      const unknown = await unsubscribed(undated);
+      expect(unknown.result).toMatchObject({ also_removed: [] });
+      expect(unknown.lines).toEqual([
+        leftLine("this Zap's own subscription was", 'sub_retried', 'sub_later'),
+      ]);
     });
 
     it('a list or a removal that fails is logged, and the Zap is still turned off', async () => {
