@@ -79,15 +79,28 @@ export const labelKey = (label: string): string => {
   return `${slug(label) || 'field'}_${digest}`;
 };
 
-/** A business's custom-field labels come back on every event: each is keyed once. */
-const LABEL_KEYS = new Map<string, string>();
+/** A label as the appointment carries it: trimmed (undefined when blank), and its key. */
+interface KeyedLabel {
+  label: string | undefined;
+  key: string | undefined;
+}
+
+/**
+ * A business's custom-field labels come back on every event, as the same strings: each is
+ * trimmed and keyed once (trimming reads Unicode classes, and a 100-field appointment would pay
+ * for it on every delivery).
+ */
+const LABEL_KEYS = new Map<string, KeyedLabel>();
+/** A field whose label is not text: keyed by its definition id, if any. */
+const NO_LABEL: KeyedLabel = { label: undefined, key: undefined };
 export const LABEL_KEYS_KEPT = 2000;
-const keyOnce = (label: string): string => {
-  let known = LABEL_KEYS.get(label);
+const keyedOnce = (raw: string): KeyedLabel => {
+  let known = LABEL_KEYS.get(raw);
   // Stryker disable next-line ConditionalExpression: a cache; keying a known label again gives the same key
   if (known === undefined) {
-    known = labelKey(label);
-    if (LABEL_KEYS.size < LABEL_KEYS_KEPT) LABEL_KEYS.set(label, known);
+    const label = text(raw);
+    known = { label, key: label === undefined ? undefined : labelKey(label) };
+    if (LABEL_KEYS.size < LABEL_KEYS_KEPT) LABEL_KEYS.set(raw, known);
   }
   return known;
 };
@@ -102,9 +115,9 @@ const DEFINITION_ID_KEYS = ['schedulerPreferenceFieldDefnId', 'fieldId', 'defini
  * A custom field's key, from that field alone (never its position, never the other fields): its
  * label's key, else `field_<definition id>`, else none (the field is still in `fields`).
  */
-const fieldKey = (label: string | undefined, field: RawRecord): string | undefined => {
-  if (label !== undefined) return keyOnce(label);
-  const id = DEFINITION_ID_KEYS.map((key) => text(field[key])).find((v) => v !== undefined);
+const fieldKey = ({ key }: KeyedLabel, field: RawRecord): string | undefined => {
+  if (key !== undefined) return key;
+  const id = DEFINITION_ID_KEYS.map((name) => text(field[name])).find((v) => v !== undefined);
   return id === undefined ? undefined : `field_${slug(id)}`;
 };
 
@@ -135,8 +148,9 @@ export const customFieldKeys = (
   const taken = new Set<string>();
   return fields.flatMap((field: unknown) => {
     if (!isRecord(field)) return [];
-    const label = typeof field.label === 'string' ? text(field.label) : undefined;
-    const key = fieldKey(label, field);
+    const keyed = typeof field.label === 'string' ? keyedOnce(field.label) : NO_LABEL;
+    const { label } = keyed;
+    const key = fieldKey(keyed, field);
     if (key === undefined || taken.has(key)) return [];
     taken.add(key);
     return [{ key, label, field }];
