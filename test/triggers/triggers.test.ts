@@ -7,7 +7,7 @@ import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
 import App from '../../src';
 import { triggers } from '../../src/triggers';
 import { EVENTS, type IsaoEvent } from '../../src/lib/events';
-import { CLEANUP_BUDGET_MS, CLEANUP_CALL_TIMEOUT_MS } from '../../src/lib/hooks';
+import { CLEANUP_BUDGET_MS, CLEANUP_CALL_TIMEOUT_MS } from '../../src/lib/subscriptions';
 import type { EntityKind } from '../../src/lib/entities';
 import {
   api,
