@@ -4,7 +4,7 @@
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
-  mutate: ['src/**/*.ts'],
+  mutate: ['core/**/*.ts', 'src/**/*.ts'],
   testRunner: 'jest',
   jest: {
     projectType: 'custom',

@@ -18,7 +18,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { matchesFilters } from '../src/lib/filters';
+import { matchesFilters } from '../core/filters';
 import { createAuthenticator } from './auth';
 import { BASE_PATH, callSandbox, createHandler, type CallResult } from './http';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';

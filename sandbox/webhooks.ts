@@ -12,9 +12,9 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { SIGNATURE_HEADER } from '../src/lib/delivery';
-import type { FilterValues } from '../src/lib/filters';
-import type { IsaoEvent } from '../src/lib/events';
+import { SIGNATURE_HEADER } from '../core/signatures';
+import type { FilterValues } from '../core/filters';
+import type { IsaoEvent } from '../core/events';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
 import { signWebhook } from './signing';
 import type { Json } from './store';

@@ -6,10 +6,10 @@
 import { defineCreate, defineInputFields } from 'zapier-platform-core';
 import type { CreatePerform, ZObject } from 'zapier-platform-core';
 import { callApi, unwrapData } from '../lib/api';
-import { contact, type RawRecord } from '../lib/entities';
-import { tagsField } from '../lib/filters';
-import { isRecord, onlyBlanks, quote, readList, text, withoutHidden } from '../lib/inputs';
-import { declaredOnly, idOf, toEntityRecord, type EntityRecord } from '../lib/records';
+import { contact, type RawRecord } from '../../core/entities';
+import { tagsField } from '../../core/filters';
+import { isRecord, onlyBlanks, quote, readList, text, withoutHidden } from '../../core/inputs';
+import { declaredOnly, idOf, toEntityRecord, type EntityRecord } from '../../core/records';
 
 /** Separators people put in phone numbers; they are dropped, a leading `+` is kept. */
 const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;

@@ -11,8 +11,9 @@ import type {
   HttpResponse,
   ZObject,
 } from 'zapier-platform-core';
-import { errorFor, networkFailure, parseBody, REQUEST_TIMEOUT_MS, type CallPolicy } from './errors';
-import { clip, isRecord, quote, redact, text } from './inputs';
+import { networkFailure, parseBody, REQUEST_TIMEOUT_MS, type CallPolicy } from '../../core/errors';
+import { errorFor } from './errors';
+import { clip, isRecord, quote, redact, text } from '../../core/inputs';
 
 export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
 export const DOCS_URL = 'https://staging.isao.io/docs';
@@ -228,7 +229,7 @@ export const callApi = async (
       const where = { method, path: new URL(url).pathname, host: apiHost() };
       const error = errorFor(z, response, options, where, secrets);
       if (error) throw error;
-      return { status, data: parseBody(response).value };
+      return { status, data: parseBody(response.content).value };
     }
     const target = redirectTarget(response, url);
     if (!target) {

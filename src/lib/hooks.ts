@@ -14,11 +14,12 @@ import type {
 } from 'zapier-platform-core';
 import { callApi, unwrapData, unwrapList } from './api';
 import { subscribeFor, unsubscribeFor } from './subscriptions';
-import { firstDeliveries, replayProblem, verifySignature } from './delivery';
-import { EVENT_OUTPUT_FIELDS, type RawRecord } from './entities';
-import { EVENTS, sampleOf, type EventFacts, type IsaoEvent } from './events';
-import { filtersFrom, matchesFilters } from './filters';
-import { isRecord, quote, reasonOf, text } from './inputs';
+import { firstDeliveries, verifySignature } from './delivery';
+import { replayProblem } from '../../core/signatures';
+import { EVENT_OUTPUT_FIELDS, type RawRecord } from '../../core/entities';
+import { EVENTS, sampleOf, type EventFacts, type IsaoEvent } from '../../core/events';
+import { filtersFrom, matchesFilters } from '../../core/filters';
+import { isRecord, quote, reasonOf, text } from '../../core/inputs';
 import {
   customFieldKeys,
   EVENT_KEY,
@@ -27,8 +28,9 @@ import {
   toZapRecord,
   type EventMeta,
   type ZapRecord,
-} from './records';
-import { unwrapEvent, webhookEvents } from './webhook';
+} from '../../core/records';
+import { unwrapEvent } from '../../core/webhook';
+import { webhookEvents } from './webhook';
 
 export const DEFAULT_LIST_LIMIT = 10;
 export const MAX_LIST_LIMIT = 100;
@@ -114,7 +116,7 @@ const performFor =
         continue;
       }
       const replay = signed
-        ? replayProblem(found.meta.occurred_at ?? null, found.meta.id ?? null)
+        ? replayProblem(found.meta.occurred_at ?? null, found.meta.id ?? null, Date.now())
         : undefined;
       if (replay === undefined) usable.push(found);
       else skipped.push(replay);

@@ -12,10 +12,10 @@ import type {
 } from 'zapier-platform-core';
 import { callApi, secretsOf, unwrapData, unwrapList } from './api';
 import { subscriptionOf } from './delivery';
-import type { RawRecord } from './entities';
-import type { EventFacts, IsaoEvent } from './events';
-import { blankFilter, filtersFrom } from './filters';
-import { isRecord, reasonOf, shown, text } from './inputs';
+import type { RawRecord } from '../../core/entities';
+import type { EventFacts, IsaoEvent } from '../../core/events';
+import { blankFilter, filtersFrom } from '../../core/filters';
+import { isRecord, reasonOf, shown, text } from '../../core/inputs';
 
 /** A subscription `GET /webhooks` lists for the Zap's event and hook URL. */
 interface Listed {

@@ -40,7 +40,7 @@ import {
   networkFailure,
   sanitise,
   type Permission,
-} from '../../src/lib/errors';
+} from '../../core/errors';
 
 type CallOptions = Omit<ApiRequestOptions, 'permission'> & { permission?: Permission };
 
