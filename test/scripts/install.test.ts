@@ -19,9 +19,19 @@ const lock: LockFile = {
 };
 
 test('names each installed package the pinned Node cannot run (not optional ones)', () => {
-  expect(unsupportedEngines(lock, 'v22.23.3')).toEqual(['node_modules/future (needs node >=24)']);
-  expect(unsupportedEngines(lock, 'v20.20.2')).toEqual([
+  expect(unsupportedEngines(lock, 'v22.23.3', undefined)).toEqual([
+    'node_modules/future (needs node >=24)',
+  ]);
+  expect(unsupportedEngines(lock, 'v20.20.2', { future: true })).toEqual([
     'node_modules/babel-core (needs node ^22.18.0 || >=24.11.0)',
+    'node_modules/future (needs node >=24)',
+  ]);
+});
+
+test('leaves out a package whose install script allowScripts denies: it is never run here', () => {
+  expect(unsupportedEngines(lock, 'v22.23.3', { future: false })).toEqual([]);
+  expect(unsupportedEngines(lock, 'v22.23.3', { 'future@1.0.0': false, node: true })).toEqual([]);
+  expect(unsupportedEngines(lock, 'v20.20.2', { 'babel-core': false })).toEqual([
     'node_modules/future (needs node >=24)',
   ]);
 });
