@@ -5,7 +5,8 @@
  */
 import { defineCreate, defineInputFields } from 'zapier-platform-core';
 import type { CreatePerform, ZObject } from 'zapier-platform-core';
-import { callApi, unwrapData } from '../lib/api';
+import { callApi } from '../lib/api';
+import { unwrapData } from '../../core/api';
 import { contact, type RawRecord } from '../../core/entities';
 import { tagsField } from '../../core/filters';
 import { isRecord, onlyBlanks, quote, readList, text, withoutHidden } from '../../core/inputs';

@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { Envelope } from '../../sandbox/webhooks';
 import type { IsaoEvent } from '../../core/events';
 import type { Trigger } from 'zapier-platform-core';
-import { unwrapData } from '../../src/lib/api';
+import { unwrapData } from '../../core/api';
 import { isRecord, quote } from '../../core/inputs';
 import { allowLoopback, caught, errorText, flatKeys, logged } from '../helpers';
 
