@@ -1,6 +1,6 @@
 /**
  * The sandbox's webhook side, as ISAO's webhooks guide describes them: REST-hook subscriptions with optional
- * `filters` (tags, stage, staff, location: src/lib/filters.ts), the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
+ * `filters` (tags, stage, staff, location: core/filters.ts), the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
  * source}}`, an `X-Isao-Hmac-Sha256` signature (base64 HMAC-SHA256 of the exact body bytes) when a
  * signing secret is set, and delivery retried up to 3 times with backoff on a non-2xx answer, a
  * timeout or a connection error, with the same eventId every time. Each subscription gets its
@@ -27,7 +27,7 @@ export interface Subscription {
   subscription_id: string;
   event: IsaoEvent;
   target_url: string;
-  /** Only records that pass the app's own `matchesFilters` (src/lib/filters.ts) are delivered. */
+  /** Only records that pass the app's own `matchesFilters` (core/filters.ts) are delivered. */
   filters?: FilterValues;
   created_at: string;
 }

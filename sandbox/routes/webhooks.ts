@@ -31,7 +31,7 @@ const isTextList = (value: unknown): value is string[] =>
   );
 
 /**
- * A subscription's `filters`: an object with any of the app's filter keys (src/lib/filters.ts),
+ * A subscription's `filters`: an object with any of the app's filter keys (core/filters.ts),
  * each a non-empty list of non-blank strings (kept trimmed), within the sandbox's size limits. Problems go to `errors`, one per
  * field; undefined when there is no filter.
  */
