@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Make, type CreateSDKAppBody, type JSONValue } from '@makehq/sdk';
-import { isRecord } from '../core/inputs';
+import { isRecord, quote, shown } from '../core/inputs';
 import { buildApp, MODULE_TYPE_IDS } from './app';
 import { APP_DIR, ROOT } from './generate';
 import { CODES, jsonText, MANIFEST } from './layout';
@@ -166,7 +166,7 @@ export const deployApp = async (
         const moduleType = component.moduleType ?? '';
         if (!Object.hasOwn(MODULE_TYPE_IDS, moduleType)) {
           throw new Error(
-            `makecomapp.json: module ${id} has a moduleType this deploy does not know: ${moduleType}`,
+            `makecomapp.json: module ${id} has a moduleType this deploy does not know: ${quote(moduleType)}`,
           );
         }
         const typeId =
@@ -334,7 +334,18 @@ export interface DeployOptions {
   print?: (line: string) => void;
 }
 
-/** Runs a deploy as the npm script does; the exit code (one line to stderr on a missing setting). */
+/** How many characters of a failure (Make's words included) the deploy prints. */
+const FAILURE_MAX = 500;
+
+/** A failure as one bounded line that never shows the token. */
+export const failureLine = (error: unknown, secrets: readonly unknown[]): string =>
+  shown(error instanceof Error ? error.message : String(error), FAILURE_MAX, secrets);
+
+/**
+ * Runs a deploy as the npm script does and gives its exit code: a missing setting or a failed
+ * call is one line on stderr (what was created before a failure is in the map, and is not created
+ * again by the next run).
+ */
 export const runDeploy = async (options: DeployOptions): Promise<number> => {
   const print =
     options.print ??
@@ -344,7 +355,7 @@ export const runDeploy = async (options: DeployOptions): Promise<number> => {
   const zone = options.zone?.trim();
   const token = options.token?.trim();
   if (zone && !ZONE.test(zone)) {
-    console.error(`MAKE_ZONE ${JSON.stringify(zone)} is not a Make zone such as eu1.make.com.`);
+    console.error(`MAKE_ZONE ${quote(zone)} is not a Make zone such as eu1.make.com.`);
     return 1;
   }
   if (!options.dryRun && (!token || !zone)) {
@@ -378,7 +389,13 @@ export const runDeploy = async (options: DeployOptions): Promise<number> => {
     fs.writeFileSync(file, jsonText(next));
   };
   const started = Date.now();
-  const result = await deployApp(appDir, sdkCalls(make), state, save, print);
+  let result: DeployResult;
+  try {
+    result = await deployApp(appDir, sdkCalls(make), state, save, print);
+  } catch (error) {
+    console.error(`make:deploy failed: ${failureLine(error, [token])}`);
+    return 1;
+  }
   print(
     `make:deploy: ${String(result.created.length)} created, ${String(result.uploaded.length)} uploaded, ${String(result.unchanged)} unchanged in ${String(Date.now() - started)} ms (map: ${file ? path.relative(ROOT, file) : 'none'})`,
   );
@@ -395,9 +412,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      console.error(
-        `make:deploy failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      console.error(`make:deploy failed: ${failureLine(error, [process.env.MAKE_API_TOKEN])}`);
       process.exitCode = 1;
     },
   );

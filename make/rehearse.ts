@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadState, runDeploy, type DeployState } from './deploy';
+import { failureLine, loadState, runDeploy, type DeployState } from './deploy';
 import { APP_DIR } from './generate';
 import { CODES, MANIFEST } from './layout';
 import { readManifest } from './manifest';
@@ -112,7 +112,7 @@ export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => 
         print: (line) => printed.push(line),
       });
     } catch (error) {
-      printed.push(`deploy failed: ${error instanceof Error ? error.message : String(error)}`);
+      printed.push(`deploy failed: ${failureLine(error, [token])}`);
       exitCode = 1;
     }
     return { calls: standin.calls.slice(before), ms: Date.now() - started, exitCode, printed };
@@ -163,9 +163,7 @@ if (require.main === module) {
       process.exitCode = problems.length === 0 ? 0 : 1;
     },
     (error: unknown) => {
-      console.error(
-        `make:rehearse failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      console.error(`make:rehearse failed: ${failureLine(error, [])}`);
       process.exitCode = 1;
     },
   );

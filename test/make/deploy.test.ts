@@ -170,3 +170,39 @@ test.each([
   expect(await runDeploy({ ...settings, dryRun: false })).toBe(1);
   expect(errors).toEqual([MISSING_SETTINGS]);
 });
+
+test('a zone that is not one is named in one line', async () => {
+  const errors: string[] = [];
+  jest.spyOn(console, 'error').mockImplementation((line: string) => errors.push(line));
+  expect(
+    await runDeploy({ token: randomUUID(), zone: 'https://eu1.make.com/', dryRun: false }),
+  ).toBe(1);
+  expect(errors).toEqual([
+    'MAKE_ZONE "https://eu1.make.com/" is not a Make zone such as eu1.make.com.',
+  ]);
+});
+
+test("a call Make refuses stops the deploy with one line holding Make's words, never the token", async () => {
+  const standin = new MakeStandin(randomUUID());
+  const zone = await standin.start();
+  const errors: string[] = [];
+  jest.spyOn(console, 'error').mockImplementation((line: string) => errors.push(line));
+  const token = randomUUID();
+  try {
+    const code = await runDeploy({
+      token,
+      zone,
+      dryRun: false,
+      protocol: 'http',
+      stateFile: path.join(work, 'map.json'),
+      print: () => undefined,
+    });
+    expect(code).toBe(1);
+  } finally {
+    await standin.stop();
+  }
+  expect(errors).toEqual([
+    'make:deploy failed: POST /api/v2/sdk/apps: not authorised with the API token',
+  ]);
+  expect(errors.join('\n')).not.toContain(token);
+});
