@@ -19,7 +19,7 @@ import { EVENT_NAMES, EVENTS, type EventFacts, type IsaoEvent } from '../core/ev
 import { isRecord } from '../core/inputs';
 import { SIGNATURE_HEADER } from '../core/signatures';
 import { subscribeBody } from '../core/subscriptions';
-import { responseFor } from './errors';
+import { API_WORDS, responseFor } from './errors';
 import { iml, imlKey, type Json, type JsonObject, type MakeParam } from './iml';
 
 /** Module types as the local-development layout names them, with Make's type ids. */
@@ -217,7 +217,20 @@ const webhookId = (facts: EventFacts): string =>
   pascal(facts.trigger).replace(/^./, (c) => c.toLowerCase());
 const triggerId = (facts: EventFacts): string => `watch${pascal(facts.trigger)}`;
 
+/** What attach saves for detach: the subscription's id, from ISAO's answer (wrapped in `data` or not). */
 const SUBSCRIPTION_ID = 'subscriptionId';
+const ANSWERED_ID = iml('ifempty(body.data.subscription_id; body.subscription_id)');
+
+/**
+ * A subscribe answer without a subscription id is refused (as the core's `subscribed` refuses
+ * it): nothing could remove that subscription later. This check also covers `{success: false}`,
+ * which carries no id.
+ */
+const SUBSCRIBED: JsonObject = {
+  condition: ANSWERED_ID,
+  type: 'DataError',
+  message: `ISAO did not confirm the subscription (its answer has no subscription_id, so it could not be removed later): ${API_WORDS}.`,
+};
 
 /** One event's webhook: attach subscribes the Make hook URL, detach removes that subscription. */
 const webhookFor = (facts: EventFacts): WebhookDef => ({
@@ -237,11 +250,7 @@ const webhookFor = (facts: EventFacts): WebhookDef => ({
       body: toJson(subscribeBody(facts.event, iml('webhook.url'), undefined)),
       response: responseFor(
         { path: '/webhooks/subscribe', permission: 'webhooks:write' },
-        {
-          data: {
-            [SUBSCRIPTION_ID]: iml('ifempty(body.data.subscription_id; body.subscription_id)'),
-          },
-        },
+        { valid: SUBSCRIBED, data: { [SUBSCRIPTION_ID]: ANSWERED_ID } },
       ),
     },
     detach: {

@@ -154,6 +154,16 @@ describe('every IML reference names something that exists', () => {
     },
   );
 
+  test.each(webhooks.map((h) => [h.id, h] as const))(
+    '%s: attach refuses an answer without the subscription id it saves',
+    (id, hook) => {
+      const response = record(record(code(hook, 'attach'), `${id} attach`).response, 'response');
+      const saved = record(response.data, 'data').subscriptionId;
+      expect(saved).toBe('{{ifempty(body.data.subscription_id; body.subscription_id)}}');
+      expect(record(response.valid, 'valid').condition).toBe(saved);
+    },
+  );
+
   test.each(modules.map((m) => [m.id, m] as const))(
     '%s: reads only its own parameters',
     (id, module) => {
@@ -179,6 +189,13 @@ describe('every IML reference names something that exists', () => {
       references({ url: '{{parameters.nope}}', body: ['{{connection.apiKey}}'] }, 'parameters'),
     ).toEqual(['nope']);
   });
+});
+
+test("the module groups list every module once, and only the app's modules", () => {
+  const grouped = list(readJson(manifest.general.groups), 'groups').flatMap((group) =>
+    list(record(group, 'group').modules, 'modules'),
+  );
+  expect([...grouped].sort()).toEqual(modules.map((m) => m.id).sort());
 });
 
 describe('URLs', () => {
