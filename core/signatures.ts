@@ -53,18 +53,22 @@ const decodeSignature = (header: string): Buffer | undefined => {
 
 /** Why a delivery's signature is refused, in words for the platform's log or history. */
 export interface SignatureProblem {
-  /** `missing` and `mismatch` are the user's to fix (the secrets disagree); `malformed` is not. */
-  kind: 'missing' | 'malformed' | 'mismatch';
+  /**
+   * `missing` and `mismatch` are the user's to fix (the secrets disagree); `malformed` and
+   * `unread` (the platform passed no body to check) are not.
+   */
+  kind: 'missing' | 'malformed' | 'unread' | 'mismatch';
   message: string;
 }
 
 /**
  * Why the signature `header` does not vouch for `raw` under `secret` (undefined when it does):
- * missing, not a 32-byte digest, or not this body's HMAC with this secret.
+ * missing, not a 32-byte digest, no body to check it over, or not this body's HMAC with this
+ * secret. A text body is hashed as its UTF-8 bytes.
  */
 export const signatureProblem = (
   secret: string,
-  raw: string | Uint8Array,
+  raw: string | Uint8Array | undefined,
   header: string | undefined,
 ): SignatureProblem | undefined => {
   if (!header) {
@@ -80,9 +84,13 @@ export const signatureProblem = (
       message: `Rejected a webhook with a malformed ${SIGNATURE_HEADER} header: expected a 32-byte HMAC-SHA256 in base64, base64url or hex, optionally after "sha256=".`,
     };
   }
-  // Stryker disable next-line StringLiteral: node hashes a string as UTF-8 by default
-  const hmac = createHmac('sha256', secret);
-  const expected = (typeof raw === 'string' ? hmac.update(raw, 'utf8') : hmac.update(raw)).digest();
+  if (raw === undefined) {
+    return {
+      kind: 'unread',
+      message: 'Could not verify the webhook signature: no raw request body was passed.',
+    };
+  }
+  const expected = createHmac('sha256', secret).update(raw).digest();
   if (!timingSafeEqual(expected, provided)) {
     return {
       kind: 'mismatch',

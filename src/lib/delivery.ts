@@ -20,7 +20,6 @@ import {
   headerValue,
   SIGNATURE_HEADER,
   signatureProblem,
-  type SignatureProblem,
 } from '../../core/signatures';
 
 /** What this Zap's subscribe call returned (bundle.subscribeData), as far as we use it. */
@@ -55,18 +54,16 @@ export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
   if (!secret) return false;
   const header = headerValue(bundle.rawRequest?.headers, SIGNATURE_HEADER);
   const raw = bundle.rawRequest?.content;
-  const problem = signatureProblem(secret, raw ?? '', header);
-  const refused = (found: SignatureProblem): Error =>
-    new z.errors.HaltedError(
-      found.kind === 'malformed' ? found.message : `${found.message} ${howTo(bundle)}`,
-    );
-  if (problem && problem.kind !== 'mismatch') throw refused(problem);
-  if (typeof raw !== 'string') {
+  const problem = signatureProblem(secret, typeof raw === 'string' ? raw : undefined, header);
+  if (problem?.kind === 'unread') {
     throw new z.errors.HaltedError(
       'Could not verify the webhook signature: Zapier passed no raw request body.',
     );
   }
-  if (problem) throw refused(problem);
+  if (problem) {
+    const fix = problem.kind === 'malformed' ? '' : ` ${howTo(bundle)}`;
+    throw new z.errors.HaltedError(`${problem.message}${fix}`);
+  }
   return true;
 };
 

@@ -2,7 +2,7 @@
  * The API's own words in an error body, read and made safe to show (core/errors.ts); the
  * failures by status, through Zapier's runtime: test/lib/api.test.ts.
  */
-import { apiErrorDetail, apiErrorFields, sanitise } from '../../core/errors';
+import { apiErrorDetail, apiErrorFields, failureFor, sanitise } from '../../core/errors';
 
 describe('error bodies', () => {
   it('reads every documented error-body shape', () => {
@@ -103,5 +103,26 @@ describe('error bodies', () => {
       'key [redacted] and [redacted]',
     );
     expect(sanitise('abc is not redacted', ['abc'])).toBe('abc is not redacted');
+  });
+});
+
+describe('failures by status', () => {
+  const request = { method: 'POST', path: '/contacts', host: 'api.example' };
+  const policy = { permission: 'contacts:write' } as const;
+  const fail = (status: number, authTest = false) =>
+    failureFor({ status, content: '{"message":"no"}' }, { ...policy, authTest }, request, []);
+
+  it('tells each platform how to raise it: an error, a reconnect or a deliberate halt', () => {
+    expect(fail(401)).toMatchObject({ kind: 'reauth', code: 'invalid_api_key', status: 401 });
+    expect(fail(401, true)).toMatchObject({ kind: 'error', code: 'invalid_api_key', status: 401 });
+    expect(fail(409)).toEqual({
+      kind: 'halt',
+      code: 'conflict',
+      status: 409,
+      message: 'ISAO could not process the request (409): no.',
+    });
+    expect(fail(403)).toMatchObject({ kind: 'error', code: 'missing_permission', status: 403 });
+    expect(fail(500)).toMatchObject({ kind: 'error', code: 'api_error', status: 500 });
+    expect(failureFor({ status: 200, content: '{}' }, policy, request, [])).toBeUndefined();
   });
 });

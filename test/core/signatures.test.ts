@@ -53,6 +53,16 @@ describe('signatures', () => {
     );
   });
 
+  it('without a body to check, says so once the header is known to be a digest', () => {
+    const header = digest(BODY).toString('base64');
+    expect(signatureProblem(SECRET, undefined, header)).toEqual({
+      kind: 'unread',
+      message: 'Could not verify the webhook signature: no raw request body was passed.',
+    });
+    expect(signatureProblem(SECRET, undefined, 'x')?.kind).toBe('malformed');
+    expect(signatureProblem(SECRET, undefined, undefined)?.kind).toBe('missing');
+  });
+
   it('reads the body bytes as they are: UTF-8 text and its bytes sign alike', () => {
     const body = '{"name":"Zoë"}';
     const header = digest(Buffer.from(body, 'utf8')).toString('base64');

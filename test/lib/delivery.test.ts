@@ -198,6 +198,22 @@ describe('signatures', () => {
     );
   });
 
+  it('takes a raw body that is not text for no body: refused, never a crash', async () => {
+    const raw = body();
+    // what a proxy or an older runtime may pass, as it arrives over the wire: the body parsed
+    const bundle: Bundle = JSON.parse(
+      JSON.stringify({
+        ...delivery(raw, {}),
+        rawRequest: { headers: { 'X-Isao-Hmac-Sha256': sign(raw) }, content: JSON.parse(raw) },
+      }),
+    );
+    const error = await caught(() => run(bundle));
+    expect(error.name).toBe('HaltedError');
+    expect(errorText(error)).toBe(
+      'Could not verify the webhook signature: Zapier passed no raw request body.',
+    );
+  });
+
   it('rejects, without crashing, a webhook with no raw request at all when a secret is set', async () => {
     const bundle = { ...delivery(body(), {}), rawRequest: undefined };
     const error = await caught(() => run(bundle));
