@@ -25,6 +25,39 @@ export default tseslint.config(
     },
   },
   {
+    // the ISAO core serves every platform: it imports only itself and node:crypto, reads no
+    // environment, starts no timer and reads no clock (docs/architecture.md); the n8n package
+    // bundles it, so it also obeys n8n's import and global rules
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./[a-z-]+$|node:crypto$)',
+              message: 'The ISAO core imports only its own files and node:crypto.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'setTimeout', 'setInterval', 'setImmediate', 'globalThis', 'require'].map(
+          (name) => ({ name, message: 'The ISAO core takes what it needs as arguments.' }),
+        ),
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'The ISAO core takes the time as an argument.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

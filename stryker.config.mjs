@@ -1,10 +1,10 @@
 // @ts-check
 /**
- * Mutation testing of src/ (`npm run mutate`): see docs/mutation-testing.md.
+ * Mutation testing of core/ and src/ (`npm run mutate`): see docs/mutation-testing.md.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
-  mutate: ['src/**/*.ts'],
+  mutate: ['core/**/*.ts', 'src/**/*.ts'],
   testRunner: 'jest',
   jest: {
     projectType: 'custom',
@@ -42,7 +42,7 @@ export default {
     reportScoreTable: true,
   },
   // dist/ is copied: the release tests (test/release) judge the build, which `npm run mutate` makes first
-  ignorePatterns: ['build', '.stage', 'bench/.work', 'coverage', 'reports'],
+  ignorePatterns: ['build', '.stage', 'bench/.work', 'coverage', 'reports', '.cache', 'n8n/dist'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };

@@ -7,7 +7,7 @@
  * Loaded by the measured child processes: node built-ins, our entity samples (plain data) and the
  * webhook signer and bundle builder (sandbox/signing.ts, hook-bundle.ts: node:crypto at most).
  */
-import * as entities from '../src/lib/entities';
+import * as entities from '../core/entities';
 import { hookBundle, zapierHeaders } from '../sandbox/hook-bundle';
 import { signWebhook } from '../sandbox/signing';
 

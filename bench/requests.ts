@@ -11,7 +11,7 @@ import { performOf, runWorker, type BuiltApp } from './children';
 import { CUSTOM_FIELDS, TRIGGER, webhookBundle, type Kind } from './fixtures';
 import { table } from './report';
 import type { Platform } from './worker';
-import { isRecord } from '../src/lib/inputs';
+import { isRecord } from '../core/inputs';
 
 interface OpCheck {
   label: string;

@@ -5,7 +5,7 @@
  * client side: `callSandbox`, a request as any API client sends it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isRecord } from '../src/lib/inputs';
+import { isRecord } from '../core/inputs';
 import { ApiError, type FieldError } from './api-error';
 import type { ApiKey, Permission } from './auth';
 import type { Change, Json } from './store';

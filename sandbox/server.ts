@@ -8,7 +8,7 @@
  * Sandbox-only endpoints under `/sandbox/` stand in for what people do in the ISAO app (edit a
  * contact, move or win a deal, book an appointment) and emit the matching events; webhooks go to
  * every subscription for the event whose filters the record passes (the app's own predicate,
- * src/lib/filters.ts; see webhooks.ts). Everything it keeps is capped (see limits.ts),
+ * core/filters.ts; see webhooks.ts). Everything it keeps is capped (see limits.ts),
  * so it runs for as long as needed, under any load, in bounded memory.
  *
  * Here the parts meet: routes/ (one file per resource), store/ (the records), webhooks.ts
@@ -18,7 +18,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { matchesFilters } from '../src/lib/filters';
+import { matchesFilters } from '../core/filters';
 import { createAuthenticator } from './auth';
 import { BASE_PATH, callSandbox, createHandler, type CallResult } from './http';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';

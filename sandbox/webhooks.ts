@@ -1,6 +1,6 @@
 /**
  * The sandbox's webhook side, as ISAO's webhooks guide describes them: REST-hook subscriptions with optional
- * `filters` (tags, stage, staff, location: src/lib/filters.ts), the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
+ * `filters` (tags, stage, staff, location: core/filters.ts), the event envelope `{event, timestamp, data, metadata:{companyId, eventId,
  * source}}`, an `X-Isao-Hmac-Sha256` signature (base64 HMAC-SHA256 of the exact body bytes) when a
  * signing secret is set, and delivery retried up to 3 times with backoff on a non-2xx answer, a
  * timeout or a connection error, with the same eventId every time. Each subscription gets its
@@ -12,9 +12,9 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { SIGNATURE_HEADER } from '../src/lib/delivery';
-import type { FilterValues } from '../src/lib/filters';
-import type { IsaoEvent } from '../src/lib/events';
+import { SIGNATURE_HEADER } from '../core/signatures';
+import type { FilterValues } from '../core/filters';
+import type { IsaoEvent } from '../core/events';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
 import { signWebhook } from './signing';
 import type { Json } from './store';
@@ -27,7 +27,7 @@ export interface Subscription {
   subscription_id: string;
   event: IsaoEvent;
   target_url: string;
-  /** Only records that pass the app's own `matchesFilters` (src/lib/filters.ts) are delivered. */
+  /** Only records that pass the app's own `matchesFilters` (core/filters.ts) are delivered. */
   filters?: FilterValues;
   created_at: string;
 }

@@ -1,7 +1,8 @@
 /** Custom API-key authentication: the key, an optional webhook signing secret, and a label. */
 import type { Authentication, ZObject, Bundle } from 'zapier-platform-core';
-import { API_KEY_HELP, DOCS_URL, apiHost, callApi, unwrapData } from './lib/api';
-import { isRecord, text } from './lib/inputs';
+import { apiHost, callApi } from './lib/api';
+import { API_KEY_HELP, DOCS_URL, unwrapData } from '../core/api';
+import { isRecord, text } from '../core/inputs';
 
 const dig = (value: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), value);

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { api, apiPath, appErrorOf, appTester, authData, caught, errorText } from './helpers';
 import authentication from '../src/authentication';
-import { isRecord } from '../src/lib/inputs';
+import { isRecord } from '../core/inputs';
 
 const testAuth = (data: Record<string, string> = authData) =>
   appTester(authentication.test, { authData: data });

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { createAppTester, errors } from 'zapier-platform-core';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import App from '../src';
-import { DEFAULT_API_URL } from '../src/lib/api';
+import { DEFAULT_API_URL } from '../core/api';
 
 /** The running test's console lines (test/console.ts keeps them instead of printing them). */
 export { logged } from './console';

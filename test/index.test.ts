@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import App from '../src';
-import { EVENTS } from '../src/lib/events';
+import { EVENTS } from '../core/events';
 
 test("core's http patch is off: it would add a log upload for z.cache's RPC call on every event", () => {
   // every request the app makes goes through z.request, which core logs on its own

@@ -3,7 +3,7 @@
  * table of events) and `GET /triggers/:event/recent?limit&since` (the records of its recent
  * events).
  */
-import { isIsaoEvent, sampleOf, type IsaoEvent } from '../../src/lib/events';
+import { isIsaoEvent, sampleOf, type IsaoEvent } from '../../core/events';
 import { ApiError } from '../api-error';
 import type { Context, Reply, Route } from '../http';
 import type { Json } from '../store';

@@ -4,9 +4,9 @@
  * documented shape), and the sandbox-only `GET /sandbox/deliveries` (the delivery attempts so far).
  */
 import { randomUUID } from 'node:crypto';
-import { EVENT_NAMES, isIsaoEvent } from '../../src/lib/events';
-import { FILTERS, type FilterKey, type FilterValues } from '../../src/lib/filters';
-import { isRecord } from '../../src/lib/inputs';
+import { EVENT_NAMES, isIsaoEvent } from '../../core/events';
+import { FILTERS, type FilterKey, type FilterValues } from '../../core/filters';
+import { isRecord } from '../../core/inputs';
 import { ApiError, type FieldError } from '../api-error';
 import type { Context, Reply, Route } from '../http';
 import {
@@ -31,7 +31,7 @@ const isTextList = (value: unknown): value is string[] =>
   );
 
 /**
- * A subscription's `filters`: an object with any of the app's filter keys (src/lib/filters.ts),
+ * A subscription's `filters`: an object with any of the app's filter keys (core/filters.ts),
  * each a non-empty list of non-blank strings (kept trimmed), within the sandbox's size limits. Problems go to `errors`, one per
  * field; undefined when there is no filter.
  */

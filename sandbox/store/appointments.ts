@@ -2,8 +2,8 @@
  * Appointments (ISAO's appointment object, with custom `fields`): `appointment.created`,
  * `appointment.updated` on any change, and `appointment.deleted` when one is canceled or deleted.
  */
-import { APPOINTMENT_STATUSES, CANCELED_STATUS } from '../../src/lib/events';
-import { isRecord } from '../../src/lib/inputs';
+import { APPOINTMENT_STATUSES, CANCELED_STATUS } from '../../core/events';
+import { isRecord } from '../../core/inputs';
 import { Checker, given } from './checker';
 import { changeOf, createTable, type Change, type Json, type StoreContext } from './records';
 

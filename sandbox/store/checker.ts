@@ -1,5 +1,5 @@
 /** Validation of a record's fields as the ISAO API validates them: one 422 naming every field. */
-import { isRecord } from '../../src/lib/inputs';
+import { isRecord } from '../../core/inputs';
 import { ApiError, type FieldError } from '../api-error';
 import type { Json } from './records';
 

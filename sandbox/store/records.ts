@@ -3,7 +3,7 @@
  * kind's table of records (ids in creation order, the newest `limits.records` kept, none larger
  * than `limits.recordBytes` as JSON).
  */
-import type { IsaoEvent } from '../../src/lib/events';
+import type { IsaoEvent } from '../../core/events';
 import { ApiError } from '../api-error';
 import type { SandboxLimits } from '../limits';
 

@@ -11,39 +11,21 @@ import type {
   HttpResponse,
   ZObject,
 } from 'zapier-platform-core';
-import { errorFor, networkFailure, parseBody, REQUEST_TIMEOUT_MS, type CallPolicy } from './errors';
-import { clip, isRecord, quote, redact, text } from './inputs';
-
-export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
-export const DOCS_URL = 'https://staging.isao.io/docs';
-export const API_KEY_HELP = `Find or create your API key in your ISAO dashboard (Settings → API keys). The key needs the \`webhooks:read\` and \`webhooks:write\` permissions (plus \`contacts:write\` to create contacts). See [the ISAO API documentation](${DOCS_URL}).`;
-
-/** Hosts that may be reached over plain http: this machine (the sandbox), never the internet. */
-const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+import { networkFailure, parseBody, REQUEST_TIMEOUT_MS, type CallPolicy } from '../../core/errors';
+import { errorFor } from './errors';
+import { clip, isRecord, quote, redact, text } from '../../core/inputs';
+import { apiUrlProblem, BAD_KEY_MESSAGE, DEFAULT_API_URL, NOT_IN_A_HEADER } from '../../core/api';
+import { SUBSCRIPTION_SECRET_KEYS } from '../../core/subscriptions';
 
 /**
- * Why `ISAO_API_URL` cannot be used (undefined when it can, or is unset): it must be an absolute
- * https URL; plain http is allowed for this machine only (localhost, 127.0.0.1, [::1]), where the
- * sandbox runs.
+ * Why `ISAO_API_URL` cannot be used (undefined when it can, or is unset): core/api.ts's rule,
+ * named as the app's environment variable.
  */
-export const apiUrlProblem = (): string | undefined => {
-  const raw = process.env.ISAO_API_URL?.trim();
-  if (!raw) return undefined;
-  const fix = `Set the app's ISAO_API_URL environment variable (zapier-platform env:set) to the ISAO API base URL, for example ${DEFAULT_API_URL}.`;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return `ISAO_API_URL ${quote(raw)} is not a URL. ${fix}`;
-  }
-  // `new URL` drops an empty query or fragment (`…/external?`, `…#`): the text itself is checked
-  if (url.username || url.password || /[?#]/.test(raw)) {
-    return `ISAO_API_URL ${quote(raw)} must be a plain base URL, without credentials, query or fragment. ${fix}`;
-  }
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)) return undefined;
-  return `ISAO_API_URL ${quote(raw)} must use https (plain http only for this machine: localhost, 127.0.0.1 or [::1], where the ISAO sandbox runs). ${fix}`;
-};
+export const configuredUrlProblem = (): string | undefined =>
+  apiUrlProblem(process.env.ISAO_API_URL, {
+    name: 'ISAO_API_URL',
+    fix: `Set the app's ISAO_API_URL environment variable (zapier-platform env:set) to the ISAO API base URL, for example ${DEFAULT_API_URL}.`,
+  });
 
 /** The API base URL, read at request time: `ISAO_API_URL` when set, else ISAO's documented URL. */
 export const apiBaseUrl = (): string =>
@@ -64,7 +46,7 @@ export const apiHost = (): string => {
  * usable ISAO_API_URL: the key goes nowhere else.
  */
 export const isApiUrl = (url: string | undefined): boolean => {
-  if (!url || apiUrlProblem()) return false;
+  if (!url || configuredUrlProblem()) return false;
   try {
     const target = new URL(url);
     const base = new URL(apiBaseUrl());
@@ -98,19 +80,6 @@ const withHeader = (
   ),
   [name]: value,
 });
-
-/**
- * Characters a key cannot carry in an HTTP header (node throws a TypeError that quotes the whole
- * key): control characters such as a pasted line break or NUL, and anything beyond Latin-1 such
- * as a zero-width space.
- */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const NOT_IN_A_HEADER = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/;
-
-export const BAD_KEY_MESSAGE = `The API key contains a line break, a control character or an invisible character, so it cannot be sent. Copy the key again from your ISAO dashboard (Settings → API keys) and reconnect.`;
-
-/** Where a subscribe answer may hold the subscription's secret; ISAO may send both. */
-const SUBSCRIPTION_SECRET_KEYS = ['secret', 'signing_secret'];
 
 /**
  * What no message may show: the connection's fields (the API key, the webhook signing secret) and
@@ -195,7 +164,7 @@ export const callApi = async (
     if (options.authTest) throw new z.errors.Error(BAD_KEY_MESSAGE, 'invalid_api_key', 400);
     throw new z.errors.ExpiredAuthError(BAD_KEY_MESSAGE);
   }
-  const problem = apiUrlProblem();
+  const problem = configuredUrlProblem();
   if (problem) throw new z.errors.Error(problem, 'invalid_api_url', 500);
   const secrets = secretsOf(bundle);
   // the call's query is part of the first URL only: a redirect's Location carries its own
@@ -228,7 +197,7 @@ export const callApi = async (
       const where = { method, path: new URL(url).pathname, host: apiHost() };
       const error = errorFor(z, response, options, where, secrets);
       if (error) throw error;
-      return { status, data: parseBody(response).value };
+      return { status, data: parseBody(response.content).value };
     }
     const target = redirectTarget(response, url);
     if (!target) {
@@ -267,60 +236,4 @@ export const callApi = async (
     }
     url = target.href;
   }
-};
-
-/**
- * What an envelope carries besides its payload (`data`, `items`, `results`): status, message,
- * pagination. A body whose every other key is one of these is an envelope, not a record.
- */
-const ENVELOPE_KEYS = new Set([
-  'success',
-  'status',
-  'message',
-  'meta',
-  'links',
-  'total',
-  'count',
-  'page',
-  'pagination',
-]);
-
-/** Whether `body` holds `key` and nothing else but envelope keys. */
-const envelopeOf = (body: Record<string, unknown>, key: string): boolean =>
-  key in body && Object.keys(body).every((k) => k === key || ENVELOPE_KEYS.has(k));
-
-/**
- * ISAO wraps most answers as `{success, data}`; others come as `{data, meta, links, total}`, and
- * recent/sample lists bare. An envelope is never the answer itself: `{success: true}` without
- * `data` carries nothing (undefined); a record that has a `data` field beside its own is a record.
- */
-export const unwrapData = (body: unknown): unknown => {
-  if (!isRecord(body)) return body;
-  if ('success' in body) return body.data;
-  return envelopeOf(body, 'data') ? body.data : body;
-};
-
-/** Where a list answer may hold its items, once unwrapped: `{items}`, `{results}`, `{data}`. */
-const LIST_KEYS = ['items', 'results', 'data'];
-
-/**
- * What an unwrapped answer holds as its list: itself, or the first of items/results/data that is
- * a list in an object without an `id` (an envelope: `{data: […], meta}`, and pagination this app
- * does not know, as in `{results, count, next, previous}`, Laravel's `{data, current_page,
- * per_page, …}` or `{items, next_cursor}`). An object with an `id` is a record, whatever it holds.
- */
-const listIn = (data: unknown): unknown => {
-  if (!isRecord(data)) return data;
-  if ('id' in data) return undefined;
-  return LIST_KEYS.map((k) => data[k]).find((value) => Array.isArray(value));
-};
-
-/**
- * The items of a list answer: a bare list, or a list in an envelope (`{data: […], meta}`,
- * `{success, data: {items: […], total}}`, `{results: […]}`); undefined when the answer is no list.
- */
-export const unwrapList = (body: unknown): unknown[] | undefined => {
-  const items = listIn(unwrapData(body));
-  const list: unknown[] | undefined = Array.isArray(items) ? items : undefined;
-  return list;
 };

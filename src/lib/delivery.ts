@@ -1,13 +1,8 @@
 /**
  * Webhook authenticity and exactly-once delivery.
  *
- * Signatures: ISAO sends `X-Isao-Hmac-Sha256` = base64(HMAC-SHA256(secret, raw body)); the same
- * 32 bytes are also read as base64url, as hex, or after a `sha256=` prefix, as other senders and
- * proxies write them. We verify over the raw body exactly as received (never a re-serialised JSON
- * object, whose key order and whitespace differ) and compare in constant time on equal-length
- * buffers (node's timingSafeEqual throws on a length mismatch, so the length is checked first).
- * The secret a subscribe call returned wins over the connection's `webhook_secret`; with no
- * secret, events pass unchecked.
+ * Signatures (checked by core/signatures.ts): the secret a subscribe call returned wins over the
+ * connection's `webhook_secret`; with no secret, events pass unchecked.
  *
  * Dedup: ISAO retries failed deliveries up to 3 times with the same `metadata.eventId`, and
  * Zapier does not dedupe hook results. Each event is claimed with one
@@ -17,29 +12,16 @@
  * answers `false`) and the cache answers `false` when rate-limited. If the cache fails we
  * deliver anyway (a duplicate is better than a lost event).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { isRecord } from './inputs';
-import { quote, reasonOf, text } from './inputs';
-
-export const SIGNATURE_HEADER = 'X-Isao-Hmac-Sha256';
-/** Covers ISAO's retry window (3 retries) with room to spare; also the replay window. */
-export const DEDUP_TTL_SECONDS = 2 * 60 * 60;
-const SHA256_BYTES = 32;
-
-/** Header lookup as Zapier delivers them: any case, with or without the `Http-` prefix. */
-export const headerValue = (headers: unknown, name: string): string | undefined => {
-  if (!isRecord(headers)) return undefined;
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    const bare = key
-      .toLowerCase()
-      .replace(/^http[-_]/, '')
-      .replace(/_/g, '-');
-    if (bare === wanted) return Array.isArray(value) ? text(value[0]) : text(value);
-  }
-  return undefined;
-};
+import { isRecord, quote, reasonOf, text } from '../../core/inputs';
+import {
+  DEDUP_TTL_SECONDS,
+  headerValue,
+  SIGNATURE_HEADER,
+  signatureProblem,
+  type SignatureProblem,
+} from '../../core/signatures';
 
 /** What this Zap's subscribe call returned (bundle.subscribeData), as far as we use it. */
 export const subscriptionOf = (
@@ -58,28 +40,6 @@ export const subscriptionOf = (
 export const signingSecret = (bundle: Bundle): string | undefined =>
   subscriptionOf(bundle).secret ?? text(bundle.authData.webhook_secret);
 
-/** The scheme prefix some senders put before the digest (`sha256=…`), in any case. */
-const SCHEME_PREFIX = /^sha256=/i;
-/** 32 bytes in hex, exactly: node's hex decoder silently drops an odd last digit and what follows a bad one. */
-const HEX_DIGEST = /^[0-9a-f]{64}$/i;
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
-
-/**
- * Decodes a SHA-256 digest written as hex (either case) or base64/base64url (padded or not),
- * optionally after `sha256=`; undefined when it is not one (wrong length, bad characters). The
- * two alphabets never give the same 32 bytes from one text: 32 bytes are 64 hex digits but 43 or
- * 44 base64 characters, and 64 base64 characters are 48 bytes.
- */
-const decodeSignature = (header: string): Buffer | undefined => {
-  const signature = header.replace(SCHEME_PREFIX, '');
-  const bytes = HEX_DIGEST.test(signature)
-    ? Buffer.from(signature, 'hex')
-    : BASE64.test(signature)
-      ? Buffer.from(signature.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
-      : undefined;
-  return bytes?.length === SHA256_BYTES ? bytes : undefined;
-};
-
 /** Where the secret in force came from, and how to put it right. */
 const howTo = (bundle: Bundle): string =>
   subscriptionOf(bundle).secret
@@ -93,77 +53,21 @@ const howTo = (bundle: Bundle): string =>
 export const verifySignature = (z: ZObject, bundle: Bundle): boolean => {
   const secret = signingSecret(bundle);
   if (!secret) return false;
-  const signature = headerValue(bundle.rawRequest?.headers, SIGNATURE_HEADER);
-  if (!signature) {
-    throw new z.errors.HaltedError(
-      `Rejected an unsigned webhook: a signing secret is set, but the request had no ${SIGNATURE_HEADER} header. ${howTo(bundle)}`,
-    );
-  }
-  const provided = decodeSignature(signature);
-  if (!provided) {
-    throw new z.errors.HaltedError(
-      `Rejected a webhook with a malformed ${SIGNATURE_HEADER} header: expected a 32-byte HMAC-SHA256 in base64, base64url or hex, optionally after "sha256=".`,
-    );
-  }
-  // Stryker disable next-line OptionalChaining: the signature header was read from rawRequest, so it is set here
+  const header = headerValue(bundle.rawRequest?.headers, SIGNATURE_HEADER);
   const raw = bundle.rawRequest?.content;
+  const problem = signatureProblem(secret, raw ?? '', header);
+  const refused = (found: SignatureProblem): Error =>
+    new z.errors.HaltedError(
+      found.kind === 'malformed' ? found.message : `${found.message} ${howTo(bundle)}`,
+    );
+  if (problem && problem.kind !== 'mismatch') throw refused(problem);
   if (typeof raw !== 'string') {
     throw new z.errors.HaltedError(
       'Could not verify the webhook signature: Zapier passed no raw request body.',
     );
   }
-  // Stryker disable next-line StringLiteral: node hashes a string as UTF-8 by default
-  const expected = createHmac('sha256', secret).update(raw, 'utf8').digest();
-  if (!timingSafeEqual(expected, provided)) {
-    throw new z.errors.HaltedError(
-      `Rejected a webhook whose ${SIGNATURE_HEADER} signature does not match its body: it was altered or signed with another secret. ${howTo(bundle)}`,
-    );
-  }
+  if (problem) throw refused(problem);
   return true;
-};
-
-/** An epoch timestamp: digits, with an optional fraction (`1731061800`, `1731061800123.5`). */
-const EPOCH = /^\d+(\.\d+)?$/;
-/**
- * The magnitude rule for epoch numbers: below 10^11 seconds, from 10^11 milliseconds, from 10^14
- * microseconds. 10^11 ms is March 1973 and 10^11 s the year 5138; 10^14 µs is March 1973 and
- * 10^14 ms the year 5138: no event of this century is ambiguous.
- */
-export const EPOCH_MS_FROM = 1e11;
-/** Epoch numbers from this one on are microseconds (see EPOCH_MS_FROM). */
-export const EPOCH_US_FROM = 1e14;
-
-/**
- * When an event happened, in epoch milliseconds: an epoch number in seconds, milliseconds or
- * microseconds (by its magnitude, see EPOCH_MS_FROM), else a date Date.parse reads (ISO 8601);
- * NaN when unreadable. A JSON number arrives here as its digits (webhook.ts reads the timestamp
- * with `text()`).
- */
-export const eventTime = (occurredAt: string): number => {
-  if (!EPOCH.test(occurredAt)) return Date.parse(occurredAt);
-  const epoch = Number(occurredAt);
-  if (epoch >= EPOCH_US_FROM) return epoch / 1000;
-  return epoch < EPOCH_MS_FROM ? epoch * 1000 : epoch;
-};
-
-/**
- * Why a signed event is refused as a replay (undefined when it is not one): an event older than
- * the dedup window could be a captured request sent again. An event without a readable timestamp
- * cannot be placed in time: it is delivered, and the dedup check still drops its retries.
- */
-export const replayProblem = (
-  occurredAt: string | null,
-  eventId: string | null = null,
-  now = Date.now(),
-): string | undefined => {
-  // Stryker disable next-line ConditionalExpression: Date.parse of null or '' is NaN, which returns undefined below
-  if (!occurredAt) return undefined;
-  const at = eventTime(occurredAt);
-  if (Number.isNaN(at) || now - at <= DEDUP_TTL_SECONDS * 1000) return undefined;
-  const which = eventId ? ` ${quote(eventId, 60)}` : '';
-  // an epoch number is shown with the date it was read as, so a seconds/ms mix-up shows
-  const when = EPOCH.test(occurredAt) ? ` (${new Date(at).toISOString()})` : '';
-  return `Rejected a replayed webhook: the signed event${which} is from ${quote(occurredAt, 40)}${when}, older than the ${String(DEDUP_TTL_SECONDS / 3600)}-hour window in which ISAO delivers and retries events`;
 };
 
 /** Which subscription this delivery belongs to, so one event reaches every Zap once. */

@@ -1,8 +1,9 @@
 /**
  * The hook engine: builds a complete REST-hook trigger from its row in the event table
- * (events.ts). Each operation is a named function of those facts: turning a webhook into records
- * (perform) and listing recent records for the editor (performList) are here; subscribing and
- * unsubscribing are subscriptions.ts's job, and reading the webhook body itself webhook.ts's.
+ * (core/events.ts). Each operation is a named function of those facts: perform (the signature,
+ * the records core/delivery.ts reads from the webhook, Zapier's de-duplication) and performList
+ * (the editor's recent records) are here; subscribing and unsubscribing are subscriptions.ts's
+ * job, and choosing which copy of the webhook body to read webhook.ts's.
  */
 import { defineTrigger } from 'zapier-platform-core';
 import type {
@@ -12,57 +13,25 @@ import type {
   WebhookTriggerPerformList,
   ZObject,
 } from 'zapier-platform-core';
-import { callApi, unwrapData, unwrapList } from './api';
+import { callApi } from './api';
 import { subscribeFor, unsubscribeFor } from './subscriptions';
-import { firstDeliveries, replayProblem, verifySignature } from './delivery';
-import { EVENT_OUTPUT_FIELDS, type RawRecord } from './entities';
-import { EVENTS, sampleOf, type EventFacts, type IsaoEvent } from './events';
-import { filtersFrom, matchesFilters } from './filters';
-import { isRecord, quote, reasonOf, text } from './inputs';
+import { firstDeliveries, verifySignature } from './delivery';
+import { webhookEvents } from './webhook';
 import {
-  customFieldKeys,
-  EVENT_KEY,
-  fingerprint,
-  idOf,
-  toZapRecord,
-  type EventMeta,
-  type ZapRecord,
-} from './records';
-import { unwrapEvent, webhookEvents } from './webhook';
+  asRecords,
+  deliveryOf,
+  listedRecords,
+  outputFieldsFor,
+  sampleFor,
+} from '../../core/delivery';
+import { EVENTS, type EventFacts, type IsaoEvent } from '../../core/events';
+import { filtersFrom } from '../../core/filters';
+import { isRecord, reasonOf } from '../../core/inputs';
+import { customFieldKeys, type EventRecord } from '../../core/records';
+import { unwrapEvent } from '../../core/webhook';
 
 export const DEFAULT_LIST_LIMIT = 10;
 export const MAX_LIST_LIMIT = 100;
-
-/** One webhook item or listed record, as one trigger sees it. */
-type Classified =
-  | { kind: 'other' }
-  | { kind: 'unusable'; reason: string }
-  | { kind: 'event'; raw: RawRecord; meta: Partial<EventMeta>; key: string };
-type Found = Extract<Classified, { kind: 'event' }>;
-
-/** What one webhook item or listed record is to the trigger of `event`. */
-const classify = (event: IsaoEvent, item: RawRecord): Classified => {
-  const { malformed, event: named, entity: raw, meta } = unwrapEvent(item);
-  const id = meta.id ? ` ${quote(meta.id, 60)}` : '';
-  if (malformed) return { kind: 'unusable', reason: `The ISAO webhook item${id} is ${malformed}` };
-  if (named !== undefined && named !== event) return { kind: 'other' };
-  if (!raw) return { kind: 'unusable', reason: `The ISAO ${event} event${id} carried no record` };
-  return { kind: 'event', raw, meta, key: meta.id ?? fingerprint(item) };
-};
-
-const toRecord = (facts: EventFacts, found: Found): ZapRecord =>
-  toZapRecord(facts.entity, found.raw, { ...found.meta, type: facts.event }, found.key);
-
-/** Keeps the first record of each primary key (`id` + event key): Zapier requires them unique. */
-const uniqueRecords = (records: readonly ZapRecord[]): ZapRecord[] => {
-  const seen = new Set<string>();
-  return records.filter((record) => {
-    const primary = JSON.stringify([record.id, record[EVENT_KEY]]);
-    if (seen.has(primary)) return false;
-    seen.add(primary);
-    return true;
-  });
-};
 
 /** The page performList asks for: Zapier's `meta.limit` when a positive whole number, capped. */
 export const listLimit = (bundle: Bundle): number => {
@@ -74,23 +43,6 @@ export const listLimit = (bundle: Bundle): number => {
     : DEFAULT_LIST_LIMIT;
 };
 
-/** The time a listed record's event happened, as far as the record tells. */
-const listedAt = (event: IsaoEvent, record: RawRecord): string | undefined =>
-  event.endsWith('.created')
-    ? text(record.createdAt)
-    : (text(record.updatedAt) ?? text(record.createdAt));
-
-/**
- * The items of a `/recent` answer: a list, bare or in an envelope (`unwrapList`), or one record.
- * An envelope is never taken for a record: its items are the records.
- */
-const asRecords = (body: unknown): RawRecord[] => {
-  const list = unwrapList(body);
-  if (list) return list.filter(isRecord);
-  const data = unwrapData(body);
-  return isRecord(data) ? [data] : [];
-};
-
 /**
  * perform: a webhook's records. Every item is read and checked first; only then are the events
  * de-duplicated, so nothing is marked delivered that this call does not return. An item this
@@ -99,37 +51,18 @@ const asRecords = (body: unknown): RawRecord[] => {
  * delivered ones are recognised as duplicates. Only a webhook with nothing usable at all halts.
  */
 const performFor =
-  (facts: EventFacts): WebhookTriggerPerform<Record<string, unknown>, ZapRecord> =>
+  (facts: EventFacts): WebhookTriggerPerform<Record<string, unknown>, EventRecord> =>
   async (z, bundle) => {
     const signed = verifySignature(z, bundle);
-    const wanted = filtersFrom(facts.filters, bundle.inputData);
-    const { events, unreadable } = webhookEvents(z, bundle);
-    const usable: Found[] = [];
-    const skipped = [...unreadable];
-    for (const item of events) {
-      const found = classify(facts.event, item);
-      if (found.kind === 'other') continue;
-      if (found.kind === 'unusable') {
-        skipped.push(found.reason);
-        continue;
-      }
-      const replay = signed
-        ? replayProblem(found.meta.occurred_at ?? null, found.meta.id ?? null)
-        : undefined;
-      if (replay === undefined) usable.push(found);
-      else skipped.push(replay);
-    }
-    const [firstSkipped] = skipped;
-    if (usable.length === 0 && firstSkipped !== undefined) {
-      const more = skipped.length > 1 ? ` (and ${String(skipped.length - 1)} more)` : '';
-      throw new z.errors.HaltedError(`${firstSkipped}${more}.`);
-    }
+    const filters = filtersFrom(facts.filters, bundle.inputData);
+    const read = webhookEvents(z, bundle);
+    const { records, skipped, halt } = deliveryOf(facts, read, {
+      signed,
+      now: Date.now(),
+      filters,
+    });
+    if (halt !== undefined) throw new z.errors.HaltedError(halt);
     for (const reason of skipped) z.console.log(`ISAO: skipped an item of the webhook. ${reason}.`);
-    const records = uniqueRecords(
-      usable
-        .filter((found) => matchesFilters(found.raw, wanted))
-        .map((found) => toRecord(facts, found)),
-    );
     // one cache call per event id: two records carried by one event are both new, or both seen
     const ids = [...new Set(records.flatMap((r) => (r.isao_event.id ? [r.isao_event.id] : [])))];
     const first = await firstDeliveries(z, bundle, ids);
@@ -142,7 +75,7 @@ const performFor =
  * them and filtered as perform filters them; none gives [] and the editor shows the static sample.
  */
 const performListFor =
-  (facts: EventFacts): WebhookTriggerPerformList<Record<string, unknown>, ZapRecord> =>
+  (facts: EventFacts): WebhookTriggerPerformList<Record<string, unknown>, EventRecord> =>
   async (z, bundle) => {
     const limit = listLimit(bundle);
     const wanted = filtersFrom(facts.filters, bundle.inputData);
@@ -152,15 +85,7 @@ const performListFor =
       params: { limit: wanted ? MAX_LIST_LIMIT : limit },
       permission: 'webhooks:read',
     });
-    // a listed record without its own id is skipped: the editor never shows a made-up record
-    const records = asRecords(data).flatMap((item) => {
-      const found = classify(facts.event, item);
-      if (found.kind !== 'event' || idOf(facts.entity, found.raw) === undefined) return [];
-      if (!matchesFilters(found.raw, wanted)) return [];
-      const meta = { occurred_at: listedAt(facts.event, found.raw), ...found.meta };
-      return [toRecord(facts, { ...found, meta })];
-    });
-    return uniqueRecords(records).slice(0, limit);
+    return listedRecords(facts, data, wanted, limit);
   };
 
 /**
@@ -190,28 +115,6 @@ const customFieldOutputs =
       return [];
     }
   };
-
-/** The static sample: the event's sample record as perform delivers it. */
-const sampleFor = (facts: EventFacts): ZapRecord =>
-  toRecord(facts, {
-    kind: 'event',
-    raw: sampleOf(facts.event),
-    meta: {
-      id: 'evt_sample_0001',
-      occurred_at: '2024-11-08T10:30:00.000Z',
-      source: 'api',
-      company_id: 'cmb72clgt0003145mvfrg8iyh',
-    },
-    key: 'evt_sample_0001',
-  });
-
-/** The entity's fields (its `id` part of the primary key), then the event's. */
-const outputFieldsFor = (facts: EventFacts): PlainOutputField[] => [
-  ...facts.entity.outputFields.map((field) =>
-    field.key === 'id' ? { ...field, primary: true } : field,
-  ),
-  ...EVENT_OUTPUT_FIELDS,
-];
 
 /** The complete REST-hook trigger for an event, typed so callers reach its operations directly. */
 export const hookTrigger = (event: IsaoEvent) => {

@@ -10,19 +10,21 @@ import type {
   WebhookTriggerPerformUnsubscribe,
   ZObject,
 } from 'zapier-platform-core';
-import { callApi, secretsOf, unwrapData, unwrapList } from './api';
+import { callApi, secretsOf } from './api';
+import {
+  blankFilterMessage,
+  createdAt,
+  listedFor,
+  NOT_A_LIST,
+  subscribeBody,
+  subscribed,
+  type Listed,
+} from '../../core/subscriptions';
 import { subscriptionOf } from './delivery';
-import type { RawRecord } from './entities';
-import type { EventFacts, IsaoEvent } from './events';
-import { blankFilter, filtersFrom } from './filters';
-import { isRecord, reasonOf, shown, text } from './inputs';
-
-/** A subscription `GET /webhooks` lists for the Zap's event and hook URL. */
-interface Listed {
-  id: string;
-  /** When ISAO created it (epoch ms), NaN when it does not say. */
-  createdAt: number;
-}
+import type { RawRecord } from '../../core/entities';
+import type { EventFacts, IsaoEvent } from '../../core/events';
+import { filtersFrom } from '../../core/filters';
+import { isRecord, reasonOf, shown, text } from '../../core/inputs';
 
 /**
  * Each clean-up call (the list, one removal) gives up after this: the clean-up runs inside
@@ -32,11 +34,6 @@ interface Listed {
 export const CLEANUP_CALL_TIMEOUT_MS = 5_000;
 /** The whole clean-up's time: removals not started by then are skipped, and logged. */
 export const CLEANUP_BUDGET_MS = 10_000;
-
-/** When a subscription (as subscribe answers it, or as the list shows it) was created. */
-const createdAt = (subscription: RawRecord): number =>
-  // Stryker disable next-line StringLiteral: Date.parse reads any text that is not a date as NaN
-  Date.parse(text(subscription.created_at) ?? '');
 
 /**
  * The subscriptions ISAO lists (`GET /webhooks`, `webhooks:read`) for `event` and exactly this
@@ -56,19 +53,9 @@ const subscriptionsFor = async (
     permission: 'webhooks:read',
     timeout,
   });
-  const items = unwrapList(data);
-  if (!items) {
-    throw new z.errors.Error(
-      'ISAO answered GET /webhooks without a list of subscriptions.',
-      'invalid_response',
-      502,
-    );
-  }
-  return items.filter(isRecord).flatMap((item) => {
-    const id = text(item.subscription_id);
-    const mine = item.event_type === event && item.target_url === targetUrl;
-    return id !== undefined && mine ? [{ id, createdAt: createdAt(item) }] : [];
-  });
+  const listed = listedFor(data, event, targetUrl);
+  if (!listed) throw new z.errors.Error(NOT_A_LIST, 'invalid_response', 502);
+  return listed;
 };
 
 /** Removes one ISAO subscription; `gone` when ISAO had already forgotten it (404, 410). */
@@ -182,30 +169,24 @@ const removeOthers = async (
 export const subscribeFor =
   (facts: EventFacts): WebhookTriggerPerformSubscribe<Record<string, unknown>, RawRecord> =>
   async (z, bundle) => {
-    const blank = blankFilter(facts.filters, bundle.inputData);
-    if (blank) {
-      throw new z.errors.Error(
-        `The ${blank.input.label ?? blank.key} filter holds only blank values (spaces, commas or invisible characters). Enter at least one value, or clear the field to trigger on every ${facts.noun.toLowerCase()}.`,
-        'invalid_filter',
-        400,
-      );
-    }
+    const blank = blankFilterMessage(facts, bundle.inputData);
+    if (blank) throw new z.errors.Error(blank, 'invalid_filter', 400);
     const filters = filtersFrom(facts.filters, bundle.inputData);
     const { data } = await callApi(z, bundle, {
       method: 'POST',
       path: '/webhooks/subscribe',
-      body: { event: facts.event, target_url: bundle.targetUrl, ...(filters ? { filters } : {}) },
+      body: subscribeBody(facts.event, bundle.targetUrl, filters),
       permission: 'webhooks:write',
     });
-    const subscription = unwrapData(data);
-    const id = isRecord(subscription) ? text(subscription.subscription_id) : undefined;
-    if (!isRecord(subscription) || id === undefined) {
+    const answer = subscribed(data);
+    if (!answer) {
       throw new z.errors.Error(
         `ISAO accepted the ${facts.event} subscription but did not return a subscription_id, so Zapier could not unsubscribe later. Try turning the Zap on again.`,
         'invalid_response',
         502,
       );
     }
+    const { subscription, id } = answer;
     // Zapier retries a subscribe whose answer was lost: the earlier call's subscription is an
     // orphan. This one exists already, so removing the others never leaves the Zap without one.
     // Only one known to be strictly older goes: one created at the same time or later may be a

@@ -1,6 +1,6 @@
 /**
  * Every trigger, keyed as Zapier expects (each module's file name is its key, which the MODULE
- * check enforces). Adding a trigger: a row in src/lib/events.ts, one file and one line here.
+ * check enforces). Adding a trigger: a row in core/events.ts, one file and one line here.
  */
 import appointment_created from './appointment_created';
 import appointment_deleted from './appointment_deleted';

@@ -14,7 +14,7 @@
  * not Zapier check ids.
  */
 
-import { isRecord } from '../../src/lib/inputs';
+import { isRecord } from '../../core/inputs';
 
 export interface Failure {
   id: string;

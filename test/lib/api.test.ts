@@ -23,24 +23,14 @@ import {
   addApiHeaders,
   apiHost,
   apiUrl,
-  apiUrlProblem,
-  BAD_KEY_MESSAGE,
   callApi,
   isApiUrl,
   MAX_REDIRECTS,
-  unwrapData,
-  unwrapList,
   type ApiRequestOptions,
+  configuredUrlProblem,
 } from '../../src/lib/api';
-import {
-  apiErrorDetail,
-  apiErrorFields,
-  MAX_DETAIL,
-  MAX_EXAMINED,
-  networkFailure,
-  sanitise,
-  type Permission,
-} from '../../src/lib/errors';
+import { BAD_KEY_MESSAGE } from '../../core/api';
+import { MAX_DETAIL, MAX_EXAMINED, networkFailure, type Permission } from '../../core/errors';
 
 type CallOptions = Omit<ApiRequestOptions, 'permission'> & { permission?: Permission };
 
@@ -136,11 +126,11 @@ describe('request layer: headers', () => {
 
   it('trims white space and every trailing slash from ISAO_API_URL; a blank one is unset', async () => {
     process.env.ISAO_API_URL = ' http://127.0.0.1:4010/v1// \n';
-    expect(apiUrlProblem()).toBeUndefined();
+    expect(configuredUrlProblem()).toBeUndefined();
     nock('http://127.0.0.1:4010').get('/v1/test').reply(200, { ok: true });
     expect(await call({ path: '/test' })).toEqual({ status: 200, data: { ok: true } });
     process.env.ISAO_API_URL = ' \n';
-    expect(apiUrlProblem()).toBeUndefined();
+    expect(configuredUrlProblem()).toBeUndefined();
     api().get(apiPath('/test')).reply(200, { ok: 'default' });
     expect(await call({ path: '/test' })).toEqual({ status: 200, data: { ok: 'default' } });
   });
@@ -458,157 +448,6 @@ describe('request layer: error mapping', () => {
     expect(errorText(error)).toBe(
       'The ISAO API at staging.isao.io did not answer within 0.05 seconds.',
     );
-  });
-});
-
-describe('request layer: helpers', () => {
-  it('reads every documented error-body shape', () => {
-    expect(apiErrorDetail({ message: 'a' })).toBe('a');
-    expect(apiErrorDetail({ error: 'b' })).toBe('b');
-    expect(apiErrorDetail({ error: { message: 'c' } })).toBe('c');
-    expect(apiErrorDetail({ errors: ['d', { message: 'e' }] })).toBe('d; e');
-    expect(apiErrorDetail({ success: false, message: 'f' })).toBe('f');
-    expect(apiErrorDetail({ success: false })).toBeUndefined();
-  });
-
-  it('unwraps {success, data} envelopes, and never returns the envelope itself', () => {
-    expect(unwrapData({ success: true, data: [1] })).toEqual([1]);
-    expect(unwrapData({ success: true })).toBeUndefined();
-    expect(unwrapData({ data: { id: 1 } })).toEqual({ id: 1 });
-    expect(unwrapData({ id: 1, name: 'a', data: 'x', more: 1 })).toEqual({
-      id: 1,
-      name: 'a',
-      data: 'x',
-      more: 1,
-    });
-    expect(unwrapData([{ id: 1 }])).toEqual([{ id: 1 }]);
-  });
-
-  it('reads the API message trimmed, naming its field unless the message does', () => {
-    expect(apiErrorDetail('  plain text  ')).toBe('plain text');
-    expect(apiErrorDetail('   ')).toBeUndefined();
-    expect(apiErrorDetail(42)).toBeUndefined();
-    expect(apiErrorDetail(['a'])).toBeUndefined();
-    expect(apiErrorDetail({ message: '  spaced  ' })).toBe('spaced');
-    expect(apiErrorDetail({ message: '   ', error: 'fallback' })).toBe('fallback');
-    expect(apiErrorDetail({ errors: [{ field: 'email', message: ' is invalid ' }] })).toBe(
-      'email: is invalid',
-    );
-    expect(apiErrorDetail({ errors: [{ field: 'email', message: 'email is taken' }] })).toBe(
-      'email is taken',
-    );
-    expect(apiErrorDetail({ errors: [{ field: 3, message: 'odd' }] })).toBe('odd');
-    expect(apiErrorDetail({ errors: ['', { message: '' }, 'b', null] })).toBe('b');
-    expect(apiErrorDetail({ message: 'Invalid', errors: ['a', 'b'] })).toBe('Invalid (a; b)');
-    expect(apiErrorDetail({ error: { detail: 'deep' } })).toBe('deep');
-  });
-
-  it('reads the fields an error body names, each once, in its order', () => {
-    expect(
-      apiErrorFields({ errors: [{ field: 'email', message: 'x' }, 'plain', { msg: 'y' }] }),
-    ).toEqual(['email']);
-    expect(apiErrorFields({ errors: { email: ['a', 'b'], ' name ': 'c', tags: [] } })).toEqual([
-      'email',
-      'name',
-    ]);
-    // a list path's last part; a position is no field name
-    expect(
-      apiErrorFields({
-        detail: [
-          { loc: ['body', 'email'], msg: 'x' },
-          { loc: ['body', 0], msg: 'y' },
-        ],
-      }),
-    ).toEqual(['email']);
-    // the first key that names one wins, in the order field, param, path, loc, property
-    expect(
-      apiErrorFields({
-        errors: [
-          { field: 'a', param: 'b', message: 'x' },
-          { param: 'c', path: 'd', message: 'x' },
-          { path: 'e', loc: ['f'], message: 'x' },
-          { loc: ['g'], property: 'h', message: 'x' },
-          { field: ' ', property: 'i', message: 'x' },
-        ],
-      }),
-    ).toEqual(['a', 'c', 'e', 'g', 'i']);
-    expect(apiErrorFields({ detail: { email: 'x' }, error: 'email' })).toEqual([]);
-    expect(apiErrorFields('email is invalid')).toEqual([]);
-    expect(apiErrorFields([{ field: 'email', message: 'x' }])).toEqual([]);
-  });
-
-  it('names a field given beside the message of the main error', () => {
-    expect(apiErrorDetail({ error: { field: 'email', message: 'is invalid' } })).toBe(
-      'email: is invalid',
-    );
-    expect(
-      apiErrorDetail({ errors: { email: [' is invalid ', { message: 'is taken' }, 3] } }),
-    ).toBe('email: is invalid; email: is taken');
-  });
-
-  it('skips an error item that names a field but says nothing', () => {
-    expect(apiErrorDetail({ errors: [{ field: 'email' }, 'Name is required'] })).toBe(
-      'Name is required',
-    );
-  });
-
-  // the rule changed: `data` beside envelope keys only (it was: beside at most two other keys)
-  it('takes a body with data beside envelope keys only as an envelope', () => {
-    expect(unwrapData({ data: 1, status: 'ok', meta: {} })).toBe(1);
-    const envelope = { data: [1], meta: {}, links: {}, total: 1, count: 1, page: 1 };
-    expect(unwrapData({ ...envelope, message: 'ok', pagination: {} })).toEqual([1]);
-    expect(unwrapData({ data: 1, a: 1, b: 1, c: 1 })).toEqual({ data: 1, a: 1, b: 1, c: 1 });
-    expect(unwrapData({ id: 'c1', data: 'x' })).toEqual({ id: 'c1', data: 'x' });
-    expect(unwrapData({ meta: {}, total: 0 })).toEqual({ meta: {}, total: 0 });
-    expect(unwrapData('text')).toBe('text');
-    expect(unwrapData(null)).toBeNull();
-  });
-
-  it('finds the items of a list answer in the common envelopes, and nothing else', () => {
-    const items = [{ id: 1 }];
-    expect(unwrapList(items)).toBe(items);
-    expect(unwrapList({ data: items, meta: {}, links: {}, total: 1 })).toBe(items);
-    expect(unwrapList({ success: true, data: { items, total: 1 } })).toBe(items);
-    expect(unwrapList({ success: true, data: { data: items } })).toBe(items);
-    expect(unwrapList({ items, page: 1 })).toBe(items);
-    expect(unwrapList({ results: items, count: 1 })).toBe(items);
-    expect(unwrapList({ results: items, count: 1, next: null, previous: null })).toBe(items);
-    expect(unwrapList({ data: items, current_page: 1, per_page: 15 })).toBe(items);
-    expect(unwrapList({ items, next_cursor: 'c2' })).toBe(items);
-    // a record (it has an id) holding a list is a record; a list key without a list is no list
-    expect(unwrapList({ id: 1, items })).toBeUndefined();
-    expect(unwrapList({ items: 'x', next_cursor: 'c2' })).toBeUndefined();
-    expect(unwrapList({ items: 'none', results: items, next: 'p2' })).toBe(items);
-    expect(unwrapList({ items: 'x' })).toBeUndefined();
-    expect(unwrapList({ success: true })).toBeUndefined();
-    expect(unwrapList({ id: 1 })).toBeUndefined();
-    expect(unwrapList('text')).toBeUndefined();
-    expect(unwrapList({ total: 0 })).toBeUndefined();
-    // only the named list keys hold items, not a key that merely reads "undefined"
-    expect(unwrapList({ undefined: items })).toBeUndefined();
-  });
-
-  it('strips markup (scripts and styles with their content, over several lines) from text', () => {
-    expect(sanitise('a<script>\n x()\n</script>b<STYLE>\np{}\n</STYLE>c', [], true)).toBe('a b c');
-    expect(sanitise('one<br>two', [], true)).toBe('one two');
-    expect(sanitise('one<br>two', [])).toBe('one<br>two');
-  });
-
-  it('sanitises to one short line', () => {
-    expect(sanitise('<p>a\n\n b</p><script>x()</script>', [], true)).toBe('a b');
-    expect(sanitise('a <b@c.io>\n\n b', [])).toBe('a <b@c.io> b');
-    expect(sanitise('x'.repeat(1000), [])).toHaveLength(300);
-  });
-
-  it('redacts every secret of 4 characters or more, wherever it appears', () => {
-    // a 4-character secret is still a secret; shorter values would shred ordinary words
-    expect(sanitise('key abcd rejected (abcd)', ['abcd'])).toBe(
-      'key [redacted] rejected ([redacted])',
-    );
-    expect(sanitise('key k3y! and isao_live_1', ['k3y!', 'isao_live_1'])).toBe(
-      'key [redacted] and [redacted]',
-    );
-    expect(sanitise('abc is not redacted', ['abc'])).toBe('abc is not redacted');
   });
 });
 
@@ -1141,7 +980,7 @@ describe('request layer: ISAO_API_URL is validated', () => {
     'accepts %s',
     (value) => {
       process.env.ISAO_API_URL = value;
-      expect(apiUrlProblem()).toBeUndefined();
+      expect(configuredUrlProblem()).toBeUndefined();
     },
   );
 });

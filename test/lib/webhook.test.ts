@@ -1,8 +1,8 @@
 /**
  * Reading a webhook body (webhook.ts): which of Zapier's two copies of the body is read (its parse,
- * `cleanedRequest`, or the bytes, `rawRequest.content`), and which envelopes are events.
+ * `cleanedRequest`, or the bytes, `rawRequest.content`); what is read, test/core/webhook.test.ts.
  */
-import { unwrapEvent, webhookEvents } from '../../src/lib/webhook';
+import { webhookEvents } from '../../src/lib/webhook';
 import { caught, errorText, fullBundle, stubZ } from '../helpers';
 
 const { z } = stubZ();
@@ -57,21 +57,5 @@ describe('which copy of the body is read', () => {
     const error = await caught(() => Promise.resolve().then(() => read(' \n', {})));
     expect(error.name).toBe('HaltedError');
     expect(errorText(error)).toBe('The webhook from ISAO had an empty body: nothing to process.');
-  });
-});
-
-describe('envelopes', () => {
-  it('a record with an "event" field that is not a text is a bare record', () => {
-    const record = { id: 'a1', event: ['contact.created'] };
-    expect(unwrapEvent(record)).toEqual({ event: undefined, entity: record, meta: {} });
-  });
-
-  it('an envelope whose "event" is not a text is malformed, whatever it reads as', () => {
-    // ['contact.created'] reads as "contact.created" wherever it is turned into text
-    for (const event of [['contact.created'], 42, { name: 'contact.created' }]) {
-      const unwrapped = unwrapEvent({ event, data: { id: 'c1' } });
-      expect(unwrapped.malformed).toContain('whose "event" is not an event name');
-      expect(unwrapped.entity).toBeUndefined();
-    }
   });
 });

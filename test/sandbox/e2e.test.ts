@@ -9,10 +9,10 @@ import { startCatchHook, startLocalZapier } from '../../sandbox/local-zapier';
 import type { CatchHook, CaughtHook, LocalZapier } from '../../sandbox/local-zapier';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { Envelope } from '../../sandbox/webhooks';
-import type { IsaoEvent } from '../../src/lib/events';
+import type { IsaoEvent } from '../../core/events';
 import type { Trigger } from 'zapier-platform-core';
-import { unwrapData } from '../../src/lib/api';
-import { isRecord, quote } from '../../src/lib/inputs';
+import { unwrapData } from '../../core/api';
+import { isRecord, quote } from '../../core/inputs';
 import { allowLoopback, caught, errorText, flatKeys, logged } from '../helpers';
 
 type Out = Record<string, unknown>;

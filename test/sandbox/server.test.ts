@@ -9,7 +9,7 @@ import { closeServer, listenLocally } from '../../sandbox/loopback';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { signWebhook } from '../../sandbox/signing';
 import type { Envelope } from '../../sandbox/webhooks';
-import { EVENT_NAMES } from '../../src/lib/events';
+import { EVENT_NAMES } from '../../core/events';
 import { allowLoopback } from '../helpers';
 
 type Out = Record<string, unknown>;

@@ -6,9 +6,9 @@
 import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
 import App from '../../src';
 import { triggers } from '../../src/triggers';
-import { EVENTS, type IsaoEvent } from '../../src/lib/events';
+import { EVENTS, type IsaoEvent } from '../../core/events';
 import { CLEANUP_BUDGET_MS, CLEANUP_CALL_TIMEOUT_MS } from '../../src/lib/subscriptions';
-import type { EntityKind } from '../../src/lib/entities';
+import type { EntityKind } from '../../core/entities';
 import {
   api,
   apiPath,

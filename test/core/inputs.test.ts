@@ -11,7 +11,7 @@ import {
   shown,
   text,
   withoutHidden,
-} from '../../src/lib/inputs';
+} from '../../core/inputs';
 
 import { leaksPartOf, SECRET } from '../helpers';
 

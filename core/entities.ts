@@ -3,7 +3,20 @@
  * API sends them) and the output fields Zap users map. Triggers pick one kind and, where the event
  * implies it (a won deal), tweak the sample.
  */
-import type { PlainOutputField } from 'zapier-platform-core';
+
+/**
+ * An output field as every platform's adapter describes it to users: the key in the record, its
+ * label, its type; `list` for arrays, `primary` for the key that tells records apart. Zapier's
+ * output fields take it as it is.
+ */
+export interface OutputField {
+  key: string;
+  label: string;
+  type: 'string' | 'number' | 'integer' | 'datetime';
+  required?: boolean;
+  list?: boolean;
+  primary?: boolean;
+}
 
 export type EntityKind = 'contact' | 'deal' | 'appointment';
 
@@ -14,14 +27,14 @@ export interface Entity {
   kind: EntityKind;
   /** A realistic record as the API sends it, before normalisation. */
   sample: RawRecord;
-  outputFields: PlainOutputField[];
+  outputFields: OutputField[];
 }
 
 /**
  * What every trigger record adds to its entity's fields (see records.ts): the event's metadata,
  * and the event key that, with `id`, is the record's primary key.
  */
-export const EVENT_OUTPUT_FIELDS: PlainOutputField[] = [
+export const EVENT_OUTPUT_FIELDS: OutputField[] = [
   { key: 'isao_event__type', label: 'Event Type', type: 'string' },
   { key: 'isao_event__id', label: 'Event ID', type: 'string' },
   { key: 'isao_event__occurred_at', label: 'Event Occurred At', type: 'datetime' },

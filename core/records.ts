@@ -19,7 +19,7 @@ export interface EventMeta {
 }
 
 export type EntityRecord = RawRecord & { id: string | number };
-export type ZapRecord = EntityRecord & { isao_event: EventMeta; isao_event_key: string };
+export type EventRecord = EntityRecord & { isao_event: EventMeta; isao_event_key: string };
 
 /**
  * The key that, with `id`, identifies a trigger record (both are the triggers' primary output
@@ -240,17 +240,17 @@ export const declaredOnly = (entity: Entity, record: EntityRecord): EntityRecord
 };
 
 /**
- * The Zap-ready trigger record for one ISAO entity and the event that carried it. A record
+ * The trigger record (on every platform) for one ISAO entity and the event that carried it. A record
  * without its own id takes the event id, else a digest of the record: a webhook's event reaches
  * the Zap even then (its `isao_event_key` still tells events apart). Listed records are never
  * given one: performList skips a record without an id.
  */
-export const toZapRecord = (
+export const toEventRecord = (
   entity: Entity,
   raw: RawRecord,
   meta: Partial<EventMeta> & { type: string },
   eventKey: string,
-): ZapRecord => ({
+): EventRecord => ({
   ...toEntityRecord(entity, raw, meta.id ?? fingerprint(raw)),
   isao_event: {
     type: meta.type,

@@ -1,5 +1,5 @@
 /** The event table's lookups (events.ts). */
-import { eventNamed, isIsaoEvent } from '../../src/lib/events';
+import { eventNamed, isIsaoEvent } from '../../core/events';
 
 describe('event names', () => {
   it('knows an event only by its name as text', () => {

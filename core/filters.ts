@@ -12,7 +12,6 @@
  * as one plain string is split at commas). `filtersFrom` is the one reading of the inputs: its
  * result is both what subscribe sends ISAO and what the predicate compares.
  */
-import type { PlainInputField } from 'zapier-platform-core';
 import type { RawRecord } from './entities';
 import { isRecord } from './inputs';
 import { listOf, onlyBlanks } from './inputs';
@@ -22,9 +21,19 @@ export type FilterKey = 'tags' | 'stage' | 'staff' | 'location';
 /** What the API receives as `filters` (and what a subscription keeps): key → wanted values. */
 export type FilterValues = Partial<Record<FilterKey, string[]>>;
 
+/** A filter's input as every platform's adapter offers it: an optional list of texts. */
+export interface ListInput {
+  key: string;
+  label: string;
+  type: 'string';
+  list: true;
+  required: false;
+  helpText: string;
+}
+
 export interface TriggerFilter {
   key: FilterKey;
-  input: PlainInputField;
+  input: ListInput;
   /** The record's values this filter compares with (ids and names, as the record carries them). */
   valuesOf: (record: RawRecord) => unknown[];
 }
@@ -49,9 +58,9 @@ export const tagsField = (helpText: string) =>
     list: true,
     required: false,
     helpText,
-  }) as const satisfies PlainInputField;
+  }) as const satisfies ListInput;
 
-const listInput = (key: FilterKey, label: string, helpText: string): PlainInputField => ({
+const listInput = (key: FilterKey, label: string, helpText: string): ListInput => ({
   key,
   label,
   type: 'string',

@@ -1,4 +1,4 @@
-import { blankFilter, FILTERS, filtersFrom, matchesFilters } from '../../src/lib/filters';
+import { blankFilter, FILTERS, filtersFrom, matchesFilters } from '../../core/filters';
 
 const contact = { id: 'c1', tags: ['Lead', 'vip'] };
 const deal = { id: 'd1', stage: 'Proposal' };

@@ -1,4 +1,4 @@
-import { appointment } from '../../src/lib/entities';
+import { appointment } from '../../core/entities';
 import {
   customFieldKeys,
   customFields,
@@ -6,7 +6,7 @@ import {
   LABEL_KEYS_KEPT,
   slug,
   toEntityRecord,
-} from '../../src/lib/records';
+} from '../../core/records';
 
 describe('custom fields', () => {
   it('are keyed by a stable slug of their label', () => {
