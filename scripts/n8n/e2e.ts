@@ -212,6 +212,25 @@ const differences = (a: Json, b: Json): string[] =>
     (key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]),
   );
 
+/**
+ * Imports the "ISAO API" credential (the sandbox's key, URL and secret) and both workflows with
+ * n8n's own commands (each boots n8n's database layer: two runs, not three); returns the trigger
+ * workflow's facts.
+ */
+const importAll = async (n8n: N8n, sandbox: Sandbox, home: string) => {
+  const trigger = triggerWorkflow(EVENT);
+  const credentials = path.join(home, 'credentials.json');
+  const workflows = path.join(home, 'workflows');
+  fs.mkdirSync(workflows);
+  const data = { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl, signingSecret: SECRET };
+  fs.writeFileSync(credentials, JSON.stringify(credentialFile(data)));
+  fs.writeFileSync(path.join(workflows, 'trigger.json'), JSON.stringify(trigger.workflow));
+  fs.writeFileSync(path.join(workflows, 'create.json'), JSON.stringify(createContactWorkflow()));
+  await n8n.cli(['import:credentials', `--input=${credentials}`]);
+  await n8n.cli(['import:workflow', '--separate', `--input=${workflows}`]);
+  return trigger;
+};
+
 const main = async (): Promise<number> => {
   const steps = stepRunner();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'isao-n8n-e2e-'));
@@ -221,7 +240,10 @@ const main = async (): Promise<number> => {
   try {
     say(`ISAO for n8n, end to end and offline (n8n ${N8N_VERSION}, Node ${NODE_VERSION})`);
 
-    const install = await steps.step(`Install n8n ${N8N_VERSION} on Node 24 (cached)`, installN8n);
+    const install = await steps.step(
+      `Install n8n ${N8N_VERSION} on Node 24 into .cache/ (once)`,
+      installN8n,
+    );
 
     const tarball = await steps.step(
       'Build and pack n8n/, install it as a community package',
@@ -252,20 +274,10 @@ const main = async (): Promise<number> => {
         say(
           `   ✓ a contact added in ISAO before anything subscribed: event ${event.metadata.eventId}`,
         );
-        const trigger = triggerWorkflow(EVENT);
-        const files = {
-          credentials: path.join(home, 'credentials.json'),
-          trigger: path.join(home, 'trigger.json'),
-          create: path.join(home, 'create.json'),
-        };
-        const data = { apiKey: started.apiKey, baseUrl: started.baseUrl, signingSecret: SECRET };
-        fs.writeFileSync(files.credentials, JSON.stringify(credentialFile(data)));
-        fs.writeFileSync(files.trigger, JSON.stringify(trigger.workflow));
-        fs.writeFileSync(files.create, JSON.stringify(createContactWorkflow()));
-        await live.cli(['import:credentials', `--input=${files.credentials}`]);
-        await live.cli(['import:workflow', `--input=${files.trigger}`]);
-        await live.cli(['import:workflow', `--input=${files.create}`]);
-        say('   ✓ imported the "ISAO API" credential and two workflows (n8n import:…)');
+        const trigger = await importAll(live, started, home);
+        say(
+          '   ✓ imported the "ISAO API" credential and two workflows (n8n import:credentials, import:workflow)',
+        );
         await live.start();
         say(`   ✓ n8n ready at ${live.url}`);
         await live.login();
