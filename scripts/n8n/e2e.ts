@@ -237,6 +237,15 @@ const main = async (): Promise<number> => {
   let sandbox: Sandbox | undefined;
   let n8n: N8n | undefined;
   let failed = false;
+  // Ctrl-C or a CI timeout: n8n runs in its own process group, so stop it before leaving
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping n8n and the sandbox (kept: ${home})\n`);
+    void Promise.all([n8n?.stop(), sandbox?.close()]).finally(() => {
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     say(`ISAO for n8n, end to end and offline (n8n ${N8N_VERSION}, Node ${NODE_VERSION})`);
 
@@ -436,6 +445,8 @@ const main = async (): Promise<number> => {
     return 1;
   } finally {
     await Promise.all([n8n?.stop(), sandbox?.close()]);
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     if (!failed) fs.rmSync(home, { recursive: true, force: true });
   }
 };
