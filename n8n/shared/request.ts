@@ -6,8 +6,7 @@
  * can act on: the core's wording (core/errors.ts) raised as n8n's NodeApiError, or a
  * NodeOperationError when the request never reached ISAO.
  */
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestMethods } from 'n8n-workflow';
 import { apiUrlProblem, DEFAULT_API_URL, keyProblem } from '../../core/api';
 import {
   failureFor,
@@ -16,10 +15,10 @@ import {
   parseBody,
   REQUEST_TIMEOUT_MS,
   type CallPolicy,
-  type Failure,
 } from '../../core/errors';
-import { quote, reasonOf, shown, text } from '../../core/inputs';
+import { isRecord, quote, reasonOf, shown, text } from '../../core/inputs';
 import type { RequestContext } from './contexts';
+import { apiError, operationError } from './errors';
 
 /** The credential type every node of the package uses. */
 export const CREDENTIAL = 'isaoApi';
@@ -65,14 +64,6 @@ const contentOf = (body: unknown): string => {
   return JSON.stringify(body);
 };
 
-/** A failure worded by the core, as n8n's error: the status and code go with it. */
-const apiError = (context: RequestContext, failure: Failure): NodeApiError =>
-  new NodeApiError(
-    context.getNode(),
-    { code: failure.code, status: failure.status, kind: failure.kind } satisfies JsonObject,
-    { message: failure.message, httpCode: String(failure.status) },
-  );
-
 /** n8n's full response (`returnFullResponse`), as far as it is read here. */
 const isFullResponse = (value: unknown): value is { statusCode: number; body?: unknown } =>
   typeof value === 'object' &&
@@ -91,9 +82,9 @@ export const isaoRequest = async (
 ): Promise<{ status: number; data: unknown }> => {
   const credentials = credentialsOf(await context.getCredentials(CREDENTIAL));
   const urlProblem = apiUrlProblem(credentials.baseUrl, BASE_URL_SETTING);
-  if (urlProblem) throw new NodeOperationError(context.getNode(), urlProblem);
+  if (urlProblem) throw operationError(context.getNode(), urlProblem);
   const badKey = credentials.apiKey === undefined ? undefined : keyProblem(credentials.apiKey);
-  if (badKey) throw new NodeOperationError(context.getNode(), badKey);
+  if (badKey) throw operationError(context.getNode(), badKey);
   const base = credentials.baseUrl.replace(/\/+$/, '');
   const host = hostOf(base);
   const secrets = [credentials.apiKey, credentials.signingSecret, ...(request.secrets ?? [])];
@@ -115,15 +106,18 @@ export const isaoRequest = async (
       timeout: REQUEST_TIMEOUT_MS,
     });
   } catch (error) {
-    const network = networkFailure(error, host);
-    throw new NodeOperationError(
+    // fetch and n8n's own wrapping keep the system error (ECONNREFUSED…) as the cause
+    const network =
+      networkFailure(error, host) ??
+      networkFailure(isRecord(error) ? error.cause : undefined, host);
+    throw operationError(
       context.getNode(),
       network ??
         `Could not call the ISAO API at ${host}: ${shown(reasonOf(error), MAX_DETAIL, secrets)}`,
     );
   }
   if (!isFullResponse(answer)) {
-    throw new NodeOperationError(
+    throw operationError(
       context.getNode(),
       `The ISAO API at ${host} gave an answer without a status, so it could not be read.`,
     );
@@ -131,7 +125,7 @@ export const isaoRequest = async (
   const status = answer.statusCode;
   const content = contentOf(answer.body);
   if (status >= 300 && status < 400) {
-    throw apiError(context, {
+    throw apiError(context.getNode(), {
       kind: 'error',
       code: 'unsafe_redirect',
       status,
@@ -140,6 +134,6 @@ export const isaoRequest = async (
   }
   const where = { method: request.method, path: new URL(`${base}${request.path}`).pathname, host };
   const failure = failureFor({ status, content }, request, where, secrets);
-  if (failure) throw apiError(context, failure);
+  if (failure) throw apiError(context.getNode(), failure);
   return { status, data: parseBody(content).value };
 };

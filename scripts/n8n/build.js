@@ -11,7 +11,8 @@ const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..', '..');
 const pkgDir = path.join(root, 'n8n');
-const dist = path.join(pkgDir, 'dist');
+/** n8n/dist, or the folder given as the first argument (a test's temporary build). */
+const dist = process.argv[2] ? path.resolve(process.argv[2]) : path.join(pkgDir, 'dist');
 
 /** Source → output, as package.json's `n8n` section names the outputs. */
 const ENTRIES = [
@@ -58,7 +59,7 @@ const build = async () => {
     fs.mkdirSync(path.dirname(path.join(dist, file)), { recursive: true });
     fs.copyFileSync(path.join(pkgDir, file), path.join(dist, file));
   }
-  console.log(`n8n/dist: ${ENTRIES.length} entries, ${copied().length} files copied`);
+  console.log(`${path.relative(root, dist)}: ${ENTRIES.length} entries, ${copied().length} files copied`);
 };
 
 build().catch((error) => {

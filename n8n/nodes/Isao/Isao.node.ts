@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { CONTACT_INPUTS, contactBody, createdContact } from '../../../core/contacts';
 import type { ExecuteContext } from '../../shared/contexts';
+import { operationError } from '../../shared/errors';
 import { asDataObject } from '../../shared/json';
 import { CREDENTIAL, isaoRequest } from '../../shared/request';
 
@@ -44,7 +45,7 @@ const createContact = async (
 ): Promise<INodeExecutionData> => {
   const checked = contactBody(inputsOf(context, itemIndex));
   if ('field' in checked) {
-    throw new NodeOperationError(context.getNode(), checked.message, { itemIndex });
+    throw operationError(context.getNode(), checked.message, itemIndex);
   }
   const { data } = await isaoRequest(context, {
     method: 'POST',
@@ -54,7 +55,7 @@ const createContact = async (
   });
   const created = createdContact(checked.body, data);
   if ('message' in created) {
-    throw new NodeOperationError(context.getNode(), created.message, { itemIndex });
+    throw operationError(context.getNode(), created.message, itemIndex);
   }
   return { json: asDataObject(created.record), pairedItem: { item: itemIndex } };
 };

@@ -5,7 +5,7 @@
  * exactly as the Zapier triggers do, and ISAO's retries of one event run the workflow once
  * (shared/dedup.ts states how far that holds).
  */
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
   IDataObject,
   INodeProperties,
@@ -33,6 +33,7 @@ import {
 } from '../../../core/subscriptions';
 import { readWebhook } from '../../../core/webhook';
 import { DELIVERED } from '../../shared/dedup';
+import { apiError, operationError } from '../../shared/errors';
 import { asDataObject } from '../../shared/json';
 import type { HookContext, RequestContext, WebhookContext } from '../../shared/contexts';
 import { credentialsOf, CREDENTIAL, isaoRequest } from '../../shared/request';
@@ -66,7 +67,7 @@ const filterProperties = (): INodeProperties[] => {
 const factsOf = (context: HookContext | WebhookContext): EventFacts => {
   const event: unknown = context.getNodeParameter('event');
   if (!isIsaoEvent(event)) {
-    throw new NodeOperationError(
+    throw operationError(
       context.getNode(),
       `The ISAO Trigger's Event is not one ISAO sends; choose one of: ${EVENT_NAMES.join(', ')}.`,
     );
@@ -87,7 +88,7 @@ const filterInputs = (
 const targetUrlOf = (context: HookContext): string => {
   const url = context.getNodeWebhookUrl('default');
   if (url === undefined) {
-    throw new NodeOperationError(context.getNode(), 'n8n gave no webhook URL for this node.');
+    throw operationError(context.getNode(), 'n8n gave no webhook URL for this node.');
   }
   return url;
 };
@@ -109,12 +110,8 @@ const forget = (state: IDataObject): void => {
 };
 
 /** A 2xx ISAO answer that is not what the call needs. */
-const invalidResponse = (context: RequestContext, message: string): NodeApiError =>
-  new NodeApiError(
-    context.getNode(),
-    { code: 'invalid_response', status: 502 },
-    { message, httpCode: '502' },
-  );
+const invalidResponse = (context: RequestContext, message: string): Error =>
+  apiError(context.getNode(), { kind: 'error', code: 'invalid_response', status: 502, message });
 
 /** The subscriptions ISAO lists for the event and exactly this node's webhook URL. */
 const listed = async (
@@ -176,7 +173,7 @@ const subscribe = async (context: HookContext): Promise<boolean> => {
   const facts = factsOf(context);
   const inputs = filterInputs(context, facts);
   const blank = blankFilterMessage(facts, inputs);
-  if (blank) throw new NodeOperationError(context.getNode(), blank);
+  if (blank) throw operationError(context.getNode(), blank);
   const targetUrl = targetUrlOf(context);
   const { data } = await isaoRequest(context, {
     method: 'POST',
@@ -199,6 +196,10 @@ const subscribe = async (context: HookContext): Promise<boolean> => {
   return true;
 };
 
+/** An error's whole message (the package's own are worded, bounded and redacted already). */
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : reasonOf(error);
+
 /** The clean-up after subscribing: never fails the publish (the new subscription is in place). */
 const removeOthers = async (
   context: HookContext,
@@ -213,7 +214,7 @@ const removeOthers = async (
     for (const { id } of others) await unsubscribe(context, id, [own.secret]);
   } catch (error) {
     context.logger.warn(
-      `ISAO: could not remove other ${event} subscriptions for this node's webhook URL (${reasonOf(error)}); they may send duplicate events until deleted in the ISAO dashboard.`,
+      `ISAO: could not remove other ${event} subscriptions for this node's webhook URL (${messageOf(error)}); they may send duplicate events until deleted in the ISAO dashboard.`,
     );
   }
 };
