@@ -10,14 +10,14 @@ import { declaredOnly, idOf, toEntityRecord, type EntityRecord } from './records
 import { unwrapData } from './api';
 
 /** Separators people put in phone numbers; they are dropped, a leading `+` is kept. */
-const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;
+export const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;
 /**
  * A national trunk prefix written in parentheses after the country code, as in
  * `+44 (0) 20 7946 0958`: it is not dialled from abroad, so it is not part of the E.164 number.
  */
-const TRUNK_PREFIX = /^(\+\s*\d{1,3})[\s.\-\u00a0]*\(\s*0\s*\)/;
+export const TRUNK_PREFIX = /^(\+\s*\d{1,3})[\s.\-\u00a0]*\(\s*0\s*\)/;
 /** 6 to 15 digits (E.164's maximum), optionally after one leading `+`. */
-const PHONE = /^\+?\d{6,15}$/;
+export const PHONE = /^\+?\d{6,15}$/;
 /**
  * One address: a local part of visible characters only (no space, no control, format, private-use
  * or unassigned character, none of the characters that separate or wrap addresses `<>()[]\,;:"`),

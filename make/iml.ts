@@ -1,0 +1,45 @@
+/**
+ * What a Make custom app is written in: JSON documents ("IML JSON") whose strings may hold IML
+ * expressions in `{{…}}`, evaluated on Make's servers. These types describe only what this app
+ * writes; nothing here runs IML.
+ */
+
+/** A JSON value as a section file holds it (an undefined property is left out when written). */
+export type Json = string | number | boolean | null | Json[] | JsonObject;
+export type JsonObject = { [key: string]: Json | undefined };
+
+/**
+ * A Make parameter (a connection's, a module's input, or an interface's output field): `name`
+ * and `type` are what Make requires; `spec` describes an array's items or a collection's fields.
+ */
+export type MakeParam = {
+  name: string;
+  type:
+    'text' | 'password' | 'number' | 'integer' | 'date' | 'array' | 'collection' | 'select' | 'any';
+  label?: string;
+  help?: string;
+  required?: boolean;
+  spec?: MakeParam | MakeParam[];
+  validate?: { pattern: string };
+  options?: { label: string; value: string }[];
+  default?: string;
+};
+
+/** One IML expression, as written into a string: `{{body.data}}`. */
+export const iml = (expression: string): string => `{{${expression}}}`;
+
+/** The IML path of a key that is not a plain name (`x-isao-hmac-sha256`): Make quotes it in backticks. */
+export const imlKey = (key: string): string => (/^[A-Za-z_]\w*$/.test(key) ? key : `\`${key}\``);
+
+/**
+ * Every `{{…}}` expression in a section, wherever it sits (keys are not expressions in this app):
+ * what the contract tests read to check that each reference names something that exists.
+ */
+export const expressionsIn = (value: Json | undefined): string[] => {
+  if (typeof value === 'string')
+    return [...value.matchAll(/\{\{(.*?)\}\}/gs)].map((m) => m[1] ?? '');
+  if (Array.isArray(value)) return value.flatMap(expressionsIn);
+  if (value !== null && typeof value === 'object')
+    return Object.values(value).flatMap(expressionsIn);
+  return [];
+};

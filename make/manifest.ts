@@ -1,0 +1,96 @@
+/**
+ * Reading makecomapp.json back (the deploy and the rehearsal deploy what the files say, as Make's
+ * VS Code extension would): only what they use, each part checked, so a hand-edited or broken
+ * manifest stops with a sentence naming the part, never a crash halfway through a deploy.
+ */
+import { isRecord } from '../core/inputs';
+import { CODES, type ComponentKind } from './layout';
+
+/** A component as the deploy needs it. */
+export interface DeployComponent {
+  kind: 'connection' | 'webhook' | 'module';
+  id: string;
+  label: string;
+  description?: string;
+  connectionType?: string;
+  webhookType?: string;
+  moduleType?: string;
+  actionCrud?: string;
+  connection?: string;
+  webhook?: string;
+  /** Code type (makecomapp.json's) → file path, relative to the app folder. */
+  codeFiles: Record<string, string>;
+}
+
+export interface DeployManifest {
+  general: { base: string; groups: string; readme: string };
+  components: DeployComponent[];
+}
+
+const DEPLOYED_KINDS = [
+  'connection',
+  'webhook',
+  'module',
+] as const satisfies readonly (keyof typeof CODES & ComponentKind)[];
+
+const OPTIONAL_TEXTS = [
+  'description',
+  'connectionType',
+  'webhookType',
+  'moduleType',
+  'actionCrud',
+  'connection',
+  'webhook',
+] as const;
+
+const textAt = (value: unknown, where: string): string => {
+  if (typeof value !== 'string' || value === '')
+    throw new Error(`makecomapp.json: ${where} must be a non-empty text`);
+  return value;
+};
+
+const componentOf = (kind: DeployComponent['kind'], id: string, meta: unknown): DeployComponent => {
+  const where = `components.${kind}.${id}`;
+  if (!isRecord(meta) || !isRecord(meta.codeFiles))
+    throw new Error(`makecomapp.json: ${where} has no codeFiles`);
+  const codeFiles: Record<string, string> = {};
+  for (const [code, file] of Object.entries(meta.codeFiles)) {
+    if (file === null) continue;
+    if (!Object.hasOwn(CODES[kind], code))
+      throw new Error(`makecomapp.json: ${where}.codeFiles.${code} is not a ${kind} code`);
+    codeFiles[code] = textAt(file, `${where}.codeFiles.${code}`);
+  }
+  const component: DeployComponent = {
+    kind,
+    id,
+    label: textAt(meta.label, `${where}.label`),
+    codeFiles,
+  };
+  for (const key of OPTIONAL_TEXTS) {
+    if (meta[key] !== undefined) component[key] = textAt(meta[key], `${where}.${key}`);
+  }
+  return component;
+};
+
+/** The manifest's general files and components, connections first (the others name them). */
+export const readManifest = (text: string): DeployManifest => {
+  const parsed: unknown = JSON.parse(text);
+  if (!isRecord(parsed) || !isRecord(parsed.generalCodeFiles) || !isRecord(parsed.components)) {
+    throw new Error('makecomapp.json: generalCodeFiles and components are required');
+  }
+  const general = parsed.generalCodeFiles;
+  const { components } = parsed;
+  return {
+    general: {
+      base: textAt(general.base, 'generalCodeFiles.base'),
+      groups: textAt(general.groups, 'generalCodeFiles.groups'),
+      readme: textAt(general.readme, 'generalCodeFiles.readme'),
+    },
+    components: DEPLOYED_KINDS.flatMap((kind) => {
+      const ofKind = components[kind];
+      return isRecord(ofKind)
+        ? Object.entries(ofKind).map(([id, meta]) => componentOf(kind, id, meta))
+        : [];
+    }),
+  };
+};

@@ -1,0 +1,170 @@
+/**
+ * `npm run make:rehearse`: the real deploy (deploy.ts, through @makehq/sdk) against a local
+ * stand-in of Make's API (standin.ts) on 127.0.0.1, twice. It then judges what arrived against
+ * the app's files: every component created once, every section present, identical to its file
+ * and parseable, every webhook linked to the connection and every instant trigger to its webhook;
+ * and the second deploy must create and upload nothing. CI runs it.
+ */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { failureLine, loadState, runDeploy, type DeployState } from './deploy';
+import { APP_DIR } from './generate';
+import { CODES, MANIFEST } from './layout';
+import { readManifest } from './manifest';
+import { MakeStandin, type Call } from './standin';
+
+/** One deploy of the rehearsal: its calls, how long it took, and what it printed. */
+export interface Run {
+  calls: Call[];
+  ms: number;
+  exitCode: number;
+  printed: string[];
+}
+
+export interface Rehearsal {
+  first: Run;
+  second: Run;
+  /** Everything that was wrong; empty when the rehearsal passed. */
+  problems: string[];
+}
+
+/** What arrived at the stand-in, judged against the app's files and the deploy's map. */
+export const judge = (appDir: string, standin: MakeStandin, map: DeployState): string[] => {
+  const problems: string[] = [];
+  const read = (file: string) => fs.readFileSync(path.join(appDir, file), 'utf8');
+  const manifest = readManifest(read(MANIFEST));
+  const { state } = standin;
+  const app = map.app && state.apps.get(map.app.name);
+  if (!app || state.apps.size !== 1)
+    return [`one app expected, ${String(state.apps.size)} arrived`];
+  const general = {
+    base: manifest.general.base,
+    groups: manifest.general.groups,
+    readme: manifest.general.readme,
+  };
+  for (const [section, file] of Object.entries(general)) {
+    if (app.sections.get(section) !== read(file))
+      problems.push(`app section ${section} did not arrive as ${file}`);
+  }
+  const stores = { connection: state.connections, webhook: state.webhooks, module: state.modules };
+  for (const [kind, store] of Object.entries(stores)) {
+    const expected = manifest.components.filter((c) => c.kind === kind).length;
+    if (store.size !== expected)
+      problems.push(`${String(expected)} ${kind}s expected, ${String(store.size)} arrived`);
+  }
+  for (const component of manifest.components) {
+    const where = `${component.kind} ${component.id}`;
+    const name = map.names[component.kind][component.id];
+    const remote = name === undefined ? undefined : stores[component.kind].get(name);
+    if (!remote) {
+      problems.push(`${where} was not created`);
+      continue;
+    }
+    const sections: Readonly<Record<string, readonly [string, string]>> = CODES[component.kind];
+    for (const [code, file] of Object.entries(component.codeFiles)) {
+      const section = sections[code]?.[1] ?? code;
+      const arrived = remote.sections.get(section);
+      if (arrived === undefined) problems.push(`${where}: section ${section} is missing`);
+      else if (arrived !== read(file))
+        problems.push(`${where}: section ${section} differs from ${file}`);
+    }
+    const connection = component.connection && map.names.connection[component.connection];
+    if (component.kind !== 'connection' && remote.connection !== connection) {
+      problems.push(`${where} is not linked to its connection`);
+    }
+    if (component.moduleType === 'instant_trigger') {
+      const hookName = component.webhook && map.names.webhook[component.webhook];
+      const hook = hookName ? state.webhooks.get(hookName) : undefined;
+      if (!hook || remote.webhook !== hookName)
+        problems.push(`${where} is not linked to its webhook`);
+      else if (!hook.sections.has('attach') || !hook.sections.has('detach')) {
+        problems.push(`${where}: its webhook cannot attach and detach`);
+      }
+    }
+  }
+  return problems;
+};
+
+/** Creates and uploads (a second deploy of the same files must make none). */
+const writes = (calls: readonly Call[]) => calls.filter((call) => call.method !== 'GET');
+
+export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => {
+  const token = randomUUID();
+  const standin = new MakeStandin(token);
+  const zone = await standin.start();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'isao-make-rehearsal-'));
+  const stateFile = path.join(work, 'deployment.json');
+  const deployOnce = async (): Promise<Run> => {
+    const before = standin.calls.length;
+    const printed: string[] = [];
+    const started = Date.now();
+    let exitCode: number;
+    try {
+      exitCode = await runDeploy({
+        token,
+        zone,
+        dryRun: false,
+        protocol: 'http',
+        appDir,
+        stateFile,
+        print: (line) => printed.push(line),
+      });
+    } catch (error) {
+      printed.push(`deploy failed: ${failureLine(error, [token])}`);
+      exitCode = 1;
+    }
+    return { calls: standin.calls.slice(before), ms: Date.now() - started, exitCode, printed };
+  };
+  try {
+    const first = await deployOnce();
+    const refusedFirst = standin.problems.length;
+    const problems = [...standin.problems, ...judge(appDir, standin, loadState(stateFile))];
+    const second = await deployOnce();
+    problems.push(...standin.problems.slice(refusedFirst));
+    for (const [which, run] of [
+      ['first', first],
+      ['second', second],
+    ] as const) {
+      if (run.exitCode !== 0)
+        problems.push(`the ${which} deploy failed: ${run.printed.at(-1) ?? ''}`);
+    }
+    const again = writes(second.calls);
+    if (again.length > 0) {
+      problems.push(
+        `the second deploy changed ${String(again.length)} things: ${again.map((c) => `${c.method} ${c.path}`).join(', ')}`,
+      );
+    }
+    return { first, second, problems };
+  } finally {
+    await standin.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+};
+
+const summary = (run: Run): string => {
+  const count = (method: string) => run.calls.filter((call) => call.method === method).length;
+  return `${String(run.calls.length)} calls (${String(count('POST'))} creates, ${String(count('PATCH'))} links, ${String(count('PUT'))} section uploads, ${String(count('GET'))} checks) in ${String(run.ms)} ms`;
+};
+
+if (require.main === module) {
+  rehearse().then(
+    ({ first, second, problems }) => {
+      console.log(`make:rehearse: deploy to a local stand-in of Make's API on 127.0.0.1`);
+      console.log(`  first deploy:  ${summary(first)}`);
+      console.log(`  second deploy: ${summary(second)}`);
+      for (const problem of problems) console.log(`  PROBLEM: ${problem}`);
+      console.log(
+        problems.length === 0
+          ? '  every component created once, every section arrived as its file and parses, every instant trigger linked to its webhook, the second deploy changed nothing'
+          : `make:rehearse failed: ${String(problems.length)} problems`,
+      );
+      process.exitCode = problems.length === 0 ? 0 : 1;
+    },
+    (error: unknown) => {
+      console.error(`make:rehearse failed: ${failureLine(error, [])}`);
+      process.exitCode = 1;
+    },
+  );
+}
