@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isRecord } from '../../core/inputs';
 import { hookBundle, zapierHeaders } from '../../sandbox/hook-bundle';
 import { startLocalZapier } from '../../sandbox/local-zapier';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
@@ -41,9 +42,8 @@ const EVENT = 'contact.created';
 /** How long an answered delivery gets to show up (or not) as an execution. */
 const SETTLE_MS = 3_000;
 
-const isJson = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const field = (value: unknown, key: string): unknown => (isJson(value) ? value[key] : undefined);
+/** A field of a JSON object; undefined for anything else. */
+const field = (value: unknown, key: string): unknown => (isRecord(value) ? value[key] : undefined);
 
 /** An error's text, without a stack. */
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -118,7 +118,7 @@ const executionsOf = async (n8n: N8n, workflowId: string): Promise<Json[]> => {
     res.status === 200 && Array.isArray(results),
     `GET /rest/executions: HTTP ${String(res.status)}`,
   );
-  return results.filter(isJson);
+  return results.filter(isRecord);
 };
 
 /** Waits until the workflow has `count` finished executions; returns them, newest first. */
@@ -148,7 +148,7 @@ const nodeOutput = async (
   const main = field(Array.isArray(runs) ? field(runs[0], 'data') : undefined, 'main');
   const items: unknown = Array.isArray(main) ? main[0] : undefined;
   check(Array.isArray(items), `execution ${String(executionId)}: no output from ${node}`);
-  return items.map((item) => field(item, 'json')).filter(isJson);
+  return items.map((item) => field(item, 'json')).filter(isRecord);
 };
 
 /** Publishes a workflow in the running n8n, as the editor's Publish does. */
@@ -167,7 +167,7 @@ const publish = async (n8n: N8n, id: string): Promise<void> => {
 const subscriptionsFor = async (sandbox: Sandbox, url: string): Promise<Json[]> => {
   const { body } = await sandbox.call('GET', '/webhooks');
   const data = field(body, 'data');
-  return (Array.isArray(data) ? data : []).filter(isJson).filter((s) => s.target_url === url);
+  return (Array.isArray(data) ? data : []).filter(isRecord).filter((s) => s.target_url === url);
 };
 
 /** POSTs exact bytes to n8n as ISAO's webhook delivery does (sandbox/webhooks.ts headers). */
@@ -200,7 +200,7 @@ const zapierRecords = async (sandbox: Sandbox, raw: Buffer, signature: string): 
       ),
     });
     check(Array.isArray(records), 'the Zapier trigger returned no list');
-    return records.filter(isJson);
+    return records.filter(isRecord);
   } finally {
     await zapier.close();
   }
