@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/',
       '.stryker-tmp/',
       'reports/',
+      'n8n/dist/',
     ],
   },
   js.configs.recommended,

@@ -1,0 +1,47 @@
+/** The ISAO API credential as n8n reads it: its fields, its Bearer header and its test request. */
+import { IsaoApi } from '../../../n8n/credentials/IsaoApi.credentials';
+import { API_KEY_HELP, DEFAULT_API_URL, DOCS_URL } from '../../../core/api';
+
+const credential = new IsaoApi();
+
+describe('ISAO API credential', () => {
+  it("is the isaoApi type, documented at ISAO's docs", () => {
+    expect([credential.name, credential.displayName]).toEqual(['isaoApi', 'ISAO API']);
+    expect(credential.documentationUrl).toBe(DOCS_URL);
+  });
+
+  it("asks for the key (hidden), the Base URL (ISAO's by default) and an optional secret (hidden)", () => {
+    expect(
+      credential.properties.map((p) => [
+        p.name,
+        p.type,
+        p.typeOptions?.password ?? false,
+        p.required ?? false,
+        p.default,
+      ]),
+    ).toEqual([
+      ['apiKey', 'string', true, true, ''],
+      ['baseUrl', 'string', false, false, DEFAULT_API_URL],
+      ['signingSecret', 'string', true, false, ''],
+    ]);
+  });
+
+  it('shows the key help with its link as plain words', () => {
+    expect(credential.properties[0]?.description).toBe(
+      API_KEY_HELP.replace(
+        `[the ISAO API documentation](${DOCS_URL})`,
+        `the ISAO API documentation (${DOCS_URL})`,
+      ),
+    );
+  });
+
+  it('sends the key as a Bearer header, and is tested with GET /test on the Base URL', () => {
+    expect(credential.authenticate).toEqual({
+      type: 'generic',
+      properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+    });
+    expect(credential.test).toEqual({
+      request: { baseURL: '={{$credentials.baseUrl}}', url: '/test', method: 'GET' },
+    });
+  });
+});
