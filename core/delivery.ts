@@ -38,7 +38,10 @@ const classify = (event: IsaoEvent, item: RawRecord): Classified => {
   return { kind: 'event', raw, meta, key: meta.id ?? fingerprint(item) };
 };
 
-const toRecord = (facts: EventFacts, found: Found): EventRecord =>
+/** What a record is made of: the raw record, its event's metadata and its event key. */
+type Parts = Omit<Found, 'kind'>;
+
+const toRecord = (facts: EventFacts, found: Parts): EventRecord =>
   toEventRecord(facts.entity, found.raw, { ...found.meta, type: facts.event }, found.key);
 
 /** Keeps the first record of each primary key (`id` + event key): Zapier requires them unique. */
@@ -139,7 +142,6 @@ export const listedRecords = (
 /** The static sample: the event's sample record as perform delivers it. */
 export const sampleFor = (facts: EventFacts): EventRecord =>
   toRecord(facts, {
-    kind: 'event',
     raw: sampleOf(facts.event),
     meta: {
       id: 'evt_sample_0001',

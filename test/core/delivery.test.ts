@@ -1,0 +1,74 @@
+/**
+ * From a webhook's items to one trigger's records (core/delivery.ts), as every platform gets
+ * them; through Zapier's runtime: test/lib/hooks.test.ts and test/triggers/, through n8n's:
+ * test/n8n/nodes/IsaoTrigger.test.ts.
+ */
+import { deliveryOf, outputFieldsFor, sampleFor } from '../../core/delivery';
+import { EVENTS } from '../../core/events';
+
+const facts = EVENTS['contact.created'];
+const envelope = (eventId: string, data: Record<string, unknown>, event = 'contact.created') => ({
+  event,
+  timestamp: '2024-11-08T10:30:00.000Z',
+  data,
+  metadata: { eventId },
+});
+
+describe('a delivery', () => {
+  it('keeps the trigger event, skips what it cannot use, filters and shapes one record each', () => {
+    const delivery = deliveryOf(
+      facts,
+      {
+        events: [
+          envelope('e1', { id: 'c1', tags: ['lead'] }),
+          envelope('e2', { id: 'c2', tags: ['other'] }),
+          envelope('e3', { id: 'd1' }, 'deal.won'),
+          { event: 'contact.created', data: null, metadata: { eventId: 'e4' } },
+        ],
+        unreadable: ['Item 5 of the ISAO webhook is not an event object ("7")'],
+      },
+      { signed: false, now: Date.parse('2024-11-08T10:31:00.000Z'), filters: { tags: ['lead'] } },
+    );
+    expect(delivery.records.map((r) => [r.id, r.isao_event.id, r.isao_event_key])).toEqual([
+      ['c1', 'e1', 'e1'],
+    ]);
+    expect(delivery.skipped).toEqual([
+      'Item 5 of the ISAO webhook is not an event object ("7")',
+      'The ISAO contact.created event "e4" carried no record',
+    ]);
+    expect(delivery.halt).toBeUndefined();
+  });
+
+  it('drops the whole webhook when nothing is usable, naming the first reason and the count', () => {
+    const old = envelope('e1', { id: 'c1' });
+    const delivery = deliveryOf(
+      facts,
+      { events: [old, { event: 42, data: {} }], unreadable: [] },
+      { signed: true, now: Date.parse('2024-11-09T10:30:00.000Z'), filters: undefined },
+    );
+    expect(delivery.records).toEqual([]);
+    expect(delivery.halt).toMatch(
+      /^Rejected a replayed webhook: the signed event "e1" is from .* \(and 1 more\)\.$/,
+    );
+  });
+});
+
+describe('the sample and the output fields', () => {
+  it('the sample is the event sample shaped as a delivery, with its event metadata', () => {
+    expect(sampleFor(facts)).toMatchObject({
+      id: 'contact_123',
+      isao_event: { type: 'contact.created', id: 'evt_sample_0001', source: 'api' },
+      isao_event_key: 'evt_sample_0001',
+    });
+  });
+
+  it('marks the record id, and only it, as part of the primary key, with the event key', () => {
+    const fields = outputFieldsFor(EVENTS['deal.won']);
+    expect(fields.filter((f) => f.primary).map((f) => f.key)).toEqual(['id', 'isao_event_key']);
+    expect(fields.find((f) => f.key === 'title')).toEqual({
+      key: 'title',
+      label: 'Deal Title',
+      type: 'string',
+    });
+  });
+});
