@@ -43,9 +43,8 @@ export class DeliveredEvents {
     this.forgetExpired(now);
     return eventIds.map((eventId) => {
       const key = digest([...scope, eventId]);
-      const until = this.expiries.get(key);
-      if (until !== undefined && until > now) return false;
-      this.expiries.delete(key);
+      // what is still here has not expired: forgetExpired has just dropped the rest
+      if (this.expiries.has(key)) return false;
       this.expiries.set(key, now + this.ttlMs);
       this.forgetOverflow();
       return true;

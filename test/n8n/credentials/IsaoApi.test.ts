@@ -2,7 +2,11 @@
 import { IsaoApi } from '../../../n8n/credentials/IsaoApi.credentials';
 import { API_KEY_HELP, DEFAULT_API_URL, DOCS_URL } from '../../../core/api';
 
-const credential = new IsaoApi();
+// made in each test, so the mutation run sees which test reads which part of it
+let credential: IsaoApi;
+beforeEach(() => {
+  credential = new IsaoApi();
+});
 
 describe('ISAO API credential', () => {
   it("is the isaoApi type, documented at ISAO's docs", () => {

@@ -20,8 +20,13 @@ import {
   webhookContext,
 } from '../contexts';
 
-const trigger = new IsaoTrigger();
-const hooks = trigger.webhookMethods.default;
+// made in each test, so the mutation run sees which test reads which part of the node
+let trigger: IsaoTrigger;
+let hooks: IsaoTrigger['webhookMethods']['default'];
+beforeEach(() => {
+  trigger = new IsaoTrigger();
+  hooks = trigger.webhookMethods.default;
+});
 
 const SUBSCRIPTION_SECRET = 'whsec_subscription_own_secret';
 
@@ -105,6 +110,38 @@ describe('description', () => {
     expect(tags?.description).toBe(
       'Optional. Only trigger for contacts that have any of these tags (for example `lead`). Add each value as its own entry (a comma is part of the value); the trigger fires when any of them matches (case-insensitive). Leave empty to trigger on every record.',
     );
+  });
+
+  it("shows in n8n's editor as the ISAO Trigger, with the event as its subtitle", () => {
+    expect(trigger.description).toEqual({
+      ...trigger.description,
+      displayName: 'ISAO Trigger',
+      name: 'isaoTrigger',
+      icon: { light: 'file:../../icons/isao.svg', dark: 'file:../../icons/isao.dark.svg' },
+      group: ['trigger'],
+      version: 1,
+      subtitle: '={{$parameter["event"]}}',
+      description: 'Starts the workflow when ISAO sends a contact, deal or appointment event',
+      defaults: { name: 'ISAO Trigger' },
+      inputs: [],
+      outputs: ['main'],
+      credentials: [{ name: 'isaoApi', required: true }],
+    });
+    const event = trigger.description.properties[0];
+    expect([event?.displayName, event?.name, event?.type, event?.required]).toEqual([
+      'Event',
+      'event',
+      'options',
+      true,
+    ]);
+    expect(
+      trigger.description.properties.slice(1).map((p) => [p.type, p.default, p.placeholder]),
+    ).toEqual([
+      ['string', [], 'Add Tags'],
+      ['string', [], 'Add Stage'],
+      ['string', [], 'Add Staff'],
+      ['string', [], 'Add Location'],
+    ]);
   });
 
   it('declares one POST webhook answered on receipt, and the ISAO API credential', () => {
@@ -209,6 +246,20 @@ describe('publishing: create', () => {
         /^ISAO: could not remove other contact\.created subscriptions for this node's webhook URL \(ISAO refused this request \(403 Forbidden: no read\)\. The API key lacks the `webhooks:read` permission: give the key that permission in your ISAO dashboard, or connect a key that has it\.\); they may send duplicate events until deleted in the ISAO dashboard\.$/,
       ),
     ]);
+  });
+
+  it("never shows the subscription's secret in the clean-up warning", async () => {
+    isao()
+      .post(at('/webhooks/subscribe'))
+      .reply(201, { subscription_id: 'sub_9', secret: SUBSCRIPTION_SECRET });
+    isao()
+      .get(at('/webhooks'))
+      .reply(500, { message: `leaked ${SUBSCRIPTION_SECRET}` });
+    const { context, lines } = hookContext();
+
+    await hooks.create.call(context);
+
+    expect(lines.warnings[0]).toContain('(500): leaked [redacted].');
   });
 
   it('refuses an event that is not one of the ten', async () => {
@@ -403,6 +454,13 @@ describe('deliveries: signatures', () => {
         /^Rejected a replayed webhook: the signed event "evt_replayed" is from/,
       ),
     });
+  });
+
+  it("reads n8n's parse of the body when the request has no raw bytes", async () => {
+    const payload = contactEvent(freshId());
+    const { result } = await deliver('', { parsed: payload });
+
+    expect(itemsOf(result)).toEqual([expect.objectContaining({ id: payload.data.id })]);
   });
 
   it('accepts unsigned deliveries when no secret is known', async () => {
