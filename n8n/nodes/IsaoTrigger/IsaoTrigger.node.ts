@@ -39,7 +39,7 @@ import type { HookContext, RequestContext, WebhookContext } from '../../shared/c
 import { credentialsOf, CREDENTIAL, isaoRequest } from '../../shared/request';
 
 /** The Zapier help's advice on typing values, which n8n's one-value-per-entry list replaces. */
-const ZAPIER_LIST_ADVICE = ' One value per line';
+const ZAPIER_LIST_ADVICE = / One value per line.*$/s;
 
 /** Every filter some event offers, each once, with the events that offer it. */
 const filterProperties = (): INodeProperties[] => {
@@ -58,7 +58,7 @@ const filterProperties = (): INodeProperties[] => {
     typeOptions: { multipleValues: true },
     default: [],
     placeholder: `Add ${filter.input.label}`,
-    description: `${filter.input.helpText.split(ZAPIER_LIST_ADVICE)[0] ?? ''} Add each value as its own entry (a comma is part of the value); the trigger fires when any of them matches (case-insensitive). Leave empty to trigger on every record.`,
+    description: `${filter.input.helpText.replace(ZAPIER_LIST_ADVICE, '')} Add each value as its own entry (a comma is part of the value); the trigger fires when any of them matches (case-insensitive). Leave empty to trigger on every record.`,
     displayOptions: { show: { event: events } },
   }));
 };
@@ -233,6 +233,9 @@ const unsubscribeOwn = async (context: HookContext): Promise<boolean> => {
 const rawBodyOf = (context: WebhookContext): Uint8Array | undefined =>
   context.getRequestObject().rawBody;
 
+export const NO_RAW_BODY =
+  'Could not verify the webhook signature: n8n passed no raw request body, so the delivery was refused.';
+
 /** A refused delivery: the status and reason to the sender, and no execution. */
 const refuse = (context: WebhookContext, message: string): IWebhookResponseData => {
   context.logger.warn(`ISAO: ${message}`);
@@ -265,8 +268,10 @@ const receive = async (context: WebhookContext): Promise<IWebhookResponseData> =
     own.secret ?? credentialsOf(await context.getCredentials(CREDENTIAL)).signingSecret;
   const raw = rawBodyOf(context);
   if (secret !== undefined) {
+    // a signature vouches for the bytes sent: without them, nothing can be checked
+    if (raw === undefined) return refuse(context, NO_RAW_BODY);
     const header = headerValue(context.getHeaderData(), SIGNATURE_HEADER);
-    const problem = signatureProblem(secret, raw ?? '', header);
+    const problem = signatureProblem(secret, raw, header);
     if (problem) return refuse(context, problem.message);
   }
   const read = readWebhook(bodyText(context, raw));
@@ -284,7 +289,7 @@ const receive = async (context: WebhookContext): Promise<IWebhookResponseData> =
   // one claim per event id: two records carried by one event are both new, or both seen
   // Stryker disable next-line ArrayDeclaration: a record without an event id is delivered whatever else is claimed
   const ids = [...new Set(delivery.records.flatMap((record) => record.isao_event.id ?? []))];
-  const scope = [context.getWorkflow().id ?? '', context.getNode().id];
+  const scope = [context.getWorkflow().id, context.getNode().id];
   const first = DELIVERED.claim(scope, ids, Date.now());
   const fresh = new Set(ids.filter((_id, i) => first[i]));
   const records = delivery.records.filter((record) => {

@@ -218,6 +218,16 @@ describe('Create Contact', () => {
     );
   });
 
+  it("passes on an error that is not the node's own as it is", async () => {
+    const { context } = executeContext([ADA]);
+    const failure = new Error('parameter could not be resolved');
+    context.getNodeParameter = () => {
+      throw failure;
+    };
+
+    expect(await caught(() => node.execute.call(context))).toBe(failure);
+  });
+
   it('with Continue On Fail, gives the failed item its error and goes on with the others', async () => {
     isao().post(at('/contacts')).reply(201, { data: CREATED });
 
