@@ -59,7 +59,9 @@ const build = async () => {
     fs.mkdirSync(path.dirname(path.join(dist, file)), { recursive: true });
     fs.copyFileSync(path.join(pkgDir, file), path.join(dist, file));
   }
-  console.log(`${path.relative(root, dist)}: ${ENTRIES.length} entries, ${copied().length} files copied`);
+  console.log(
+    `${path.relative(root, dist)}: ${ENTRIES.length} entries, ${copied().length} files copied`,
+  );
 };
 
 build().catch((error) => {
