@@ -233,7 +233,7 @@ const unsubscribeOwn = async (context: HookContext): Promise<boolean> => {
 const rawBodyOf = (context: WebhookContext): Uint8Array | undefined =>
   context.getRequestObject().rawBody;
 
-export const NO_RAW_BODY =
+const NO_RAW_BODY =
   'Could not verify the webhook signature: n8n passed no raw request body, so the delivery was refused.';
 
 /** A refused delivery: the status and reason to the sender, and no execution. */

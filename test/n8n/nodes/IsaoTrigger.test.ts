@@ -5,7 +5,7 @@
  */
 import { NodeApiError } from 'n8n-workflow';
 import { caught } from '../../helpers';
-import { IsaoTrigger, NO_RAW_BODY } from '../../../n8n/nodes/IsaoTrigger/IsaoTrigger.node';
+import { IsaoTrigger } from '../../../n8n/nodes/IsaoTrigger/IsaoTrigger.node';
 import { DEDUP_TTL_SECONDS } from '../../../core/signatures';
 import { EVENT_NAMES, EVENTS } from '../../../core/events';
 import { NOT_A_LIST } from '../../../core/subscriptions';
@@ -526,7 +526,13 @@ describe('deliveries: signatures', () => {
     });
 
     expect(result).toEqual({ noWebhookResponse: true });
-    expect(answered).toEqual({ status: 401, body: { message: NO_RAW_BODY } });
+    expect(answered).toEqual({
+      status: 401,
+      body: {
+        message:
+          'Could not verify the webhook signature: n8n passed no raw request body, so the delivery was refused.',
+      },
+    });
   });
 
   it("reads n8n's parse of the body when the request has no raw bytes", async () => {
