@@ -24,6 +24,12 @@ export interface RequestContext {
   };
 }
 
+/** The part of express's response a refused delivery writes. */
+export interface Reply {
+  status(code: number): unknown;
+  json(body: unknown): unknown;
+}
+
 /** n8n's log, as far as the trigger writes to it. */
 export interface Log {
   warn(message: string): void;
@@ -47,10 +53,10 @@ export interface WebhookContext extends TriggerContext {
   getWorkflow(): { id?: string };
   getHeaderData(): Record<string, unknown>;
   getBodyData(): IDataObject;
-  /** express's request: its `rawBody` is read. */
-  getRequestObject(): unknown;
+  /** express's request: the raw bytes n8n received (n8n's own typing adds `rawBody`). */
+  getRequestObject(): { rawBody?: Uint8Array };
   /** express's response: `status` and `json` refuse a delivery. */
-  getResponseObject(): unknown;
+  getResponseObject(): Reply;
 }
 
 /** A run of the action node. */

@@ -39,13 +39,16 @@ export class DeliveredEvents {
    * within the window, which is remembered from now on; false for one already delivered. One id
    * given twice is first only once.
    */
-  claim(scope: readonly string[], eventIds: readonly string[], now: number): boolean[] {
+  claim(
+    scope: readonly (string | undefined)[],
+    eventIds: readonly string[],
+    now: number,
+  ): boolean[] {
     this.forgetExpired(now);
     return eventIds.map((eventId) => {
       const key = digest([...scope, eventId]);
-      const until = this.expiries.get(key);
-      if (until !== undefined && until > now) return false;
-      this.expiries.delete(key);
+      // what is still here has not expired: forgetExpired has just dropped the rest
+      if (this.expiries.has(key)) return false;
       this.expiries.set(key, now + this.ttlMs);
       this.forgetOverflow();
       return true;
@@ -70,7 +73,7 @@ export class DeliveredEvents {
 }
 
 /** A fixed-size key: an event id is the sender's text, of any length. */
-const digest = (parts: readonly string[]): string =>
+const digest = (parts: readonly (string | undefined)[]): string =>
   createHash('sha256').update(JSON.stringify(parts)).digest('base64');
 
 /** The process's memory: one per loaded package, shared by every ISAO Trigger node in it. */

@@ -11,12 +11,8 @@ import type { INode } from 'n8n-workflow';
 import type { Failure } from '../../core/errors';
 
 /** An error of the node's own making: `message` as the user reads it. */
-export const operationError = (
-  node: INode,
-  message: string,
-  itemIndex?: number,
-): NodeOperationError => {
-  const error = new NodeOperationError(node, message, itemIndex === undefined ? {} : { itemIndex });
+export const operationError = (node: INode, message: string): NodeOperationError => {
+  const error = new NodeOperationError(node, message);
   error.message = message;
   return error;
 };
@@ -25,8 +21,8 @@ export const operationError = (
 export const apiError = (node: INode, failure: Failure): NodeApiError => {
   const error = new NodeApiError(
     node,
-    { code: failure.code, status: failure.status, kind: failure.kind },
-    { message: failure.message, httpCode: String(failure.status) },
+    { code: failure.code, kind: failure.kind },
+    { httpCode: String(failure.status) },
   );
   error.message = failure.message;
   return error;

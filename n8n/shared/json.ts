@@ -7,7 +7,7 @@ import type { GenericValue, IDataObject } from 'n8n-workflow';
 
 /** A value as item data: a bigint as its digits, what JSON drops (undefined, a function) as null. */
 const dataValue = (value: unknown): GenericValue => {
-  if (value === null || typeof value === 'object') return value;
+  if (typeof value === 'object') return value; // null included
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
     return value;
   }

@@ -56,6 +56,14 @@ const authHeaders = (credentials: ICredentialDataDecryptedObject): [string, stri
     typeof value === 'string' ? [[name, resolved(value, credentials)]] : [],
   );
 
+const parsedOrText = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+};
+
 /** n8n's authenticated request, over fetch: the options the package uses, as n8n reads them. */
 async function httpRequestWithAuthentication(
   this: RequestContext,
@@ -68,20 +76,22 @@ async function httpRequestWithAuthentication(
     if (typeof value === 'string') headers.set(name, value);
   }
   for (const [name, value] of authHeaders(credentials)) headers.set(name, value);
-  const body = typeof options.body === 'string' ? options.body : undefined;
+  const sent = typeof options.body === 'string' ? options.body : undefined;
   const response = await fetch(options.url, {
     method: options.method ?? 'GET',
     headers,
-    ...(body === undefined ? {} : { body }),
+    ...(sent === undefined ? {} : { body: sent }),
     redirect: options.disableFollowRedirect ? 'manual' : 'follow',
   });
   const text = await response.text();
   if (!options.ignoreHttpStatusErrors && response.status >= 400) {
     throw new Error(`Request failed with status code ${String(response.status)}`);
   }
+  // as n8n's client (axios): JSON is parsed unless the text is asked for
+  const body = options.encoding === 'text' ? text : parsedOrText(text);
   return options.returnFullResponse
-    ? { statusCode: response.status, headers: Object.fromEntries(response.headers), body: text }
-    : text;
+    ? { statusCode: response.status, headers: Object.fromEntries(response.headers), body }
+    : body;
 }
 
 /** What a test reads back from n8n's log. */
@@ -126,6 +136,14 @@ const parameterOf =
   (name: string, fallback?: unknown): unknown =>
     name in parameters ? parameters[name] : fallback;
 
+/** The node's static data; the workflow's (`global`) is not the node's to use. */
+const nodeData =
+  (staticData: IDataObject) =>
+  (type: string): IDataObject => {
+    if (type !== 'node') throw new Error(`static data of type ${type}`);
+    return staticData;
+  };
+
 /** The trigger's lifecycle context (publish, unpublish) for one event and its filters. */
 export const hookContext = (options: Common & { webhookUrl?: string } = {}) => {
   const lines: LogLines = { warnings: [], infos: [] };
@@ -133,8 +151,9 @@ export const hookContext = (options: Common & { webhookUrl?: string } = {}) => {
   const context: HookContext = {
     ...requestParts('isaoTrigger', options),
     getNodeParameter: parameterOf({ event: 'contact.created', ...options.parameters }),
-    getWorkflowStaticData: () => staticData,
-    getNodeWebhookUrl: () => options.webhookUrl ?? WEBHOOK_URL,
+    getWorkflowStaticData: nodeData(staticData),
+    getNodeWebhookUrl: (name: string) =>
+      name === 'default' ? (options.webhookUrl ?? WEBHOOK_URL) : undefined,
     logger: logOf(lines),
   };
   return { context, staticData, lines };
@@ -149,7 +168,12 @@ export interface Answered {
 /** One delivery of `body` (the raw bytes) to the trigger, with `headers`. */
 export const webhookContext = (
   body: string,
-  options: Common & { headers?: Record<string, string>; workflowId?: string } = {},
+  options: Common & {
+    headers?: Record<string, string>;
+    workflowId?: string;
+    /** What n8n parsed the body into, for a request without `rawBody`. */
+    parsed?: IDataObject;
+  } = {},
 ) => {
   const lines: LogLines = { warnings: [], infos: [] };
   const answered: Answered = {};
@@ -170,11 +194,11 @@ export const webhookContext = (
   const context: WebhookContext = {
     ...requestParts('isaoTrigger', options),
     getNodeParameter: parameterOf({ event: 'contact.created', ...options.parameters }),
-    getWorkflowStaticData: () => staticData,
+    getWorkflowStaticData: nodeData(staticData),
     getWorkflow: () => ({ id: options.workflowId ?? 'wf-1' }),
     getHeaderData: () => headers,
-    getBodyData: () => ({}),
-    getRequestObject: () => ({ headers, rawBody: Buffer.from(body, 'utf8') }),
+    getBodyData: () => options.parsed ?? {},
+    getRequestObject: () => (options.parsed ? {} : { rawBody: Buffer.from(body, 'utf8') }),
     getResponseObject: () => response,
     logger: logOf(lines),
   };

@@ -16,18 +16,17 @@ import { operationError } from '../../shared/errors';
 import { asDataObject } from '../../shared/json';
 import { CREDENTIAL, isaoRequest } from '../../shared/request';
 
-const CREATE_CONTACT = { show: { resource: ['contact'], operation: ['create'] } };
-
 /** Create Contact's fields, as the core declares them. */
-const contactProperties: INodeProperties[] = CONTACT_INPUTS.map((input) => ({
-  displayName: input.label,
-  name: input.key,
-  type: 'string',
-  required: input.required,
-  default: '',
-  description: input.helpText,
-  displayOptions: CREATE_CONTACT,
-}));
+const contactProperties = (): INodeProperties[] =>
+  CONTACT_INPUTS.map((input) => ({
+    displayName: input.label,
+    name: input.key,
+    type: 'string',
+    required: input.required,
+    default: '',
+    description: input.helpText,
+    displayOptions: { show: { resource: ['contact'], operation: ['create'] } },
+  }));
 
 /** The item's parameters, read as `unknown`: a mapped value arrives as the previous node gave it. */
 const inputsOf = (context: ExecuteContext, itemIndex: number): Record<string, unknown> =>
@@ -45,7 +44,7 @@ const createContact = async (
 ): Promise<INodeExecutionData> => {
   const checked = contactBody(inputsOf(context, itemIndex));
   if ('field' in checked) {
-    throw operationError(context.getNode(), checked.message, itemIndex);
+    throw operationError(context.getNode(), checked.message);
   }
   const { data } = await isaoRequest(context, {
     method: 'POST',
@@ -55,7 +54,7 @@ const createContact = async (
   });
   const created = createdContact(checked.body, data);
   if ('message' in created) {
-    throw operationError(context.getNode(), created.message, itemIndex);
+    throw operationError(context.getNode(), created.message);
   }
   return { json: asDataObject(created.record), pairedItem: { item: itemIndex } };
 };
@@ -99,7 +98,7 @@ export class Isao implements INodeType {
           },
         ],
       },
-      ...contactProperties,
+      ...contactProperties(),
     ],
   };
 

@@ -1,8 +1,13 @@
 /** The ISAO API credential as n8n reads it: its fields, its Bearer header and its test request. */
 import { IsaoApi } from '../../../n8n/credentials/IsaoApi.credentials';
 import { API_KEY_HELP, DEFAULT_API_URL, DOCS_URL } from '../../../core/api';
+import { SIGNATURE_HEADER } from '../../../core/signatures';
 
-const credential = new IsaoApi();
+// made in each test, so the mutation run sees which test reads which part of it
+let credential: IsaoApi;
+beforeEach(() => {
+  credential = new IsaoApi();
+});
 
 describe('ISAO API credential', () => {
   it("is the isaoApi type, documented at ISAO's docs", () => {
@@ -24,6 +29,24 @@ describe('ISAO API credential', () => {
       ['baseUrl', 'string', false, false, DEFAULT_API_URL],
       ['signingSecret', 'string', true, false, ''],
     ]);
+  });
+
+  it('labels and explains each field, and shows the ISAO icon', () => {
+    expect(credential.properties.map((p) => [p.displayName, p.description])).toEqual([
+      ['API Key', expect.stringContaining('Find or create your API key')],
+      [
+        'Base URL',
+        'The ISAO API base URL. It must use https; plain http is accepted only for this machine (localhost, 127.0.0.1 or [::1]), where the ISAO sandbox runs.',
+      ],
+      [
+        'Webhook Signing Secret',
+        `Optional. The signing secret shown with your webhook settings in the ISAO dashboard. When set (or when ISAO gives the subscription its own secret), the ISAO Trigger checks the ${SIGNATURE_HEADER} signature of every delivery and answers 401, starting no execution, to one that is unsigned or tampered with.`,
+      ],
+    ]);
+    expect(credential.icon).toEqual({
+      light: 'file:../icons/isao.svg',
+      dark: 'file:../icons/isao.dark.svg',
+    });
   });
 
   it('shows the key help with its link as plain words', () => {

@@ -10,7 +10,11 @@ import { Isao } from '../../../n8n/nodes/Isao/Isao.node';
 import { CONTACT_INPUTS } from '../../../core/contacts';
 import { API_KEY, at, executeContext, isao } from '../contexts';
 
-const node = new Isao();
+// made in each test, so the mutation run sees which test reads which part of the node
+let node: Isao;
+beforeEach(() => {
+  node = new Isao();
+});
 
 const CREATED = {
   id: 'contact_42',
@@ -41,6 +45,40 @@ const run = (items: Record<string, unknown>[], continueOnFail = false) =>
   node.execute.call(executeContext(items, { continueOnFail }).context);
 
 describe('description', () => {
+  it("shows in n8n's editor as ISAO, with the operation as its subtitle", () => {
+    expect(node.description).toEqual({
+      ...node.description,
+      displayName: 'ISAO',
+      name: 'isao',
+      icon: { light: 'file:../../icons/isao.svg', dark: 'file:../../icons/isao.dark.svg' },
+      group: ['output'],
+      version: 1,
+      subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+      description: 'Create contacts in the ISAO CRM',
+      defaults: { name: 'ISAO' },
+      inputs: ['main'],
+      outputs: ['main'],
+      usableAsTool: true,
+      credentials: [{ name: 'isaoApi', required: true }],
+    });
+    const contactFields = node.description.properties.slice(2);
+    expect(contactFields.map((p) => [p.type, p.default, p.displayOptions])).toEqual(
+      CONTACT_INPUTS.map(() => [
+        'string',
+        '',
+        { show: { resource: ['contact'], operation: ['create'] } },
+      ]),
+    );
+    expect(
+      node.description.properties
+        .slice(0, 2)
+        .map((p) => [p.displayName, p.type, p.noDataExpression, p.default, p.displayOptions]),
+    ).toEqual([
+      ['Resource', 'options', true, 'contact', undefined],
+      ['Operation', 'options', true, 'create', { show: { resource: ['contact'] } }],
+    ]);
+  });
+
   it('is Contact → Create with the fields of Create Contact, usable as a tool', () => {
     const { properties } = node.description;
     expect(properties.slice(0, 2).map((p) => [p.name, p.options])).toEqual([
@@ -178,6 +216,16 @@ describe('Create Contact', () => {
     expect(error.message).toBe(
       'ISAO answered the Create Contact request without the new contact\'s ID (its answer has no id, contactId or contact_id), so the next step could not refer to it. Check in ISAO whether "Ada Lovelace" was created before running this step again.',
     );
+  });
+
+  it("passes on an error that is not the node's own as it is", async () => {
+    const { context } = executeContext([ADA]);
+    const failure = new Error('parameter could not be resolved');
+    context.getNodeParameter = () => {
+      throw failure;
+    };
+
+    expect(await caught(() => node.execute.call(context))).toBe(failure);
   });
 
   it('with Continue On Fail, gives the failed item its error and goes on with the others', async () => {

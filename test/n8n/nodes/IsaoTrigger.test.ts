@@ -3,6 +3,7 @@
  * description n8n shows, the subscription lifecycle against nock, and deliveries (signatures,
  * batches, topic aliases, filters, de-duplication of ISAO's retries).
  */
+import { NodeApiError } from 'n8n-workflow';
 import { caught } from '../../helpers';
 import { IsaoTrigger } from '../../../n8n/nodes/IsaoTrigger/IsaoTrigger.node';
 import { DEDUP_TTL_SECONDS } from '../../../core/signatures';
@@ -20,8 +21,13 @@ import {
   webhookContext,
 } from '../contexts';
 
-const trigger = new IsaoTrigger();
-const hooks = trigger.webhookMethods.default;
+// made in each test, so the mutation run sees which test reads which part of the node
+let trigger: IsaoTrigger;
+let hooks: IsaoTrigger['webhookMethods']['default'];
+beforeEach(() => {
+  trigger = new IsaoTrigger();
+  hooks = trigger.webhookMethods.default;
+});
 
 const SUBSCRIPTION_SECRET = 'whsec_subscription_own_secret';
 
@@ -107,6 +113,38 @@ describe('description', () => {
     );
   });
 
+  it("shows in n8n's editor as the ISAO Trigger, with the event as its subtitle", () => {
+    expect(trigger.description).toEqual({
+      ...trigger.description,
+      displayName: 'ISAO Trigger',
+      name: 'isaoTrigger',
+      icon: { light: 'file:../../icons/isao.svg', dark: 'file:../../icons/isao.dark.svg' },
+      group: ['trigger'],
+      version: 1,
+      subtitle: '={{$parameter["event"]}}',
+      description: 'Starts the workflow when ISAO sends a contact, deal or appointment event',
+      defaults: { name: 'ISAO Trigger' },
+      inputs: [],
+      outputs: ['main'],
+      credentials: [{ name: 'isaoApi', required: true }],
+    });
+    const event = trigger.description.properties[0];
+    expect([event?.displayName, event?.name, event?.type, event?.required]).toEqual([
+      'Event',
+      'event',
+      'options',
+      true,
+    ]);
+    expect(
+      trigger.description.properties.slice(1).map((p) => [p.type, p.default, p.placeholder]),
+    ).toEqual([
+      ['string', [], 'Add Tags'],
+      ['string', [], 'Add Stage'],
+      ['string', [], 'Add Staff'],
+      ['string', [], 'Add Location'],
+    ]);
+  });
+
   it('declares one POST webhook answered on receipt, and the ISAO API credential', () => {
     expect(trigger.description.webhooks).toEqual([
       { name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
@@ -169,7 +207,7 @@ describe('publishing: create', () => {
 
     await hooks.create.call(context);
 
-    expect(staticData).toEqual({ subscriptionId: 'sub_7' });
+    expect(staticData).toStrictEqual({ subscriptionId: 'sub_7' });
   });
 
   it('refuses a filter of blanks only, naming it, before any request', async () => {
@@ -193,6 +231,10 @@ describe('publishing: create', () => {
     expect(error.message).toBe(
       'ISAO accepted the contact.created subscription but did not return a subscription_id, so n8n could not unsubscribe later. Publish the workflow again.',
     );
+    expect(error instanceof NodeApiError && [error.httpCode, error.errorResponse]).toEqual([
+      '502',
+      { code: 'invalid_response', kind: 'error' },
+    ]);
     expect(staticData).toEqual({});
   });
 
@@ -209,6 +251,48 @@ describe('publishing: create', () => {
         /^ISAO: could not remove other contact\.created subscriptions for this node's webhook URL \(ISAO refused this request \(403 Forbidden: no read\)\. The API key lacks the `webhooks:read` permission: give the key that permission in your ISAO dashboard, or connect a key that has it\.\); they may send duplicate events until deleted in the ISAO dashboard\.$/,
       ),
     ]);
+  });
+
+  it('names the permission subscribing needs', async () => {
+    isao().post(at('/webhooks/subscribe')).reply(403);
+    const { context } = hookContext();
+
+    const error = await caught(() => hooks.create.call(context));
+
+    expect(error.message).toContain('The API key lacks the `webhooks:write` permission');
+  });
+
+  it("never shows the subscription's secret when removing a left-over one fails", async () => {
+    isao()
+      .post(at('/webhooks/subscribe'))
+      .reply(201, { subscription_id: 'sub_9', secret: SUBSCRIPTION_SECRET });
+    isao()
+      .get(at('/webhooks'))
+      .reply(200, [
+        { subscription_id: 'sub_old', event_type: 'contact.created', target_url: WEBHOOK_URL },
+      ]);
+    isao()
+      .delete(at('/webhooks/unsubscribe'))
+      .reply(500, { message: `no ${SUBSCRIPTION_SECRET}` });
+    const { context, lines } = hookContext();
+
+    await hooks.create.call(context);
+
+    expect(lines.warnings[0]).toContain('(500): no [redacted].');
+  });
+
+  it("never shows the subscription's secret in the clean-up warning", async () => {
+    isao()
+      .post(at('/webhooks/subscribe'))
+      .reply(201, { subscription_id: 'sub_9', secret: SUBSCRIPTION_SECRET });
+    isao()
+      .get(at('/webhooks'))
+      .reply(500, { message: `leaked ${SUBSCRIPTION_SECRET}` });
+    const { context, lines } = hookContext();
+
+    await hooks.create.call(context);
+
+    expect(lines.warnings[0]).toContain('(500): leaked [redacted].');
   });
 
   it('refuses an event that is not one of the ten', async () => {
@@ -279,6 +363,19 @@ describe('publishing: checkExists', () => {
     expect(await hooks.checkExists.call(context)).toBe(false);
   });
 
+  it("never shows the subscription's secret when listing fails", async () => {
+    isao()
+      .get(at('/webhooks'))
+      .reply(500, { message: `bad ${SUBSCRIPTION_SECRET}` });
+    const { context } = hookContext({
+      staticData: { subscriptionId: 'sub_mine', secret: SUBSCRIPTION_SECRET },
+    });
+
+    const error = await caught(() => hooks.checkExists.call(context));
+
+    expect(error.message).toContain('(500): bad [redacted].');
+  });
+
   it('fails on an answer that is no list', async () => {
     isao()
       .get(at('/webhooks'))
@@ -308,6 +405,21 @@ describe('unpublishing: delete', () => {
       expect(staticData).toEqual({});
     },
   );
+
+  it("names the permission unsubscribing needs, never showing the subscription's secret", async () => {
+    isao()
+      .delete(at('/webhooks/unsubscribe'))
+      .reply(403, { message: `not for ${SUBSCRIPTION_SECRET}` });
+    const { context } = hookContext({
+      staticData: { subscriptionId: 'sub_mine', secret: SUBSCRIPTION_SECRET },
+    });
+
+    const error = await caught(() => hooks.delete.call(context));
+
+    expect(error.message).toBe(
+      'ISAO refused this request (403 Forbidden: not for [redacted]). The API key lacks the `webhooks:write` permission: give the key that permission in your ISAO dashboard, or connect a key that has it.',
+    );
+  });
 
   it('calls nothing for a node without a subscription', async () => {
     const { context } = hookContext();
@@ -403,6 +515,31 @@ describe('deliveries: signatures', () => {
         /^Rejected a replayed webhook: the signed event "evt_replayed" is from/,
       ),
     });
+  });
+
+  it('refuses a delivery without raw bytes when a secret is known: nothing could be checked', async () => {
+    const payload = contactEvent(freshId());
+    const { result, answered } = await deliver('', {
+      parsed: payload,
+      credentials: credentialData({ signingSecret: SIGNING_SECRET }),
+      headers: signed(''),
+    });
+
+    expect(result).toEqual({ noWebhookResponse: true });
+    expect(answered).toEqual({
+      status: 401,
+      body: {
+        message:
+          'Could not verify the webhook signature: n8n passed no raw request body, so the delivery was refused.',
+      },
+    });
+  });
+
+  it("reads n8n's parse of the body when the request has no raw bytes", async () => {
+    const payload = contactEvent(freshId());
+    const { result } = await deliver('', { parsed: payload });
+
+    expect(itemsOf(result)).toEqual([expect.objectContaining({ id: payload.data.id })]);
   });
 
   it('accepts unsigned deliveries when no secret is known', async () => {
@@ -581,6 +718,21 @@ describe("deliveries: ISAO's retries", () => {
 
     expect(itemsOf(otherNode.result)).toHaveLength(1);
     expect(itemsOf(otherWorkflow.result)).toHaveLength(1);
+  });
+
+  it('runs a retry once in a workflow n8n gives no id', async () => {
+    const payload = contactEvent(freshId());
+    const options = { workflowId: undefined, nodeId: 'node-unsaved' };
+    const noId = (body: string) => {
+      const delivery = webhookContext(body, options);
+      delivery.context.getWorkflow = () => ({});
+      return trigger.webhook.call(delivery.context);
+    };
+
+    const first = await noId(JSON.stringify(payload));
+    const retry = await noId(JSON.stringify(payload));
+
+    expect([itemsOf(first), itemsOf(retry)].map((items) => items.length)).toEqual([1, 0]);
   });
 
   it("delivers a batch's new events and drops those already delivered", async () => {

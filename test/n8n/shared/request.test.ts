@@ -6,7 +6,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { caught } from '../../helpers';
 import { isaoRequest } from '../../../n8n/shared/request';
 import { BAD_KEY_MESSAGE } from '../../../core/api';
-import { API_KEY, at, credentialData, hookContext, isao } from '../contexts';
+import { API_KEY, at, credentialData, hookContext, isao, SIGNING_SECRET } from '../contexts';
 
 const call = (
   request: Partial<Parameters<typeof isaoRequest>[1]> = {},
@@ -45,6 +45,21 @@ describe('requests', () => {
     expect(answer).toEqual({ status: 204, data: undefined });
   });
 
+  it('reads a JSON string answer as JSON: the text is asked for, not parsed by n8n', async () => {
+    isao().post(at('/contacts')).reply(200, '"queued"');
+
+    expect(await call()).toEqual({ status: 200, data: 'queued' });
+  });
+
+  it('drops every trailing slash of the Base URL', async () => {
+    isao().post(at('/contacts')).reply(201, { id: 'c1' });
+
+    expect(await call({}, credentialData({ baseUrl: 'https://api.isao.test/v1//' }))).toEqual({
+      status: 201,
+      data: { id: 'c1' },
+    });
+  });
+
   it('uses the default Base URL when the credential has none', async () => {
     const { default: nock } = await import('nock');
     nock('https://staging.isao.io').post('/api/external/contacts').reply(201, { id: 'c1' });
@@ -53,6 +68,38 @@ describe('requests', () => {
       status: 201,
       data: { id: 'c1' },
     });
+  });
+});
+
+describe('answers in the other forms n8n may hand over', () => {
+  /** A request whose n8n client answers `answer`. */
+  const answeredWith = (answer: unknown) => {
+    const { context } = hookContext();
+    context.helpers = { httpRequestWithAuthentication: () => Promise.resolve(answer) };
+    return isaoRequest(context, { method: 'GET', path: '/webhooks', permission: 'webhooks:read' });
+  };
+
+  it.each([
+    ['bytes', Buffer.from('{"data":[]}'), { data: [] }],
+    ['parsed JSON', { data: [] }, { data: [] }],
+    ['no body', undefined, undefined],
+    ['a null body', null, undefined],
+  ])('a body as %s', async (_name, body, data) => {
+    expect(await answeredWith({ statusCode: 200, body })).toEqual({ status: 200, data });
+  });
+
+  it('an answer without a status', async () => {
+    const error = await caught(() => answeredWith('{"data":[]}'));
+
+    expect(error.message).toBe(
+      'The ISAO API at api.isao.test gave an answer without a status, so it could not be read.',
+    );
+  });
+
+  it.each([null, { statusCode: '200' }])('nor %p', async (answer) => {
+    const error = await caught(() => answeredWith(answer));
+
+    expect(error.message).toContain('gave an answer without a status');
   });
 });
 
@@ -164,6 +211,16 @@ describe('failures, in the core words', () => {
     );
   });
 
+  it("never shows the credential's signing secret either", async () => {
+    isao()
+      .post(at('/contacts'))
+      .reply(500, { message: `secret ${SIGNING_SECRET}` });
+
+    const error = await failure({}, credentialData({ signingSecret: SIGNING_SECRET }));
+
+    expect(error.message).toContain('(500): secret [redacted].');
+  });
+
   it('refuses a 2xx that is not JSON, naming the host', async () => {
     isao().post(at('/contacts')).reply(200, '<html><body>login</body></html>');
 
@@ -174,14 +231,42 @@ describe('failures, in the core words', () => {
     );
   });
 
-  it('never follows a redirect: the key stays on the Base URL', async () => {
-    isao().post(at('/contacts')).reply(302, '', { Location: 'https://elsewhere.test/grab' });
+  it.each([302, 300, 399])(
+    'never follows a redirect (%i): the key stays on the Base URL',
+    async (status) => {
+      isao().post(at('/contacts')).reply(status, '', { Location: 'https://elsewhere.test/grab' });
+
+      const error = await failure();
+
+      expect(error instanceof NodeApiError && [error.httpCode, error.errorResponse]).toEqual([
+        String(status),
+        { code: 'unsafe_redirect', kind: 'error' },
+      ]);
+      expect(error.message).toBe(
+        `The ISAO API at api.isao.test answered ${String(status)} (a redirect); the API key is only ever sent to the Base URL, so the redirect was not followed. Check the Base URL of the ISAO API credential.`,
+      );
+    },
+  );
+
+  it('takes a 400 for an error, not a redirect', async () => {
+    isao().post(at('/contacts')).reply(400, { message: 'bad' });
 
     const error = await failure();
 
     expect(error.message).toBe(
-      'The ISAO API at api.isao.test answered 302 (a redirect); the API key is only ever sent to the Base URL, so the redirect was not followed. Check the Base URL of the ISAO API credential.',
+      'ISAO could not process the request (400 Bad Request): bad. Check the values this step sends.',
     );
+  });
+
+  it('keeps the failure code with the error', async () => {
+    isao().post(at('/contacts')).reply(403);
+
+    const error = await failure();
+
+    expect(error instanceof NodeApiError && error.errorResponse).toEqual({
+      code: 'missing_permission',
+      kind: 'error',
+    });
   });
 
   it('names the host and the cause when ISAO cannot be reached', async () => {
