@@ -2,6 +2,7 @@
  * What every platform's request layer knows of ISAO's API: its documented URL, which base URLs
  * may carry the key, which keys can be sent at all, and how answers wrap their data and lists.
  */
+import type { CallPolicy } from './errors';
 import { isRecord, quote } from './inputs';
 
 export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
@@ -112,3 +113,14 @@ export const unwrapList = (body: unknown): unknown[] | undefined => {
   const list: unknown[] | undefined = Array.isArray(items) ? items : undefined;
   return list;
 };
+
+/**
+ * One call to ISAO as every platform makes it: method, path under the base URL, JSON body, and
+ * its policy (the permission it needs, the statuses it handles itself). Each platform's request
+ * layer sends it; the calls themselves are defined once, beside what reads their answers.
+ */
+export interface IsaoCall extends CallPolicy {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  body?: Record<string, unknown>;
+}

@@ -7,7 +7,7 @@ import { contact, type RawRecord } from './entities';
 import { tagsField } from './filters';
 import { isRecord, onlyBlanks, quote, readList, text, withoutHidden } from './inputs';
 import { declaredOnly, idOf, toEntityRecord, type EntityRecord } from './records';
-import { unwrapData } from './api';
+import { unwrapData, type IsaoCall } from './api';
 
 /** Separators people put in phone numbers; they are dropped, a leading `+` is kept. */
 export const PHONE_SEPARATORS = /[\s().\-/\u00a0]/g;
@@ -195,6 +195,14 @@ export const createdContact = (
   }
   return { record: declaredOnly(contact, toEntityRecord(contact, { ...body, ...created }, id)) };
 };
+
+/** `POST /contacts` with a checked body (`contactBody`). */
+export const createContactCall = (body: RawRecord): IsaoCall => ({
+  method: 'POST',
+  path: '/contacts',
+  body,
+  permission: 'contacts:write',
+});
 
 /** The contact sample: the record kind's sample as Create Contact returns it. */
 export const CONTACT_SAMPLE = toEntityRecord(contact, contact.sample, 'contact_123');

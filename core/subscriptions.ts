@@ -8,7 +8,7 @@ import type { RawRecord } from './entities';
 import type { EventFacts, IsaoEvent } from './events';
 import { blankFilter, type FilterValues } from './filters';
 import { isRecord, text } from './inputs';
-import { unwrapData, unwrapList } from './api';
+import { unwrapData, unwrapList, type IsaoCall } from './api';
 
 /** A subscription `GET /webhooks` lists for one event and hook URL. */
 export interface Listed {
@@ -28,6 +28,34 @@ export const subscribeBody = (
   targetUrl: string | undefined,
   filters: FilterValues | undefined,
 ): RawRecord => ({ event, target_url: targetUrl, ...(filters ? { filters } : {}) });
+
+/** `POST /webhooks/subscribe`: one subscription for the event, the hook URL and its filters. */
+export const subscribeCall = (
+  event: IsaoEvent,
+  targetUrl: string | undefined,
+  filters: FilterValues | undefined,
+): IsaoCall => ({
+  method: 'POST',
+  path: '/webhooks/subscribe',
+  body: subscribeBody(event, targetUrl, filters),
+  permission: 'webhooks:write',
+});
+
+/** `DELETE /webhooks/unsubscribe`: one subscription; ISAO's 404 or 410 means already removed. */
+export const unsubscribeCall = (id: string): IsaoCall => ({
+  method: 'DELETE',
+  path: '/webhooks/unsubscribe',
+  body: { subscription_id: id },
+  acceptStatuses: [404, 410],
+  permission: 'webhooks:write',
+});
+
+/** `GET /webhooks`: the account's subscriptions (`listedFor` reads them). */
+export const LIST_CALL: IsaoCall = {
+  method: 'GET',
+  path: '/webhooks',
+  permission: 'webhooks:read',
+};
 
 /** Where a subscribe answer may hold the subscription's secret; ISAO may send both. */
 export const SUBSCRIPTION_SECRET_KEYS = ['secret', 'signing_secret'] as const;

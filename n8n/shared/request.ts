@@ -6,15 +6,14 @@
  * can act on: the core's wording (core/errors.ts) raised as n8n's NodeApiError, or a
  * NodeOperationError when the request never reached ISAO.
  */
-import type { ICredentialDataDecryptedObject, IHttpRequestMethods } from 'n8n-workflow';
-import { apiUrlProblem, DEFAULT_API_URL, keyProblem } from '../../core/api';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { apiUrlProblem, DEFAULT_API_URL, keyProblem, type IsaoCall } from '../../core/api';
 import {
   failureFor,
   MAX_DETAIL,
   networkFailure,
   parseBody,
   REQUEST_TIMEOUT_MS,
-  type CallPolicy,
 } from '../../core/errors';
 import { isRecord, reasonOf, shown, text } from '../../core/inputs';
 import type { RequestContext } from './contexts';
@@ -30,12 +29,8 @@ export const BASE_URL_SETTING = {
 };
 
 /** One call to ISAO: what to send, and its policy (core/errors.ts) for reading the answer. */
-export interface IsaoRequest extends CallPolicy {
-  method: IHttpRequestMethods;
-  /** Under the Base URL, e.g. `/webhooks/subscribe`. */
-  path: string;
-  /** Sent as JSON. */
-  body?: Record<string, unknown>;
+/** A core call (`IsaoCall`), and what no message about it may show. */
+export interface IsaoRequest extends IsaoCall {
   /** Values no message may show besides the credential's (a subscription's own secret). */
   secrets?: readonly unknown[];
 }

@@ -7,7 +7,13 @@ import { defineCreate, defineInputFields } from 'zapier-platform-core';
 import type { CreatePerform } from 'zapier-platform-core';
 import { callApi } from '../lib/api';
 import { contact } from '../../core/entities';
-import { CONTACT_INPUTS, CONTACT_SAMPLE, contactBody, createdContact } from '../../core/contacts';
+import {
+  CONTACT_INPUTS,
+  CONTACT_SAMPLE,
+  contactBody,
+  createContactCall,
+  createdContact,
+} from '../../core/contacts';
 import type { EntityRecord } from '../../core/records';
 
 /**
@@ -18,12 +24,7 @@ import type { EntityRecord } from '../../core/records';
 const perform: CreatePerform<Record<string, unknown>, EntityRecord> = async (z, bundle) => {
   const input = contactBody(bundle.inputData);
   if ('field' in input) throw new z.errors.Error(input.message, `invalid_${input.field}`, 400);
-  const { data } = await callApi(z, bundle, {
-    method: 'POST',
-    path: '/contacts',
-    body: input.body,
-    permission: 'contacts:write',
-  });
+  const { data } = await callApi(z, bundle, createContactCall(input.body));
   const created = createdContact(input.body, data);
   if ('message' in created) throw new z.errors.Error(created.message, 'invalid_response', 502);
   return created.record;

@@ -16,8 +16,10 @@ import {
   createdAt,
   listedFor,
   NOT_A_LIST,
-  subscribeBody,
+  LIST_CALL,
+  subscribeCall,
   subscribed,
+  unsubscribeCall,
   type Listed,
 } from '../../core/subscriptions';
 import { subscriptionOf } from './delivery';
@@ -48,11 +50,7 @@ const subscriptionsFor = async (
   targetUrl: string,
   timeout?: number,
 ): Promise<Listed[]> => {
-  const { data } = await callApi(z, bundle, {
-    path: '/webhooks',
-    permission: 'webhooks:read',
-    timeout,
-  });
+  const { data } = await callApi(z, bundle, { ...LIST_CALL, timeout });
   const listed = listedFor(data, event, targetUrl);
   if (!listed) throw new z.errors.Error(NOT_A_LIST, 'invalid_response', 502);
   return listed;
@@ -65,14 +63,7 @@ const removeSubscription = async (
   id: string,
   timeout?: number,
 ): Promise<{ gone: boolean; data: unknown }> => {
-  const { status, data } = await callApi(z, bundle, {
-    method: 'DELETE',
-    path: '/webhooks/unsubscribe',
-    body: { subscription_id: id },
-    acceptStatuses: [404, 410],
-    permission: 'webhooks:write',
-    timeout,
-  });
+  const { status, data } = await callApi(z, bundle, { ...unsubscribeCall(id), timeout });
   return { gone: status === 404 || status === 410, data };
 };
 
@@ -172,12 +163,11 @@ export const subscribeFor =
     const blank = blankFilterMessage(facts, bundle.inputData);
     if (blank) throw new z.errors.Error(blank, 'invalid_filter', 400);
     const filters = filtersFrom(facts.filters, bundle.inputData);
-    const { data } = await callApi(z, bundle, {
-      method: 'POST',
-      path: '/webhooks/subscribe',
-      body: subscribeBody(facts.event, bundle.targetUrl, filters),
-      permission: 'webhooks:write',
-    });
+    const { data } = await callApi(
+      z,
+      bundle,
+      subscribeCall(facts.event, bundle.targetUrl, filters),
+    );
     const answer = subscribed(data);
     if (!answer) {
       throw new z.errors.Error(

@@ -10,7 +10,12 @@ import type {
   INodeType,
   INodeTypeDescription,
 } from 'n8n-workflow';
-import { CONTACT_INPUTS, contactBody, createdContact } from '../../../core/contacts';
+import {
+  CONTACT_INPUTS,
+  contactBody,
+  createContactCall,
+  createdContact,
+} from '../../../core/contacts';
 import type { ExecuteContext } from '../../shared/contexts';
 import { operationError } from '../../shared/errors';
 import { asDataObject } from '../../shared/json';
@@ -46,12 +51,7 @@ const createContact = async (
   if ('field' in checked) {
     throw operationError(context.getNode(), checked.message);
   }
-  const { data } = await isaoRequest(context, {
-    method: 'POST',
-    path: '/contacts',
-    body: checked.body,
-    permission: 'contacts:write',
-  });
+  const { data } = await isaoRequest(context, createContactCall(checked.body));
   const created = createdContact(checked.body, data);
   if ('message' in created) {
     throw operationError(context.getNode(), created.message);

@@ -28,8 +28,10 @@ import {
   blankFilterMessage,
   listedFor,
   NOT_A_LIST,
-  subscribeBody,
+  LIST_CALL,
+  subscribeCall,
   subscribed,
+  unsubscribeCall,
 } from '../../../core/subscriptions';
 import { readWebhook } from '../../../core/webhook';
 import { DELIVERED } from '../../shared/dedup';
@@ -120,12 +122,7 @@ const listed = async (
   targetUrl: string,
   secrets: readonly unknown[],
 ): Promise<{ id: string }[]> => {
-  const { data } = await isaoRequest(context, {
-    method: 'GET',
-    path: '/webhooks',
-    permission: 'webhooks:read',
-    secrets,
-  });
+  const { data } = await isaoRequest(context, { ...LIST_CALL, secrets });
   const found = listedFor(data, event, targetUrl);
   if (!found) {
     throw invalidResponse(context, NOT_A_LIST);
@@ -139,14 +136,7 @@ const unsubscribe = async (
   id: string,
   secrets: readonly unknown[],
 ): Promise<void> => {
-  await isaoRequest(context, {
-    method: 'DELETE',
-    path: '/webhooks/unsubscribe',
-    body: { subscription_id: id },
-    acceptStatuses: [404, 410],
-    permission: 'webhooks:write',
-    secrets,
-  });
+  await isaoRequest(context, { ...unsubscribeCall(id), secrets });
 };
 
 /**
@@ -176,12 +166,10 @@ const subscribe = async (context: HookContext): Promise<boolean> => {
   const blank = blankFilterMessage(facts, inputs);
   if (blank) throw operationError(context.getNode(), blank);
   const targetUrl = targetUrlOf(context);
-  const { data } = await isaoRequest(context, {
-    method: 'POST',
-    path: '/webhooks/subscribe',
-    body: subscribeBody(facts.event, targetUrl, filtersFrom(facts.filters, inputs)),
-    permission: 'webhooks:write',
-  });
+  const { data } = await isaoRequest(
+    context,
+    subscribeCall(facts.event, targetUrl, filtersFrom(facts.filters, inputs)),
+  );
   const subscription = subscribed(data);
   if (!subscription) {
     throw invalidResponse(
