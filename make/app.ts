@@ -5,7 +5,7 @@
  * written here is only how Make says it. layout.ts turns it into files; nothing is hand-kept.
  */
 import { createHash } from 'node:crypto';
-import { API_KEY_HELP, DEFAULT_API_URL, DOCS_URL } from '../core/api';
+import { API_KEY_HELP, DEFAULT_API_URL, DOCS_URL, type IsaoCall } from '../core/api';
 import {
   CONTACT_INPUTS,
   CONTACT_SAMPLE,
@@ -18,7 +18,8 @@ import { contact, type EntityKind, type OutputField } from '../core/entities';
 import { EVENT_NAMES, EVENTS, type EventFacts, type IsaoEvent } from '../core/events';
 import { isRecord } from '../core/inputs';
 import { SIGNATURE_HEADER } from '../core/signatures';
-import { subscribeBody } from '../core/subscriptions';
+import { subscribeCall, unsubscribeCall } from '../core/subscriptions';
+import { createContactCall } from '../core/contacts';
 import { API_WORDS, responseFor } from './errors';
 import { iml, imlKey, type Json, type JsonObject, type MakeParam } from './iml';
 
@@ -232,6 +233,31 @@ const SUBSCRIBED: JsonObject = {
   message: `ISAO did not confirm the subscription (its answer has no subscription_id, so it could not be removed later): ${API_WORDS}.`,
 };
 
+/** A core call as a Make request: its URL under the base, method and JSON body. */
+const request = ({ path, method, body }: IsaoCall): JsonObject => ({
+  url: path,
+  method,
+  ...(body === undefined ? {} : { body: toJson(body) }),
+});
+
+/** Attach: subscribe the Make hook URL, and keep the subscription id that detach needs. */
+const attachOf = (call: IsaoCall): JsonObject => ({
+  ...request(call),
+  response: responseFor(call, { valid: SUBSCRIBED, data: { [SUBSCRIPTION_ID]: ANSWERED_ID } }),
+});
+
+/** Detach: remove the subscription attach kept. */
+const detachOf = (call: IsaoCall): JsonObject => ({
+  ...request(call),
+  response: responseFor(call),
+});
+
+/** Create Contact's call, its output the created contact (bare or in `data`). */
+const createOf = (call: IsaoCall): JsonObject => ({
+  ...request(call),
+  response: responseFor(call, { output: iml('ifempty(body.data; body)') }),
+});
+
 /** One event's webhook: attach subscribes the Make hook URL, detach removes that subscription. */
 const webhookFor = (facts: EventFacts): WebhookDef => ({
   id: webhookId(facts),
@@ -244,21 +270,8 @@ const webhookFor = (facts: EventFacts): WebhookDef => ({
       output: mapTree(triggerFieldsFor(facts), (path) => iml(sourceOf(path))),
     },
     params: [],
-    attach: {
-      url: '/webhooks/subscribe',
-      method: 'POST',
-      body: toJson(subscribeBody(facts.event, iml('webhook.url'), undefined)),
-      response: responseFor(
-        { path: '/webhooks/subscribe', permission: 'webhooks:write' },
-        { valid: SUBSCRIBED, data: { [SUBSCRIPTION_ID]: ANSWERED_ID } },
-      ),
-    },
-    detach: {
-      url: '/webhooks/unsubscribe',
-      method: 'DELETE',
-      body: { subscription_id: iml(`webhook.${SUBSCRIPTION_ID}`) },
-      response: responseFor({ path: '/webhooks/unsubscribe', permission: 'webhooks:write' }),
-    },
+    attach: attachOf(subscribeCall(facts.event, iml('webhook.url'), undefined)),
+    detach: detachOf(unsubscribeCall(iml(`webhook.${SUBSCRIPTION_ID}`))),
   },
 });
 
@@ -330,15 +343,7 @@ const createContact = (): ModuleDef => ({
   actionCrud: 'create',
   connection: CONNECTION_ID,
   codes: {
-    communication: {
-      url: '/contacts',
-      method: 'POST',
-      body: contactBody(),
-      response: responseFor(
-        { path: '/contacts', permission: 'contacts:write' },
-        { output: iml('ifempty(body.data; body)') },
-      ),
-    },
+    communication: createOf(createContactCall(contactBody())),
     staticParams: [],
     mappableParams: contactInputs(),
     interface: interfaceOf(contact.outputFields),
