@@ -10,10 +10,12 @@ module.exports = {
   // isolatedModules (tsconfig.json) makes ts-jest transpile only: `npm run lint` type-checks
   transform: { '^.+\\.ts$': 'ts-jest' },
   // `./x.js` imports, as `zapier-platform scaffold` writes them into src/index.ts, are ./x.ts here
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  // core's handler ends the process (process.exit) once it has run 250 invocations with more than
-  // 450 MB resident, as on Lambda; a worker that grew past this between test files is replaced,
-  // so coverage instrumentation does not push a long file over that line
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // core's Lambda memory guard would end a long-lived jest worker (see the file)
+    '^\\./memory-checker$': '<rootDir>/test/memory-checker.js',
+  },
+  // a worker whose heap grew past this between test files is replaced
   workerIdleMemoryLimit: '200MB',
   clearMocks: true,
   restoreMocks: true,

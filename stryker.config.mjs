@@ -8,7 +8,7 @@ export default {
   testRunner: 'jest',
   jest: {
     projectType: 'custom',
-    // jest.config.js with the runner, environment and module stub Stryker's runs use
+    // jest.config.js with the runner and environment Stryker's runs use
     configFile: 'scripts/stryker/jest.config.js',
     // the runner picks the test files from the covering tests' names; jest's related-file
     // search would miss tests that reach a file through src/index.ts (outside jest's roots)

@@ -5,7 +5,7 @@
 'use strict';
 const path = require('node:path');
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- removed on purpose, see below
-const { workerIdleMemoryLimit, moduleNameMapper, ...base } = require('../../jest.config.js');
+const { workerIdleMemoryLimit, ...base } = require('../../jest.config.js');
 
 module.exports = {
   ...base,
@@ -31,9 +31,4 @@ module.exports = {
     '<rootDir>/test/n8n/package.test.ts',
   ],
   testEnvironment: path.join(__dirname, 'jest-environment.js'),
-  moduleNameMapper: {
-    ...moduleNameMapper,
-    // core's Lambda memory guard would end a long-lived Stryker worker (see the file)
-    '^\\./memory-checker$': path.join(__dirname, 'memory-checker.js'),
-  },
 };
