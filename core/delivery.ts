@@ -102,6 +102,26 @@ export const deliveryOf = (
   return { records, skipped };
 };
 
+/**
+ * The records whose event the platform's de-duplication had not seen: `claim` is asked once for
+ * the delivery's event ids (two records carried by one event are both new, or both seen) and
+ * answers, per id, whether this is its first delivery. A record without an event id cannot be
+ * recognised again and is always kept.
+ */
+export const firstTimeRecords = async (
+  records: readonly EventRecord[],
+  claim: (eventIds: string[]) => readonly boolean[] | Promise<readonly boolean[]>,
+): Promise<EventRecord[]> => {
+  // Stryker disable next-line ArrayDeclaration: a record without an event id is kept whatever else is claimed
+  const ids = [...new Set(records.flatMap((record) => record.isao_event.id ?? []))];
+  const first = await claim(ids);
+  const fresh = new Set(ids.filter((_id, i) => first[i]));
+  return records.filter((record) => {
+    const id = record.isao_event.id;
+    return id === null || fresh.has(id);
+  });
+};
+
 /** The time a listed record's event happened, as far as the record tells. */
 const listedAt = (event: IsaoEvent, record: RawRecord): string | undefined =>
   event.endsWith('.created')

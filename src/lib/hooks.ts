@@ -20,6 +20,7 @@ import { webhookEvents } from './webhook';
 import {
   asRecords,
   deliveryOf,
+  firstTimeRecords,
   listedRecords,
   outputFieldsFor,
   sampleFor,
@@ -63,11 +64,7 @@ const performFor =
     });
     if (halt !== undefined) throw new z.errors.HaltedError(halt);
     for (const reason of skipped) z.console.log(`ISAO: skipped an item of the webhook. ${reason}.`);
-    // one cache call per event id: two records carried by one event are both new, or both seen
-    const ids = [...new Set(records.flatMap((r) => (r.isao_event.id ? [r.isao_event.id] : [])))];
-    const first = await firstDeliveries(z, bundle, ids);
-    const fresh = new Set(ids.filter((_id, i) => first[i]));
-    return records.filter((r) => r.isao_event.id === null || fresh.has(r.isao_event.id));
+    return firstTimeRecords(records, (ids) => firstDeliveries(z, bundle, ids));
   };
 
 /**

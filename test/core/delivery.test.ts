@@ -3,7 +3,7 @@
  * them; through Zapier's runtime: test/lib/hooks.test.ts and test/triggers/, through n8n's:
  * test/n8n/nodes/IsaoTrigger.test.ts.
  */
-import { deliveryOf, outputFieldsFor, sampleFor } from '../../core/delivery';
+import { deliveryOf, firstTimeRecords, outputFieldsFor, sampleFor } from '../../core/delivery';
 import { EVENTS } from '../../core/events';
 
 const facts = EVENTS['contact.created'];
@@ -70,5 +70,30 @@ describe('the sample and the output fields', () => {
       label: 'Deal Title',
       type: 'string',
     });
+  });
+});
+
+describe('de-duplication, whatever the platform keeps', () => {
+  it('claims each event id once, keeps the records of first deliveries and those without an id', async () => {
+    const { records } = deliveryOf(
+      facts,
+      {
+        events: [
+          envelope('e1', { id: 'c1' }),
+          envelope('seen', { id: 'c2' }),
+          envelope('e1', { id: 'c3' }),
+          { event: 'contact.created', data: { id: 'c4' } },
+        ],
+        unreadable: [],
+      },
+      { signed: false, now: 0, filters: undefined },
+    );
+    const asked: string[][] = [];
+    const kept = await firstTimeRecords(records, (ids) => {
+      asked.push(ids);
+      return ids.map((id) => id !== 'seen');
+    });
+    expect(asked).toEqual([['e1', 'seen']]);
+    expect(kept.map((r) => r.id)).toEqual(['c1', 'c3', 'c4']);
   });
 });

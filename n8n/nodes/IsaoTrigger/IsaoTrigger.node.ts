@@ -13,7 +13,7 @@ import type {
   INodeTypeDescription,
   IWebhookResponseData,
 } from 'n8n-workflow';
-import { deliveryOf } from '../../../core/delivery';
+import { deliveryOf, firstTimeRecords } from '../../../core/delivery';
 import {
   EVENT_NAMES,
   EVENTS,
@@ -256,11 +256,10 @@ const receive = async (context: WebhookContext): Promise<IWebhookResponseData> =
     own.secret ?? credentialsOf(await context.getCredentials(CREDENTIAL)).signingSecret;
   const raw = rawBodyOf(context);
   if (secret !== undefined) {
-    // a signature vouches for the bytes sent: without them, nothing can be checked
-    if (raw === undefined) return refuse(context, NO_RAW_BODY);
     const header = headerValue(context.getHeaderData(), SIGNATURE_HEADER);
     const problem = signatureProblem(secret, raw, header);
-    if (problem) return refuse(context, problem.message);
+    // a signature vouches for the bytes sent: without them, nothing can be checked
+    if (problem) return refuse(context, problem.kind === 'unread' ? NO_RAW_BODY : problem.message);
   }
   const read = readWebhook(bodyText(context, raw));
   if ('nothing' in read) return noExecution(context, read.nothing);
@@ -274,16 +273,10 @@ const receive = async (context: WebhookContext): Promise<IWebhookResponseData> =
     context.logger.warn(`ISAO: skipped an item of the webhook. ${reason}.`);
   }
   if (delivery.halt !== undefined) return noExecution(context, delivery.halt);
-  // one claim per event id: two records carried by one event are both new, or both seen
-  // Stryker disable next-line ArrayDeclaration: a record without an event id is delivered whatever else is claimed
-  const ids = [...new Set(delivery.records.flatMap((record) => record.isao_event.id ?? []))];
   const scope = [context.getWorkflow().id, context.getNode().id];
-  const first = DELIVERED.claim(scope, ids, Date.now());
-  const fresh = new Set(ids.filter((_id, i) => first[i]));
-  const records = delivery.records.filter((record) => {
-    const id = record.isao_event.id;
-    return id === null || fresh.has(id);
-  });
+  const records = await firstTimeRecords(delivery.records, (ids) =>
+    DELIVERED.claim(scope, ids, Date.now()),
+  );
   if (records.length === 0) {
     return noExecution(
       context,
