@@ -6,6 +6,7 @@
  * ConnectionError are retried, DataError stops the bundle). A 429 is each platform's own: this is
  * Make's.
  */
+import { DEFAULT_API_URL } from '../core/api';
 import { failureFor, type CallPolicy, type Permission } from '../core/errors';
 import { iml, type JsonObject } from './iml';
 
@@ -60,7 +61,7 @@ const coreMessage = (
   const failure = failureFor(
     { status, content: JSON.stringify(body) },
     policy,
-    { method: 'GET', path: site.path ?? '', host: new URL('https://staging.isao.io').host },
+    { method: 'GET', path: site.path ?? '', host: new URL(DEFAULT_API_URL).host },
     [],
   );
   if (failure === undefined)
