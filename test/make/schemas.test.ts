@@ -1,0 +1,35 @@
+/**
+ * Every file of the generated Make app passes Make's own schema for its kind
+ * (`../shared/make-schemas/`, MIT, from Make's VS Code extension): what the extension would flag
+ * before upload, Make would refuse.
+ */
+import { APP_DIR, filesIn, ROOT } from '../../make/generate';
+import { loadJudge, schemaFor, schemasDir } from '../../make/schemas';
+
+const judge = loadJudge(schemasDir(ROOT));
+const files = [...filesIn(APP_DIR)].filter(([name]) => name !== 'README.md');
+
+test('every generated file but the readme has a schema of Make to pass', () => {
+  expect(files.filter(([name]) => schemaFor(name) === undefined).map(([name]) => name)).toEqual([]);
+  expect(files.length).toBeGreaterThan(80);
+});
+
+test.each(files)('%s passes Make’s schema', (name, content) => {
+  const schema = schemaFor(name);
+  expect({ schema, problems: schema && judge(schema, JSON.parse(content)) }).toEqual({
+    schema,
+    problems: [],
+  });
+});
+
+describe('the judge is not vacuous', () => {
+  test('a parameter of an unknown type is refused by parameters.json', () => {
+    expect(judge('parameters.json', [{ name: 'x', type: 'no-such-type' }])).not.toEqual([]);
+  });
+  test('a manifest without its components is refused by makecomapp.schema.json', () => {
+    expect(judge('makecomapp.schema.json', { fileVersion: 1 })).not.toEqual([]);
+  });
+  test('a missing schema folder fails loudly', () => {
+    expect(() => loadJudge('/nonexistent')).toThrow(/ENOENT/);
+  });
+});
