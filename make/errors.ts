@@ -8,7 +8,7 @@
  */
 import { DEFAULT_API_URL } from '../core/api';
 import { failureFor, type CallPolicy, type Permission } from '../core/errors';
-import { iml, type JsonObject } from './iml';
+import { fn, iml, type JsonObject } from './iml';
 
 /** Make's error types this app uses (Make knows a few more). */
 type MakeErrorType =
@@ -21,7 +21,7 @@ type MakeErrorType =
   | 'DuplicateDataError';
 
 /** The API's own words in a failed answer, as far as Make can read them: `message`, else `error`. */
-export const API_WORDS = iml('ifempty(body.message; body.error)');
+export const API_WORDS = iml(fn('ifempty', 'body.message', 'body.error'));
 
 /** Stands for the API's words while the core words a message; replaced by API_WORDS after. */
 const SAID = 'ISAOAPIWORDS';

@@ -22,11 +22,36 @@ export type MakeParam = {
   spec?: MakeParam | MakeParam[];
   validate?: { pattern: string };
   options?: { label: string; value: string }[];
-  default?: string;
+  default?: Json;
 };
 
 /** One IML expression, as written into a string: `{{body.data}}`. */
 export const iml = (expression: string): string => `{{${expression}}}`;
+
+/**
+ * A call of an IML function, its arguments separated by commas, as Make's custom-app
+ * documentation writes them (developers.make.com/custom-apps-documentation/block-elements/iml:
+ * `{{ifempty(body.username, body.user)}}`); Make's scenario editor shows `;`, which is not this.
+ */
+export const fn = (name: string, ...args: string[]): string => `${name}(${args.join(', ')})`;
+
+/** `ifempty(a, ifempty(b, … last))`: the first of the values that is not empty. */
+export const firstOf = (values: readonly string[], last: string): string =>
+  values.reduceRight((rest, value) => fn('ifempty', value, rest), last);
+
+/**
+ * A text in an IML expression: in single quotes, or in double quotes when it holds a single one
+ * (IML documents no escapes, so a text holding both cannot be written and the generator stops).
+ */
+export const imlText = (text: string): string => {
+  if (!text.includes("'")) return `'${text}'`;
+  if (!text.includes('"')) return `"${text}"`;
+  throw new Error(`IML cannot quote ${JSON.stringify(text)}`);
+};
+
+/** A regular expression as IML writes one for `replace()`: `/…/flags`, every `/` escaped. */
+export const imlRegex = (regex: RegExp): string =>
+  `/${regex.source.replace(/(?<!\\)\//g, '\\/')}/${regex.flags}`;
 
 /** The IML path of a key that is not a plain name (`x-isao-hmac-sha256`): Make quotes it in backticks. */
 export const imlKey = (key: string): string => (/^[A-Za-z_]\w*$/.test(key) ? key : `\`${key}\``);

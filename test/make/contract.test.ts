@@ -159,7 +159,7 @@ describe('every IML reference names something that exists', () => {
     (id, hook) => {
       const response = record(record(code(hook, 'attach'), `${id} attach`).response, 'response');
       const saved = record(response.data, 'data').subscriptionId;
-      expect(saved).toBe('{{ifempty(body.data.subscription_id; body.subscription_id)}}');
+      expect(saved).toBe('{{ifempty(body.data.subscription_id, body.subscription_id)}}');
       expect(record(response.valid, 'valid').condition).toBe(saved);
     },
   );
