@@ -1,6 +1,11 @@
 /**
- * The universal module Make's review requires: any call to the ISAO API with the connection's
- * key. Its URL must be relative (it starts with one `/`), so the key never leaves ISAO's API.
+ * The universal module Make's review requires, as Make's guidance writes it
+ * (developers.make.com/custom-apps-documentation/app-components/modules/universal-module/rest):
+ * "Make an API Call", a URL relative to the API's base, the method, headers and a query string
+ * merged into the base's with the `{{...}}` key (so the connection's Bearer header stays:
+ * app-components/base/advanced-inheritance), and the body sent as the text the user wrote
+ * (`type: "text"`), with a `Content-Type: application/json` header filled in by default. The URL
+ * must start with one `/`, so the key never leaves ISAO's API.
  */
 import { DEFAULT_API_URL, DOCS_URL } from '../core/api';
 import { CONNECTION_ID, type ModuleDef } from './component';
@@ -9,14 +14,23 @@ import { fn, iml, type MakeParam } from './iml';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-const keyValues = (name: string, label: string): MakeParam => ({
+/** Make's key for a collection merged into the object it sits in. */
+const SPREAD = '{{...}}';
+
+const keyValues = (name: string, label: string, help: string): MakeParam => ({
   name,
   label,
   type: 'array',
+  help,
   spec: [
     { name: 'key', label: 'Key', type: 'text', required: true },
     { name: 'value', label: 'Value', type: 'text' },
   ],
+});
+
+/** Key-value pairs merged into the base's (never replacing it). */
+const merged = (name: string) => ({
+  [SPREAD]: iml(fn('toCollection', `parameters.${name}`, "'key'", "'value'")),
 });
 
 export const apiCall = (): ModuleDef => ({
@@ -29,10 +43,10 @@ export const apiCall = (): ModuleDef => ({
     communication: {
       url: iml('parameters.url'),
       method: iml('parameters.method'),
-      headers: iml(fn('toCollection', 'parameters.headers', "'key'", "'value'")),
-      qs: iml(fn('toCollection', 'parameters.qs', "'key'", "'value'")),
+      headers: merged('headers'),
+      qs: merged('qs'),
       body: iml('parameters.body'),
-      type: 'json',
+      type: 'text',
       response: responseFor(
         {},
         { output: { body: iml('body'), headers: iml('headers'), statusCode: iml('statusCode') } },
@@ -56,9 +70,21 @@ export const apiCall = (): ModuleDef => ({
         default: 'GET',
         options: METHODS.map((method) => ({ label: method, value: method })),
       },
-      keyValues('headers', 'Headers'),
-      keyValues('qs', 'Query String'),
-      { name: 'body', label: 'Body', type: 'any' },
+      {
+        ...keyValues(
+          'headers',
+          'Headers',
+          "The request's headers. You don't have to add the Authorization header: the connection's API key is added already.",
+        ),
+        default: [{ key: 'Content-Type', value: 'application/json' }],
+      },
+      keyValues('qs', 'Query String', "The request's query string parameters."),
+      {
+        name: 'body',
+        label: 'Body',
+        type: 'any',
+        help: 'The request body, sent as written: for JSON, write the JSON (for example `{"name": "Jane Smith", "phoneNumber": "+33123456789"}`) and keep the `Content-Type: application/json` header. Not sent with GET.',
+      },
     ],
     interface: [
       { name: 'body', label: 'Body', type: 'any' },
