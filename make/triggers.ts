@@ -10,9 +10,9 @@ import type { EventFacts } from '../core/events';
 import { SIGNATURE_HEADER } from '../core/signatures';
 import { subscribeCall, unsubscribeCall } from '../core/subscriptions';
 import { CONNECTION_ID, request, type ModuleDef, type WebhookDef } from './component';
-import { API_WORDS, responseFor } from './errors';
+import { REFUSED, responseFor } from './errors';
 import { at, interfaceOf, mapTree } from './fields';
-import { fn, iml, type JsonObject } from './iml';
+import { firstOf, fn, iml, imlText, type JsonObject } from './iml';
 import { communicationOf } from './reading';
 
 /**
@@ -54,26 +54,24 @@ const triggerSample = (facts: EventFacts): JsonObject => {
 
 /** What attach saves for detach: the subscription's id, from ISAO's answer (wrapped in `data` or not). */
 const SUBSCRIPTION_ID = 'subscriptionId';
-const ANSWERED_ID = fn('ifempty', 'body.data.subscription_id', 'body.subscription_id');
+const ANSWERED_ID = firstOf(['body.data.subscription_id', 'body.subscription_id'], 'emptystring');
 
 /**
- * A subscribe answer without a subscription id is refused (as the core's `subscribed` refuses
- * it): nothing could remove that subscription later. This check also covers `{success: false}`,
- * which carries no id.
+ * Attach: subscribe the Make hook URL, and keep the subscription id that
+ * detach needs. An answer without the id is refused (as the core's `subscribed` refuses it):
+ * nothing could remove that subscription later; `{success: false}` in the core's words.
  */
-const SUBSCRIBED: JsonObject = {
-  condition: iml(ANSWERED_ID),
-  type: 'DataError',
-  message: `ISAO did not confirm the subscription (its answer has no subscription_id, so it could not be removed later): ${API_WORDS}.`,
-};
-
-/** Attach: subscribe the Make hook URL, and keep the subscription id that detach needs. */
 const attachOf = (facts: EventFacts): JsonObject => {
   const subscribe = subscribeCall(facts.event, iml('webhook.url'), undefined);
+  const noId = `ISAO accepted the ${facts.event} subscription but did not return a subscription_id, so Make could not unsubscribe later. Create the webhook again.`;
   return {
     ...request(subscribe),
     response: responseFor(subscribe, {
-      valid: SUBSCRIBED,
+      valid: {
+        condition: iml(`body.success != false && ${ANSWERED_ID} != emptystring`),
+        type: 'DataError',
+        message: iml(fn('if', 'body.success == false', REFUSED, imlText(noId))),
+      },
       data: { [SUBSCRIPTION_ID]: iml(ANSWERED_ID) },
     }),
   };
