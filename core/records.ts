@@ -28,7 +28,8 @@ export type EventRecord = EntityRecord & { isao_event: EventMeta; isao_event_key
  */
 export const EVENT_KEY = 'isao_event_key';
 
-const ID_KEYS: Record<EntityKind, readonly string[]> = {
+/** Where each kind of record may carry its own id, in the order they are read (`idOf`). */
+export const ID_KEYS: Readonly<Record<EntityKind, readonly string[]>> = {
   contact: ['id', 'contactId', 'contact_id'],
   deal: ['id', 'dealId', 'deal_id'],
   appointment: ['id', 'appointmentId', 'appointment_id', 'calendarid', 'calendarId'],

@@ -86,7 +86,7 @@ export const webhookFor = (facts: EventFacts): WebhookDef => {
     webhookType: 'web',
     connection: CONNECTION_ID,
     codes: {
-      communication: communicationOf(triggerFieldsFor(facts)),
+      communication: communicationOf(facts, triggerFieldsFor(facts)),
       params: [],
       attach: attachOf(facts),
       detach: { ...request(unsubscribe), response: responseFor(unsubscribe) },
