@@ -23,15 +23,15 @@ export const PHONE = /^\+?\d{6,15}$/;
  * or unassigned character, none of the characters that separate or wrap addresses `<>()[]\,;:"`),
  * then a domain of labels of letters, digits and hyphens (an IDN's letters too).
  */
-const EMAIL = /^[^\s\p{C}@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(\.[\p{L}\p{M}\p{N}-]+)+$/u;
+export const EMAIL = /^[^\s\p{C}@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(\.[\p{L}\p{M}\p{N}-]+)+$/u;
 /**
  * Separators left after an address copied from a list: `jane@example.com;`, `…, `. Matched only
  * from the start of the run (the lookbehind), so a long run inside the text stays linear.
  */
-const TRAILING_SEPARATORS = /(?<![\s,;])[\s,;]+$/;
+export const TRAILING_SEPARATORS = /(?<![\s,;])[\s,;]+$/;
 /** An address as mail programs show it, `Jane Smith <jane@example.com>`: the part in brackets. */
-const NAME_ADDR = /^[^<>]*<([^<>]*)>$/;
-const MAILTO = /^mailto:/i;
+export const NAME_ADDR = /^[^<>]*<([^<>]*)>$/;
+export const MAILTO = /^mailto:/i;
 
 const PHONE_HELP =
   'Use digits, optionally starting with + and the country code (for example +33 1 23 45 67 89); spaces, dashes, dots and parentheses are allowed.';

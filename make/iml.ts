@@ -53,6 +53,19 @@ export const imlText = (text: string): string => {
 export const imlRegex = (regex: RegExp): string =>
   `/${regex.source.replace(/(?<!\\)\//g, '\\/')}/${regex.flags}`;
 
+/**
+ * A list of texts as the core's lists are read (core/inputs.ts): each item trimmed, blanks and
+ * repeats dropped, in order; with `,` as the separator, an item holding commas gives one value
+ * per part. Joined with the separator and split again, as IML has no per-item function.
+ */
+export const textList = (list: string, separator: ',' | '\n'): string => {
+  const sep = separator === ',' ? "','" : `'\n'`;
+  const around = imlRegex(new RegExp(`\\s*${separator}\\s*`, 'g'));
+  const joined = fn('join', fn('ifempty', list, 'emptyarray'), sep);
+  const parts = fn('split', fn('trim', fn('replace', joined, around, sep)), sep);
+  return fn('deduplicate', fn('remove', parts, 'emptystring'));
+};
+
 /** The IML path of a key that is not a plain name (`x-isao-hmac-sha256`): Make quotes it in backticks. */
 export const imlKey = (key: string): string => (/^[A-Za-z_]\w*$/.test(key) ? key : `\`${key}\``);
 
