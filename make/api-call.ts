@@ -1,7 +1,7 @@
 /**
  * The universal module Make's review requires, as Make's guidance writes it
  * (developers.make.com/custom-apps-documentation/app-components/modules/universal-module/rest):
- * "Make an API Call", a URL relative to the API's base, the method, headers and a query string
+ * "Make an API call", a URL relative to the API's base, the method, headers and a query string
  * merged into the base's with the `{{...}}` key (so the connection's Bearer header stays:
  * app-components/base/advanced-inheritance), and the body sent as the text the user wrote
  * (`type: "text"`), with a `Content-Type: application/json` header filled in by default. The URL
@@ -35,8 +35,8 @@ const merged = (name: string) => ({
 
 export const apiCall = (): ModuleDef => ({
   id: 'makeApiCall',
-  label: 'Make an API Call',
-  description: 'Performs an arbitrary authorized call to the ISAO API.',
+  label: 'Make an API call',
+  description: 'Performs an arbitrary authorized API call.',
   moduleType: 'universal',
   connection: CONNECTION_ID,
   codes: {

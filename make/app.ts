@@ -1,7 +1,7 @@
 /**
  * The ISAO app for Make, built from the core: the base and the connection here, one attached
  * webhook and one instant trigger per event of the event table (triggers.ts, reading.ts),
- * Create a Contact (contact.ts) and the universal "Make an API Call" module (api-call.ts). Every
+ * Create a contact (contact.ts) and the universal "Make an API call" module (api-call.ts). Every
  * event, field, sample, input, rule and message comes from core/; what is written in make/ is
  * only how Make says it. layout.ts turns it into files; nothing is hand-kept.
  */
@@ -34,10 +34,11 @@ const GROUPS: readonly (readonly [EntityKind, string])[] = [
 const README = `# ISAO
 
 Connects Make scenarios to [ISAO](${DOCS_URL}), the CRM and scheduling API: an instant trigger for
-each ISAO event (${EVENT_NAMES.length} of them), **Create a Contact**, and **Make an API Call**.
+each ISAO event (${EVENT_NAMES.length} of them), **Create a contact**, and **Make an API call**.
 
-Each trigger subscribes its own Make webhook URL to ISAO when the webhook is created and removes
-the subscription when it is deleted. Make cannot check ISAO's webhook signature (it never sees the
+Each trigger subscribes its own Make webhook URL to ISAO, with the filters set on the webhook, when
+the webhook is created, and removes the subscription when it is deleted; a request carrying several
+events gives one bundle per event. Make cannot check ISAO's webhook signature (it never sees the
 raw body) and instant triggers have no de-duplication: each bundle carries \`eventId\` and the
 \`signature\` header so a scenario can skip a retried event with a data store.
 `;
@@ -50,7 +51,7 @@ export const buildApp = (): AppDef => {
     name: 'isao',
     label: 'ISAO',
     description:
-      'ISAO CRM and scheduling: instant triggers for contacts, deals and appointments, and Create a Contact.',
+      'ISAO CRM and scheduling: instant triggers for contacts, deals and appointments, and Create a contact.',
     theme: '#1f4e79',
     language: 'en',
     base: {

@@ -140,8 +140,8 @@ export const createContact = (): ModuleDef => {
   const call = createContactCall(body());
   return {
     id: 'createContact',
-    label: 'Create a Contact',
-    description: 'Creates a contact in ISAO.',
+    label: 'Create a contact',
+    description: 'Creates a new contact.',
     moduleType: 'action',
     actionCrud: 'create',
     connection: CONNECTION_ID,
