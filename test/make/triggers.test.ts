@@ -7,11 +7,13 @@
  * the core subscribes with for the same values (core/subscriptions.ts, core/filters.ts).
  */
 import { EVENT_NAMES, EVENTS, type IsaoEvent } from '../../core/events';
+import { deliveryOf } from '../../core/delivery';
 import { filtersFrom } from '../../core/filters';
+import { blankFilterMessage } from '../../core/subscriptions';
 import { subscribeCall } from '../../core/subscriptions';
 import { components } from './app-files';
 import { forEvent, moduleNamed, paramsOf, section, WITH_BASE } from './app-code';
-import { requestOf } from './iml/runtime';
+import { bundlesOf, requestOf } from './iml/runtime';
 
 /** A trigger's label and description, from Make's guidance and the event they watch. */
 test.each(EVENT_NAMES)(
@@ -122,5 +124,32 @@ describe.each(EVENT_NAMES)('%s', (event) => {
     const core = coreBody(event, {});
     expect(core).not.toHaveProperty('filters');
     expect(body).toEqual(facts.filters.length > 0 ? { ...core, filters: {} } : core);
+  });
+});
+
+describe('what Make cannot do as the core does (docs/make.md)', () => {
+  const event = 'contact.created';
+
+  test('a filter of blanks only: the core refuses it, Make subscribes without it', () => {
+    const parameters = { tags: ['  ', ''] };
+    expect(blankFilterMessage(EVENTS[event], parameters)).toMatch(
+      /^The Tags filter holds only blank values/,
+    );
+    expect(attached(event, parameters)).toEqual({ ...coreBody(event, {}), filters: {} });
+  });
+
+  test('a delivery the filters do not match: the core drops it, Make relies on ISAO not sending it', () => {
+    const body = { event, data: { id: 'c1', tags: ['lead'] }, metadata: { eventId: 'e1' } };
+    const filters = { tags: ['vip'] };
+    const core = deliveryOf(
+      EVENTS[event],
+      { events: [body], unreadable: [] },
+      { signed: false, now: 0, filters },
+    );
+    expect(core.records).toEqual([]);
+    const { hook } = forEvent(event);
+    expect(
+      bundlesOf(section(hook, 'communication'), { body, headers: {} }, { parameters: filters }),
+    ).toHaveLength(1);
   });
 });
