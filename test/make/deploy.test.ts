@@ -10,14 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EVENT_NAMES } from '../../core/events';
 import { Make } from '@makehq/sdk';
-import {
-  deployApp,
-  emptyState,
-  loadState,
-  MISSING_SETTINGS,
-  runDeploy,
-  sdkCalls,
-} from '../../make/deploy';
+import { MISSING_SETTINGS, runDeploy } from '../../make/deploy';
+import { deployApp } from '../../make/deploy-app';
+import { sdkCalls } from '../../make/deploy-calls';
+import { emptyState, loadState } from '../../make/deploy-state';
 import { jsonText } from '../../make/layout';
 import { APP_DIR } from '../../make/generate';
 import { judge, rehearse } from '../../make/rehearse';
