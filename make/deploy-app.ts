@@ -83,61 +83,74 @@ export const deployApp = async (
     return name;
   };
 
-  for (const component of manifest.components) {
+  /** Creates a component in Make with `links`; the name Make knows it by. */
+  const create = async (
+    component: DeployComponent,
+    links: Record<string, JSONValue>,
+  ): Promise<string> => {
     const { kind, id, label } = component;
-    if (state.names[kind][id] === undefined) {
-      if (kind === 'connection') {
-        state.names.connection[id] = await calls.createConnection(ref, {
-          type: component.connectionType ?? 'basic',
-          label,
-        });
-      } else if (kind === 'webhook') {
-        state.names.webhook[id] = await calls.createWebhook(ref, {
-          type: component.webhookType ?? 'web',
-          label,
-        });
-      } else {
-        const moduleType = component.moduleType ?? '';
-        if (!Object.hasOwn(MODULE_TYPE_IDS, moduleType)) {
-          throw new Error(
-            `makecomapp.json: module ${id} has a moduleType this deploy does not know: ${quote(moduleType)}`,
-          );
-        }
-        const typeId =
-          Object.entries(MODULE_TYPE_IDS).find(([type]) => type === moduleType)?.[1] ?? 0;
-        await calls.createModule(ref, {
-          name: id,
-          typeId,
-          label,
-          description: component.description ?? label,
-          // Make's API requires the kind of a universal module when it is created
-          ...(moduleType === 'universal' ? { subtype: 'Universal' } : {}),
-        });
-        state.names.module[id] = id;
-      }
+    if (kind === 'connection')
+      return calls.createConnection(ref, { type: component.connectionType ?? 'basic', label });
+    if (kind === 'webhook')
+      return calls.createWebhook(ref, { ...links, type: component.webhookType ?? 'web' });
+    const moduleType = component.moduleType ?? '';
+    const typeId = Object.entries(MODULE_TYPE_IDS).find(([type]) => type === moduleType)?.[1];
+    if (typeId === undefined) {
+      throw new Error(
+        `makecomapp.json: module ${id} has a moduleType this deploy does not know: ${quote(moduleType)}`,
+      );
+    }
+    await calls.createModule(ref, {
+      ...links,
+      name: id,
+      typeId,
+      // Make's API requires the kind of a universal module when it is created
+      ...(moduleType === 'universal' ? { subtype: 'Universal' } : {}),
+      // empty, as Make's tooling creates one: every section comes from the files
+      moduleInitMode: 'blank',
+    });
+    return id;
+  };
+
+  /**
+   * What a component refers to and is called, as Make keeps it (label, description, the
+   * connection, an instant trigger's webhook): sent when it is created, as Make's tooling does
+   * (an instant trigger is created with its webhook), and again on any run where it changed.
+   */
+  const linksOf = (component: DeployComponent): Record<string, JSONValue> => {
+    const { kind, label } = component;
+    if (kind === 'connection') return { label };
+    const connection = remote('connection', component.connection);
+    if (kind === 'webhook') return { label, connection };
+    return {
+      label,
+      description: component.description ?? label,
+      connection,
+      ...(component.webhook === undefined ? {} : { webhook: remote('webhook', component.webhook) }),
+      ...(component.actionCrud === undefined ? {} : { crud: component.actionCrud }),
+    };
+  };
+
+  for (const component of manifest.components) {
+    const { kind, id } = component;
+    const links = linksOf(component);
+    const linksKey = `${kind}/${id}/links`;
+    const known = state.names[kind][id];
+    if (known === undefined) {
+      state.names[kind][id] = await create(component, links);
+      // what the create sent is what Make holds: no link call until it changes
+      state.digests[linksKey] = digest(JSON.stringify(links));
       created(`${kind} ${id}`, remote(kind, id));
+    } else {
+      await upload(linksKey, JSON.stringify(links), () =>
+        kind === 'connection'
+          ? calls.linkConnection(known, links)
+          : kind === 'webhook'
+            ? calls.linkWebhook(known, links)
+            : calls.linkModule(ref, known, links),
+      );
     }
     const name = remote(kind, id);
-    if (kind === 'webhook') {
-      const links = { label, connection: remote('connection', component.connection) };
-      await upload(`webhook/${id}/links`, JSON.stringify(links), () =>
-        calls.linkWebhook(name, links),
-      );
-    }
-    if (kind === 'module') {
-      const links: Record<string, JSONValue> = {
-        label,
-        description: component.description ?? label,
-        connection: remote('connection', component.connection),
-        ...(component.webhook === undefined
-          ? {}
-          : { webhook: remote('webhook', component.webhook) }),
-        ...(component.actionCrud === undefined ? {} : { crud: component.actionCrud }),
-      };
-      await upload(`module/${id}/links`, JSON.stringify(links), () =>
-        calls.linkModule(ref, name, links),
-      );
-    }
     const sections: Readonly<Record<string, readonly [string, string]>> = CODES[kind];
     for (const [code, file] of Object.entries(component.codeFiles)) {
       const section = sections[code]?.[1];

@@ -14,7 +14,8 @@ import { loadState, type DeployState } from './deploy-state';
 import { APP_DIR } from './generate';
 import { CODES, MANIFEST } from './layout';
 import { readManifest } from './manifest';
-import { MakeStandin, type Call } from './standin';
+import { MakeStandin } from './standin';
+import { makeSchemas, type Call } from './standin-rules';
 
 /** One deploy of the rehearsal: its calls, how long it took, and what it printed. */
 export interface Run {
@@ -33,13 +34,16 @@ export interface Rehearsal {
 
 /** What arrived at the stand-in, judged against the app's files and the deploy's map. */
 export const judge = (appDir: string, standin: MakeStandin, map: DeployState): string[] => {
-  const problems: string[] = [];
   const read = (file: string) => fs.readFileSync(path.join(appDir, file), 'utf8');
+  // the manifest the deploy read, as Make's tooling would read it
+  const problems = makeSchemas()('makecomapp.schema.json', JSON.parse(read(MANIFEST))).map(
+    ({ at, message }) => `${MANIFEST} ${at}: ${message}`,
+  );
   const manifest = readManifest(read(MANIFEST));
   const { state } = standin;
   const app = map.app && state.apps.get(map.app.name);
   if (!app || state.apps.size !== 1)
-    return [`one app expected, ${String(state.apps.size)} arrived`];
+    return [...problems, `one app expected, ${String(state.apps.size)} arrived`];
   const general = {
     base: manifest.general.base,
     groups: manifest.general.groups,

@@ -18,6 +18,7 @@ import { jsonText } from '../../make/layout';
 import { APP_DIR } from '../../make/generate';
 import { judge, rehearse } from '../../make/rehearse';
 import { MakeStandin } from '../../make/standin';
+import { StandinPerTest } from './standin-per-test';
 
 /** One app, its connection, a webhook and an instant trigger per event, Create Contact, the universal module. */
 const CREATES = 1 + 1 + EVENT_NAMES.length * 2 + 2;
@@ -54,34 +55,28 @@ const deployTo = async (standin: MakeStandin, token: string, zone: string, appDi
 };
 
 describe('against the stand-in', () => {
-  const token = randomUUID();
-  let standin: MakeStandin;
-  let zone: string;
-  beforeEach(async () => {
-    standin = new MakeStandin(token);
-    zone = await standin.start();
-  });
-  afterEach(() => standin.stop());
+  const live = new StandinPerTest();
+  const { token } = live;
 
   test('a changed section is the only thing the next deploy uploads', async () => {
     const appDir = path.join(work, 'app');
     fs.cpSync(APP_DIR, appDir, { recursive: true });
-    expect((await deployTo(standin, token, zone, appDir)).code).toBe(0);
+    expect((await deployTo(live.standin, token, live.zone, appDir)).code).toBe(0);
     const file = path.join(appDir, 'modules/create-contact/create-contact.samples.iml.json');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('Jane Smith', 'Jane Smyth'));
-    const before = standin.calls.length;
-    expect((await deployTo(standin, token, zone, appDir)).code).toBe(0);
-    expect(standin.calls.slice(before).map((call) => `${call.method} ${call.path}`)).toEqual([
+    const before = live.standin.calls.length;
+    expect((await deployTo(live.standin, token, live.zone, appDir)).code).toBe(0);
+    expect(live.standin.calls.slice(before).map((call) => `${call.method} ${call.path}`)).toEqual([
       'GET /api/v2/sdk/apps/isao/1',
       'PUT /api/v2/sdk/apps/isao/1/modules/createContact/samples',
     ]);
-    expect(standin.state.modules.get('createContact')?.sections.get('samples')).toContain(
+    expect(live.standin.state.modules.get('createContact')?.sections.get('samples')).toContain(
       'Jane Smyth',
     );
   }, 60_000);
 
   test('a deploy interrupted after some creates creates nothing twice when run again', async () => {
-    const make = new Make(token, zone);
+    const make = new Make(token, live.zone);
     make.protocol = 'http';
     const calls = sdkCalls(make);
     let webhooks = 0;
@@ -101,42 +96,23 @@ describe('against the stand-in', () => {
     await expect(deployApp(APP_DIR, failing, emptyState(), save, () => undefined)).rejects.toThrow(
       'the network went away',
     );
-    expect(standin.state.webhooks.size).toBe(3);
+    expect(live.standin.state.webhooks.size).toBe(3);
     const result = await deployApp(APP_DIR, calls, loadState(file), save, () => undefined);
     expect(result.created).toHaveLength(CREATES - 1 - 1 - 3);
-    expect(judge(APP_DIR, standin, loadState(file))).toEqual([]);
+    expect(judge(APP_DIR, live.standin, loadState(file))).toEqual([]);
   }, 60_000);
 
   test('the judge sees an instant trigger that lost its webhook, and a section that differs', async () => {
-    expect((await deployTo(standin, token, zone, APP_DIR)).code).toBe(0);
+    expect((await deployTo(live.standin, token, live.zone, APP_DIR)).code).toBe(0);
     const map = loadState(path.join(work, 'map.json'));
-    expect(judge(APP_DIR, standin, map)).toEqual([]);
-    const trigger = standin.state.modules.get('watchDealWon');
+    expect(judge(APP_DIR, live.standin, map)).toEqual([]);
+    const trigger = live.standin.state.modules.get('watchDealWon');
     if (!trigger) throw new Error('watchDealWon did not arrive');
     delete trigger.webhook;
     trigger.sections.set('interface', '[]');
-    expect(judge(APP_DIR, standin, map)).toEqual([
+    expect(judge(APP_DIR, live.standin, map)).toEqual([
       'module watchDealWon: section interface differs from modules/watch-deal-won/watch-deal-won.interface.iml.json',
       'module watchDealWon is not linked to its webhook',
-    ]);
-  }, 60_000);
-
-  test('the stand-in refuses a section that is not JSON sent as JSONC, and a wrong token', async () => {
-    expect((await deployTo(standin, token, zone, APP_DIR)).code).toBe(0);
-    const [connection] = standin.state.connections.keys();
-    const put = (type: string, body: string, auth = `Token ${token}`) =>
-      fetch(`http://${zone}/api/v2/sdk/apps/connections/${String(connection)}/api`, {
-        method: 'PUT',
-        headers: { 'content-type': type, authorization: auth },
-        body,
-      });
-    expect((await put('text/plain', '{}')).status).toBe(400);
-    expect((await put('application/jsonc', '{"url": ')).status).toBe(400);
-    expect((await put('application/jsonc', '{}', 'Token wrong')).status).toBe(401);
-    expect(standin.problems).toEqual([
-      `/api/v2/sdk/apps/connections/${String(connection)}/api: a section must be application/jsonc, got text/plain`,
-      expect.stringMatching(/JSON/),
-      `PUT /api/v2/sdk/apps/connections/${String(connection)}/api: not authorised with the API token`,
     ]);
   }, 60_000);
 });
