@@ -9,10 +9,19 @@ import * as path from 'node:path';
 import type { JSONValue } from '@makehq/sdk';
 import { quote } from '../core/inputs';
 import { buildApp, MODULE_TYPE_IDS } from './app';
-import type { MakeCalls } from './deploy-calls';
+import { answerOf, type MakeCalls } from './deploy-calls';
 import { digest, type DeployState } from './deploy-state';
 import { CODES, MANIFEST } from './layout';
 import { readManifest, type DeployComponent } from './manifest';
+
+/** Runs one step; a failure names the step (component, section) before what Make said. */
+const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+  try {
+    return await run();
+  } catch (error) {
+    throw new Error(`${what}: ${answerOf(error)}`, { cause: error });
+  }
+};
 
 /** What one deploy did. */
 export interface DeployResult {
@@ -37,14 +46,14 @@ export const deployApp = async (
   const result: DeployResult = { created: [], uploaded: [], unchanged: 0 };
 
   /** Runs `upload` only when `content` differs from what was last uploaded under `key`. */
-  const upload = async (key: string, content: string, send: () => Promise<void>) => {
+  const upload = async (key: string, what: string, content: string, send: () => Promise<void>) => {
     const sum = digest(content);
     if (state.digests[key] === sum) {
       result.unchanged += 1;
       return;
     }
     log(`upload ${key}`);
-    await send();
+    await step(what, send);
     state.digests[key] = sum;
     result.uploaded.push(key);
     save(state);
@@ -58,23 +67,28 @@ export const deployApp = async (
   const meta = buildApp();
   let app = state.app;
   if (app) {
-    await calls.checkApp(app);
+    const known = app;
+    await step(`the app ${known.name} v${String(known.version)} in the map`, () =>
+      calls.checkApp(known),
+    );
   } else {
     const { name, label, description, theme, language } = meta;
-    app = await calls.createApp({ name, label, description, theme, language, audience: 'global' });
+    app = await step(`creating the app ${name}`, () =>
+      calls.createApp({ name, label, description, theme, language, audience: 'global' }),
+    );
     state.app = app;
     created('app', `${app.name} v${String(app.version)}`);
   }
   const ref = app;
-  await upload('app/base', read(manifest.general.base), () =>
-    calls.setAppSection(ref, 'base', read(manifest.general.base)),
-  );
-  await upload('app/groups', read(manifest.general.groups), () =>
-    calls.setAppSection(ref, 'groups', read(manifest.general.groups)),
-  );
-  await upload('app/readme', read(manifest.general.readme), () =>
-    calls.setDocs(ref, read(manifest.general.readme)),
-  );
+  for (const section of ['base', 'groups', 'readme'] as const) {
+    const file = manifest.general[section];
+    const content = read(file);
+    await upload(`app/${section}`, `app ${section} (${file})`, content, () =>
+      section === 'readme'
+        ? calls.setDocs(ref, content)
+        : calls.setAppSection(ref, section, content),
+    );
+  }
 
   const remote = (kind: DeployComponent['kind'], id: string | undefined): string => {
     const name = id === undefined ? undefined : state.names[kind][id];
@@ -137,12 +151,12 @@ export const deployApp = async (
     const linksKey = `${kind}/${id}/links`;
     const known = state.names[kind][id];
     if (known === undefined) {
-      state.names[kind][id] = await create(component, links);
+      state.names[kind][id] = await step(`creating ${kind} ${id}`, () => create(component, links));
       // what the create sent is what Make holds: no link call until it changes
       state.digests[linksKey] = digest(JSON.stringify(links));
       created(`${kind} ${id}`, remote(kind, id));
     } else {
-      await upload(linksKey, JSON.stringify(links), () =>
+      await upload(linksKey, `${kind} ${id}, its label and links`, JSON.stringify(links), () =>
         kind === 'connection'
           ? calls.linkConnection(known, links)
           : kind === 'webhook'
@@ -156,7 +170,8 @@ export const deployApp = async (
       const section = sections[code]?.[1];
       if (section === undefined) continue;
       const content = read(file);
-      await upload(`${kind}/${id}/${section}`, content, () =>
+      const what = `${kind} ${id}, section ${section} (${file})`;
+      await upload(`${kind}/${id}/${section}`, what, content, () =>
         kind === 'connection'
           ? calls.setConnectionSection(name, section, content)
           : kind === 'webhook'

@@ -1,10 +1,52 @@
 /**
- * The calls a deploy makes, as Make's API offers them: made through Make's SDK (@makehq/sdk), or
- * printed instead (`--dry-run`).
+ * The calls a deploy makes, as Make's API offers them: made through Make's SDK (@makehq/sdk),
+ * which retries a 429 as Make asks (Retry-After) within bounds, or printed instead (`--dry-run`).
  */
-import { Make, type CreateSDKAppBody, type JSONValue } from '@makehq/sdk';
+import { Make, MakeError, type CreateSDKAppBody, type JSONValue } from '@makehq/sdk';
 import { isRecord } from '../core/inputs';
 import type { AppRef } from './deploy-state';
+
+/**
+ * How the deploy answers Make's 429 Too Many Requests: it waits as long as Make asks in
+ * Retry-After (seconds), or, when Make does not say, 2 s doubling each time; at most `retries`
+ * times for one call, and it never waits longer than `maxWaitMs` at once (it stops instead).
+ */
+export const RATE_LIMIT = { retries: 5, fallbackMs: 2_000, maxWaitMs: 60_000 } as const;
+
+export type Sleep = (ms: number) => Promise<void>;
+
+/** Make's SDK, retrying a 429 as RATE_LIMIT says; `sleep` does the waiting (a test records it). */
+export class PacedMake extends Make {
+  readonly #sleep: Sleep;
+
+  constructor(token: string, zone: string, sleep: Sleep) {
+    super(token, zone, { retry: { onRateLimit: true, maxRetries: RATE_LIMIT.retries } });
+    this.#sleep = sleep;
+  }
+
+  protected override calculateRetryDelay(response: Response, attempt: number): number {
+    const asked = response.headers.get('retry-after')?.trim() ?? '';
+    const ms = /^\d+$/.test(asked) ? Number(asked) * 1000 : RATE_LIMIT.fallbackMs * 2 ** attempt;
+    if (ms > RATE_LIMIT.maxWaitMs) {
+      throw new Error(
+        `Make answered 429 Too Many Requests and asked to wait ${asked} s, longer than the deploy waits (${String(RATE_LIMIT.maxWaitMs / 1000)} s): run it again later`,
+      );
+    }
+    return ms;
+  }
+
+  protected override sleep(ms: number): Promise<void> {
+    return this.#sleep(ms);
+  }
+}
+
+/** What Make answered, as the deploy reports it: its status and words (the SDK's MakeError). */
+export const answerOf = (error: unknown): string => {
+  if (!(error instanceof MakeError)) return error instanceof Error ? error.message : String(error);
+  if (error.statusCode === 429)
+    return `Make answered 429 Too Many Requests ${String(RATE_LIMIT.retries + 1)} times in a row (its rate limit): run the deploy again later`;
+  return `Make answered ${String(error.statusCode)}: ${error.message}`;
+};
 
 /** The calls a deploy makes, as Make's API offers them. */
 export interface MakeCalls {

@@ -7,10 +7,9 @@
  * second run creates nothing and uploads only what changed. `--dry-run` prints the calls instead.
  */
 import * as path from 'node:path';
-import { Make } from '@makehq/sdk';
 import { quote, shown } from '../core/inputs';
 import { deployApp, type DeployResult } from './deploy-app';
-import { printedCalls, sdkCalls } from './deploy-calls';
+import { PacedMake, printedCalls, sdkCalls, type Sleep } from './deploy-calls';
 import { emptyState, loadState, saveState, type DeployState } from './deploy-state';
 import { APP_DIR, ROOT } from './generate';
 
@@ -33,7 +32,16 @@ export interface DeployOptions {
   appDir?: string;
   stateFile?: string;
   print?: (line: string) => void;
+  /** Where a failure's one line goes: stderr unless told. */
+  printError?: (line: string) => void;
+  /** How the deploy waits when Make answers 429 (a test records the waits instead). */
+  sleep?: Sleep;
 }
+
+const sleepFor: Sleep = (ms) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /** How many characters of a failure (Make's words included) the deploy prints. */
 const FAILURE_MAX = 500;
@@ -53,14 +61,19 @@ export const runDeploy = async (options: DeployOptions): Promise<number> => {
     ((line: string) => {
       console.log(line);
     });
+  const printError =
+    options.printError ??
+    ((line: string) => {
+      console.error(line);
+    });
   const zone = options.zone?.trim();
   const token = options.token?.trim();
   if (zone && !ZONE.test(zone)) {
-    console.error(`MAKE_ZONE ${quote(zone)} is not a Make zone such as eu1.make.com.`);
+    printError(`MAKE_ZONE ${quote(zone)} is not a Make zone such as eu1.make.com.`);
     return 1;
   }
   if (!options.dryRun && (!token || !zone)) {
-    console.error(MISSING_SETTINGS);
+    printError(MISSING_SETTINGS);
     return 1;
   }
   const file = options.stateFile ?? (zone ? stateFile(zone) : undefined);
@@ -82,7 +95,7 @@ export const runDeploy = async (options: DeployOptions): Promise<number> => {
     );
     return 0;
   }
-  const make = new Make(token ?? '', zone ?? '');
+  const make = new PacedMake(token ?? '', zone ?? '', options.sleep ?? sleepFor);
   make.protocol = options.protocol ?? 'https';
   const save = (next: DeployState) => {
     if (file) saveState(file, next);
@@ -92,7 +105,7 @@ export const runDeploy = async (options: DeployOptions): Promise<number> => {
   try {
     result = await deployApp(appDir, sdkCalls(make), state, save, print);
   } catch (error) {
-    console.error(`make:deploy failed: ${failureLine(error, [token])}`);
+    printError(`make:deploy failed: ${failureLine(error, [token])}`);
     return 1;
   }
   print(

@@ -15,7 +15,7 @@ import { APP_DIR } from './generate';
 import { CODES, MANIFEST } from './layout';
 import { readManifest } from './manifest';
 import { MakeStandin } from './standin';
-import { makeSchemas, type Call } from './standin-rules';
+import { makeSchemas, seededFaults, type Call, type Faults } from './standin-rules';
 
 /** One deploy of the rehearsal: its calls, how long it took, and what it printed. */
 export interface Run {
@@ -23,6 +23,8 @@ export interface Run {
   ms: number;
   exitCode: number;
   printed: string[];
+  /** Its failure, in the one line it printed. */
+  errors: string[];
 }
 
 export interface Rehearsal {
@@ -95,15 +97,25 @@ export const judge = (appDir: string, standin: MakeStandin, map: DeployState): s
 /** Creates and uploads (a second deploy of the same files must make none). */
 const writes = (calls: readonly Call[]) => calls.filter((call) => call.method !== 'GET');
 
-export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => {
+/**
+ * The rehearsal's stand-in answers about one call in thirty with a 429 (Retry-After: 1), chosen
+ * by a fixed seed: the same calls on every run, so CI sees the deploy wait and retry, never luck.
+ */
+export const rehearsalFaults = (): Faults => seededFaults(28, { tooMany: 1 / 30 });
+
+export const rehearse = async (
+  appDir: string = APP_DIR,
+  faults: Faults = rehearsalFaults(),
+): Promise<Rehearsal> => {
   const token = randomUUID();
-  const standin = new MakeStandin(token);
+  const standin = new MakeStandin(token, { faults });
   const zone = await standin.start();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'isao-make-rehearsal-'));
   const stateFile = path.join(work, 'deployment.json');
   const deployOnce = async (): Promise<Run> => {
     const before = standin.calls.length;
     const printed: string[] = [];
+    const errors: string[] = [];
     const started = Date.now();
     let exitCode: number;
     try {
@@ -115,12 +127,14 @@ export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => 
         appDir,
         stateFile,
         print: (line) => printed.push(line),
+        printError: (line) => errors.push(line),
       });
     } catch (error) {
-      printed.push(`deploy failed: ${failureLine(error, [token])}`);
+      errors.push(`deploy failed: ${failureLine(error, [token])}`);
       exitCode = 1;
     }
-    return { calls: standin.calls.slice(before), ms: Date.now() - started, exitCode, printed };
+    const calls = standin.calls.slice(before);
+    return { calls, ms: Date.now() - started, exitCode, printed, errors };
   };
   try {
     const first = await deployOnce();
@@ -132,8 +146,7 @@ export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => 
       ['first', first],
       ['second', second],
     ] as const) {
-      if (run.exitCode !== 0)
-        problems.push(`the ${which} deploy failed: ${run.printed.at(-1) ?? ''}`);
+      if (run.exitCode !== 0) problems.push(`the ${which} deploy failed: ${run.errors.join(' ')}`);
     }
     const again = writes(second.calls);
     if (again.length > 0) {
@@ -149,8 +162,10 @@ export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => 
 };
 
 const summary = (run: Run): string => {
-  const count = (method: string) => run.calls.filter((call) => call.method === method).length;
-  return `${String(run.calls.length)} calls (${String(count('POST'))} creates, ${String(count('PATCH'))} links, ${String(count('PUT'))} section uploads, ${String(count('GET'))} checks) in ${String(run.ms)} ms`;
+  const done = run.calls.filter((call) => call.status < 400);
+  const count = (method: string) => done.filter((call) => call.method === method).length;
+  const limited = run.calls.filter((call) => call.status === 429).length;
+  return `${String(run.calls.length)} calls (${String(count('POST'))} creates, ${String(count('PATCH'))} links, ${String(count('PUT'))} section uploads, ${String(count('GET'))} checks; ${String(limited)} answered 429 and retried) in ${String(run.ms)} ms`;
 };
 
 if (require.main === module) {

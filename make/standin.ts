@@ -87,13 +87,17 @@ export class MakeStandin {
     webhooks: new Map(),
     modules: new Map(),
   };
+  /** What it answers now and then instead of doing a call; a test may change it between runs. */
+  faults: Faults | undefined;
   #server: http.Server | undefined;
   #names = 0;
 
   constructor(
     private readonly token: string,
-    private readonly options: StandinOptions = {},
-  ) {}
+    options: StandinOptions = {},
+  ) {
+    this.faults = options.faults;
+  }
 
   /** Listens on 127.0.0.1; the zone to give the SDK (host:port). */
   async start(): Promise<string> {
@@ -118,7 +122,7 @@ export class MakeStandin {
               `${call.method} ${call.path}: not authorised with the API token`,
             );
           }
-          const fault = this.options.faults?.(call, index);
+          const fault = this.faults?.(call, index);
           if (fault) {
             const refusal = refusalOf(fault);
             call.status = refusal.status;

@@ -6,7 +6,7 @@
  */
 import { Make, MakeError } from '@makehq/sdk';
 import { contentTypeOf, seededFaults, type Call } from '../../make/standin-rules';
-import { StandinPerTest } from './standin-per-test';
+import { StandinPerTest } from './deploy-harness';
 
 const live = new StandinPerTest();
 const { token } = live;
