@@ -97,16 +97,24 @@ export const deployApp = async (
     return name;
   };
 
-  /** Creates a component in Make with `links`; the name Make knows it by. */
+  /**
+   * Creates a component in Make with `links`: the name Make knows it by, and whether Make holds
+   * the links (not when a module whose create was answered but not saved, the run killed in that
+   * instant, is found already in Make and taken as it is).
+   */
   const create = async (
     component: DeployComponent,
     links: Record<string, JSONValue>,
-  ): Promise<string> => {
+  ): Promise<{ name: string; linked: boolean }> => {
     const { kind, id, label } = component;
-    if (kind === 'connection')
-      return calls.createConnection(ref, { type: component.connectionType ?? 'basic', label });
-    if (kind === 'webhook')
-      return calls.createWebhook(ref, { ...links, type: component.webhookType ?? 'web' });
+    if (kind === 'connection') {
+      const type = component.connectionType ?? 'basic';
+      return { name: await calls.createConnection(ref, { type, label }), linked: true };
+    }
+    if (kind === 'webhook') {
+      const type = component.webhookType ?? 'web';
+      return { name: await calls.createWebhook(ref, { ...links, type }), linked: true };
+    }
     const moduleType = component.moduleType ?? '';
     const typeId = Object.entries(MODULE_TYPE_IDS).find(([type]) => type === moduleType)?.[1];
     if (typeId === undefined) {
@@ -114,16 +122,21 @@ export const deployApp = async (
         `makecomapp.json: module ${id} has a moduleType this deploy does not know: ${quote(moduleType)}`,
       );
     }
-    await calls.createModule(ref, {
-      ...links,
-      name: id,
-      typeId,
-      // Make's API requires the kind of a universal module when it is created
-      ...(moduleType === 'universal' ? { subtype: 'Universal' } : {}),
-      // empty, as Make's tooling creates one: every section comes from the files
-      moduleInitMode: 'blank',
-    });
-    return id;
+    try {
+      await calls.createModule(ref, {
+        ...links,
+        name: id,
+        typeId,
+        // Make's API requires the kind of a universal module when it is created
+        ...(moduleType === 'universal' ? { subtype: 'Universal' } : {}),
+        // empty, as Make's tooling creates one: every section comes from the files
+        moduleInitMode: 'blank',
+      });
+    } catch (error) {
+      if (!(await calls.moduleExists(ref, id))) throw error;
+      return { name: id, linked: false };
+    }
+    return { name: id, linked: true };
   };
 
   /**
@@ -149,22 +162,25 @@ export const deployApp = async (
     const { kind, id } = component;
     const links = linksOf(component);
     const linksKey = `${kind}/${id}/links`;
-    const known = state.names[kind][id];
-    if (known === undefined) {
-      state.names[kind][id] = await step(`creating ${kind} ${id}`, () => create(component, links));
+    let linked = false;
+    if (state.names[kind][id] === undefined) {
+      const made = await step(`creating ${kind} ${id}`, () => create(component, links));
+      state.names[kind][id] = made.name;
+      linked = made.linked;
       // what the create sent is what Make holds: no link call until it changes
-      state.digests[linksKey] = digest(JSON.stringify(links));
-      created(`${kind} ${id}`, remote(kind, id));
-    } else {
-      await upload(linksKey, `${kind} ${id}, its label and links`, JSON.stringify(links), () =>
-        kind === 'connection'
-          ? calls.linkConnection(known, links)
-          : kind === 'webhook'
-            ? calls.linkWebhook(known, links)
-            : calls.linkModule(ref, known, links),
-      );
+      if (linked) state.digests[linksKey] = digest(JSON.stringify(links));
+      created(`${kind} ${id}`, made.name);
     }
     const name = remote(kind, id);
+    if (!linked) {
+      await upload(linksKey, `${kind} ${id}, its label and links`, JSON.stringify(links), () =>
+        kind === 'connection'
+          ? calls.linkConnection(name, links)
+          : kind === 'webhook'
+            ? calls.linkWebhook(name, links)
+            : calls.linkModule(ref, name, links),
+      );
+    }
     const sections: Readonly<Record<string, readonly [string, string]>> = CODES[kind];
     for (const [code, file] of Object.entries(component.codeFiles)) {
       const section = sections[code]?.[1];

@@ -61,6 +61,8 @@ export interface MakeCalls {
   linkWebhook(name: string, body: Record<string, JSONValue>): Promise<void>;
   setWebhookSection(name: string, section: string, content: string): Promise<void>;
   createModule(app: AppRef, body: Record<string, JSONValue>): Promise<void>;
+  /** Whether Make holds a module of that name (a 404 is no). */
+  moduleExists(app: AppRef, name: string): Promise<boolean>;
   linkModule(app: AppRef, name: string, body: Record<string, JSONValue>): Promise<void>;
   setModuleSection(app: AppRef, name: string, section: string, content: string): Promise<void>;
 }
@@ -127,6 +129,15 @@ export const sdkCalls = (make: Make): MakeCalls => {
     createModule: async (app, body) => {
       await make.fetch(`${appPath(app)}/modules`, { method: 'POST', body });
     },
+    moduleExists: async (app, name) => {
+      try {
+        await make.sdk.modules.get(app.name, app.version, name);
+        return true;
+      } catch (error) {
+        if (error instanceof MakeError && error.statusCode === 404) return false;
+        throw error;
+      }
+    },
     linkModule: async (app, name, body) => {
       await make.fetch(`${appPath(app)}/modules/${name}`, { method: 'PATCH', body });
     },
@@ -170,6 +181,7 @@ export const printedCalls = (print: (line: string) => void): MakeCalls => {
     setWebhookSection: (name, section) => call(`PUT /sdk/apps/webhooks/${name}/${section}`),
     createModule: (app, body) =>
       call(`POST /sdk/apps/${app.name}/${String(app.version)}/modules ${JSON.stringify(body)}`),
+    moduleExists: () => Promise.resolve(false),
     linkModule: (app, name, body) =>
       call(
         `PATCH /sdk/apps/${app.name}/${String(app.version)}/modules/${name} ${JSON.stringify(body)}`,

@@ -306,6 +306,12 @@ export class MakeStandin {
         });
         return { appModule: { name, typeId: type } };
       }
+      case 'GET 4': {
+        this.#app(a, b);
+        if (c !== 'modules') throw new Refused(404, `${call.path}: unknown`);
+        const module = this.#component(state.modules, d, 'module');
+        return { appModule: { name: module.name, label: module.label, typeId: module.type } };
+      }
       case 'PATCH 4': {
         this.#app(a, b);
         const module = this.#component(state.modules, d, 'module');

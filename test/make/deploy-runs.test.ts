@@ -78,13 +78,43 @@ test.each<[string, (call: Call) => boolean, number]>([
     await live.restart({ faults: refuseOnce(match, nth) });
     const stopped = await live.deploy();
     expect(stopped.code).toBe(1);
-    expect(stopped.errors).toEqual([expect.stringMatching(/^make:deploy failed: \S+ \S+/)]);
-    expect(live.standin.calls.filter((call) => call.status >= 400)).toHaveLength(1);
+    expect(stopped.errors).toEqual([
+      expect.stringMatching(/^make:deploy failed: \S+ \S+.*: Make answered 400: Validation failed/),
+    ]);
+    // one write refused (a refused module create is followed by a look for the module: 404)
+    const refused = live.standin.calls.filter((call) => call.status >= 400);
+    expect(refused.filter((call) => call.method !== 'GET')).toHaveLength(1);
     expect((await live.deploy()).code).toBe(0);
     expectComplete();
   },
   60_000,
 );
+
+test('a module Make created whose name the map lost (the run killed then) is found, not made twice', async () => {
+  expect((await live.deploy()).code).toBe(0);
+  const map = loadState(live.mapFile);
+  delete map.names.module.watchDealWon;
+  map.digests = Object.fromEntries(
+    Object.entries(map.digests).filter(([key]) => !key.startsWith('module/watchDealWon/')),
+  );
+  saveState(live.mapFile, map);
+  const before = live.standin.calls.length;
+  expect((await live.deploy()).code).toBe(0);
+  const module = `${API}/isao/1/modules/watchDealWon`;
+  expect(
+    live.standin.calls
+      .slice(before)
+      .map((call) => `${String(call.status)} ${call.method} ${call.path}`),
+  ).toEqual([
+    `200 GET ${API}/isao/1`,
+    `400 POST ${API}/isao/1/modules`,
+    `200 GET ${module}`,
+    `200 PATCH ${module}`,
+    ...['parameters', 'interface', 'samples'].map((section) => `200 PUT ${module}/${section}`),
+  ]);
+  expect(loadState(live.mapFile).names.module.watchDealWon).toBe('watchDealWon');
+  expect(judge(APP_DIR, live.standin, loadState(live.mapFile))).toEqual([]);
+}, 60_000);
 
 test('a refused upload is not claimed by the map: the next run uploads it, and what followed', async () => {
   const interfacePath = `${API}/isao/1/modules/watchDealWon/interface`;
