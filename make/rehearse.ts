@@ -1,9 +1,11 @@
 /**
  * `npm run make:rehearse`: the real deploy (deploy.ts, through @makehq/sdk) against a local
- * stand-in of Make's API (standin.ts) on 127.0.0.1, twice. It then judges what arrived against
- * the app's files: every component created once, every section present, identical to its file
- * and parseable, every webhook linked to the connection and every instant trigger to its webhook;
- * and the second deploy must create and upload nothing. CI runs it.
+ * stand-in of Make's API (standin.ts) on 127.0.0.1, twice, the stand-in answering a 429 now and
+ * then. It then judges what arrived against the app's files: makecomapp.json passes Make's
+ * schema, every component created once, every section present and identical to its file (the
+ * stand-in took it only in Make's content type and by Make's schemas), every webhook linked to the
+ * connection and every instant trigger to its webhook; and the second deploy must create and
+ * upload nothing. CI runs it.
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -177,7 +179,7 @@ if (require.main === module) {
       for (const problem of problems) console.log(`  PROBLEM: ${problem}`);
       console.log(
         problems.length === 0
-          ? '  every component created once, every section arrived as its file and parses, every instant trigger linked to its webhook, the second deploy changed nothing'
+          ? "  every component created once, every section arrived as its file and passed Make's schemas, every instant trigger linked to its webhook, the second deploy changed nothing"
           : `make:rehearse failed: ${String(problems.length)} problems`,
       );
       process.exitCode = problems.length === 0 ? 0 : 1;
