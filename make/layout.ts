@@ -8,14 +8,18 @@
 import type { AppDef, ModuleType } from './app';
 import type { Json } from './iml';
 
-/** The component kinds of makecomapp.json, and their folders. */
-export type ComponentKind = 'connection' | 'webhook' | 'module' | 'rpc' | 'function';
+/**
+ * The component kinds of makecomapp.json, and their folders: every kind Make's manifest schema
+ * requires (this app has no rpc, function or endpoint, but the manifest lists each, empty).
+ */
+export type ComponentKind = 'connection' | 'webhook' | 'module' | 'rpc' | 'function' | 'endpoint';
 const FOLDERS: Readonly<Record<ComponentKind, string>> = {
   connection: 'connections',
   webhook: 'webhooks',
   module: 'modules',
   rpc: 'rpcs',
   function: 'functions',
+  endpoint: 'endpoints',
 };
 
 /**
@@ -140,6 +144,7 @@ export const appFiles = (app: AppDef): Map<string, string> => {
       ),
       rpc: {},
       function: {},
+      endpoint: {},
     },
     // for Make's VS Code extension: set the zone's baseUrl and the app's id (docs/make.md);
     // `npm run make:deploy` keeps its own map of Make's names (make/deployments/)
@@ -150,7 +155,14 @@ export const appFiles = (app: AppDef): Map<string, string> => {
         appId: app.name,
         appVersion: 1,
         apikeyFile: '../../.secrets/make-apikey',
-        idMapping: { connection: [], webhook: [], module: [], rpc: [], function: [] },
+        idMapping: {
+          connection: [],
+          webhook: [],
+          module: [],
+          rpc: [],
+          function: [],
+          endpoint: [],
+        },
       },
     ],
   };

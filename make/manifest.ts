@@ -33,6 +33,13 @@ const DEPLOYED_KINDS = [
   'module',
 ] as const satisfies readonly (keyof typeof CODES & ComponentKind)[];
 
+/** The kinds Make's manifest lists that this deploy does not deploy: they must be empty. */
+const UNDEPLOYED_KINDS = [
+  'rpc',
+  'function',
+  'endpoint',
+] as const satisfies readonly ComponentKind[];
+
 const OPTIONAL_TEXTS = [
   'description',
   'connectionType',
@@ -69,6 +76,9 @@ const componentOf = (kind: DeployComponent['kind'], id: string, meta: unknown): 
   for (const key of OPTIONAL_TEXTS) {
     if (meta[key] !== undefined) component[key] = textAt(meta[key], `${where}.${key}`);
   }
+  // Make's tooling refuses to create an instant trigger without the webhook it listens on
+  if (component.moduleType === 'instant_trigger' && component.webhook === undefined)
+    throw new Error(`makecomapp.json: ${where} is an instant trigger without its webhook`);
   return component;
 };
 
@@ -80,6 +90,14 @@ export const readManifest = (text: string): DeployManifest => {
   }
   const general = parsed.generalCodeFiles;
   const { components } = parsed;
+  for (const kind of UNDEPLOYED_KINDS) {
+    const ofKind = components[kind];
+    const ids = isRecord(ofKind) ? Object.keys(ofKind) : [];
+    if (ids.length > 0)
+      throw new Error(
+        `makecomapp.json: components.${kind} holds ${ids.join(', ')}, and this deploy does not deploy a ${kind}`,
+      );
+  }
   return {
     general: {
       base: textAt(general.base, 'generalCodeFiles.base'),

@@ -1,19 +1,23 @@
 /**
  * `npm run make:rehearse`: the real deploy (deploy.ts, through @makehq/sdk) against a local
- * stand-in of Make's API (standin.ts) on 127.0.0.1, twice. It then judges what arrived against
- * the app's files: every component created once, every section present, identical to its file
- * and parseable, every webhook linked to the connection and every instant trigger to its webhook;
- * and the second deploy must create and upload nothing. CI runs it.
+ * stand-in of Make's API (standin.ts) on 127.0.0.1, twice, the stand-in answering a 429 now and
+ * then. It then judges what arrived against the app's files: makecomapp.json passes Make's
+ * schema, every component created once, every section present and identical to its file (the
+ * stand-in took it only in Make's content type and by Make's schemas), every webhook linked to the
+ * connection and every instant trigger to its webhook; and the second deploy must create and
+ * upload nothing. CI runs it.
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { failureLine, loadState, runDeploy, type DeployState } from './deploy';
+import { failureLine, runDeploy } from './deploy';
+import { loadState, type DeployState } from './deploy-state';
 import { APP_DIR } from './generate';
 import { CODES, MANIFEST } from './layout';
 import { readManifest } from './manifest';
-import { MakeStandin, type Call } from './standin';
+import { MakeStandin } from './standin';
+import { makeSchemas, seededFaults, type Call, type Faults } from './standin-rules';
 
 /** One deploy of the rehearsal: its calls, how long it took, and what it printed. */
 export interface Run {
@@ -21,6 +25,8 @@ export interface Run {
   ms: number;
   exitCode: number;
   printed: string[];
+  /** Its failure, in the one line it printed. */
+  errors: string[];
 }
 
 export interface Rehearsal {
@@ -32,13 +38,16 @@ export interface Rehearsal {
 
 /** What arrived at the stand-in, judged against the app's files and the deploy's map. */
 export const judge = (appDir: string, standin: MakeStandin, map: DeployState): string[] => {
-  const problems: string[] = [];
   const read = (file: string) => fs.readFileSync(path.join(appDir, file), 'utf8');
+  // the manifest the deploy read, as Make's tooling would read it
+  const problems = makeSchemas()('makecomapp.schema.json', JSON.parse(read(MANIFEST))).map(
+    ({ at, message }) => `${MANIFEST} ${at}: ${message}`,
+  );
   const manifest = readManifest(read(MANIFEST));
   const { state } = standin;
   const app = map.app && state.apps.get(map.app.name);
   if (!app || state.apps.size !== 1)
-    return [`one app expected, ${String(state.apps.size)} arrived`];
+    return [...problems, `one app expected, ${String(state.apps.size)} arrived`];
   const general = {
     base: manifest.general.base,
     groups: manifest.general.groups,
@@ -90,15 +99,25 @@ export const judge = (appDir: string, standin: MakeStandin, map: DeployState): s
 /** Creates and uploads (a second deploy of the same files must make none). */
 const writes = (calls: readonly Call[]) => calls.filter((call) => call.method !== 'GET');
 
-export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => {
+/**
+ * The rehearsal's stand-in answers about one call in thirty with a 429 (Retry-After: 1), chosen
+ * by a fixed seed: the same calls on every run, so CI sees the deploy wait and retry, never luck.
+ */
+export const rehearsalFaults = (): Faults => seededFaults(28, { tooMany: 1 / 30 });
+
+export const rehearse = async (
+  appDir: string = APP_DIR,
+  faults: Faults = rehearsalFaults(),
+): Promise<Rehearsal> => {
   const token = randomUUID();
-  const standin = new MakeStandin(token);
+  const standin = new MakeStandin(token, { faults });
   const zone = await standin.start();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'isao-make-rehearsal-'));
   const stateFile = path.join(work, 'deployment.json');
   const deployOnce = async (): Promise<Run> => {
     const before = standin.calls.length;
     const printed: string[] = [];
+    const errors: string[] = [];
     const started = Date.now();
     let exitCode: number;
     try {
@@ -110,12 +129,14 @@ export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => 
         appDir,
         stateFile,
         print: (line) => printed.push(line),
+        printError: (line) => errors.push(line),
       });
     } catch (error) {
-      printed.push(`deploy failed: ${failureLine(error, [token])}`);
+      errors.push(`deploy failed: ${failureLine(error, [token])}`);
       exitCode = 1;
     }
-    return { calls: standin.calls.slice(before), ms: Date.now() - started, exitCode, printed };
+    const calls = standin.calls.slice(before);
+    return { calls, ms: Date.now() - started, exitCode, printed, errors };
   };
   try {
     const first = await deployOnce();
@@ -127,8 +148,7 @@ export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => 
       ['first', first],
       ['second', second],
     ] as const) {
-      if (run.exitCode !== 0)
-        problems.push(`the ${which} deploy failed: ${run.printed.at(-1) ?? ''}`);
+      if (run.exitCode !== 0) problems.push(`the ${which} deploy failed: ${run.errors.join(' ')}`);
     }
     const again = writes(second.calls);
     if (again.length > 0) {
@@ -144,8 +164,10 @@ export const rehearse = async (appDir: string = APP_DIR): Promise<Rehearsal> => 
 };
 
 const summary = (run: Run): string => {
-  const count = (method: string) => run.calls.filter((call) => call.method === method).length;
-  return `${String(run.calls.length)} calls (${String(count('POST'))} creates, ${String(count('PATCH'))} links, ${String(count('PUT'))} section uploads, ${String(count('GET'))} checks) in ${String(run.ms)} ms`;
+  const done = run.calls.filter((call) => call.status < 400);
+  const count = (method: string) => done.filter((call) => call.method === method).length;
+  const limited = run.calls.filter((call) => call.status === 429).length;
+  return `${String(run.calls.length)} calls (${String(count('POST'))} creates, ${String(count('PATCH'))} links, ${String(count('PUT'))} section uploads, ${String(count('GET'))} checks; ${String(limited)} answered 429 and retried) in ${String(run.ms)} ms`;
 };
 
 if (require.main === module) {
@@ -157,7 +179,7 @@ if (require.main === module) {
       for (const problem of problems) console.log(`  PROBLEM: ${problem}`);
       console.log(
         problems.length === 0
-          ? '  every component created once, every section arrived as its file and parses, every instant trigger linked to its webhook, the second deploy changed nothing'
+          ? "  every component created once, every section arrived as its file and passed Make's schemas, every instant trigger linked to its webhook, the second deploy changed nothing"
           : `make:rehearse failed: ${String(problems.length)} problems`,
       );
       process.exitCode = problems.length === 0 ? 0 : 1;

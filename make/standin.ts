@@ -1,20 +1,29 @@
 /**
  * A local stand-in of Make's API (the SDK-apps endpoints the deploy calls), on 127.0.0.1, for the
- * rehearsal: it keeps apps, connections, webhooks and modules as Make would, names connections
- * and webhooks itself as Make does, and checks every call it gets (method, path, the token,
- * content type, body). Whatever it refuses is a problem the rehearsal reports; it never reaches
- * the network.
+ * rehearsal and the deploy's tests: it keeps apps, connections, webhooks and modules as Make
+ * would, names connections and webhooks itself as Make does, and answers each call as Make's own
+ * tooling says Make answers it (standin-rules.ts): the token, each section's content type, each
+ * section against Make's schemas, an instant trigger created with its webhook; and, when told to,
+ * a 429 or a validation error now and then (seeded or scripted, so a run repeats). Whatever it
+ * refuses on its own is a problem the rehearsal reports; it never reaches the network.
  */
 import * as http from 'node:http';
 import { isRecord } from '../core/inputs';
-
-/** One call the stand-in received. */
-export interface Call {
-  method: string;
-  path: string;
-  contentType: string;
-  body: string;
-}
+import {
+  CONNECTION_TYPES,
+  contentTypeOf,
+  INSTANT_TRIGGER,
+  MODULE_TYPES,
+  Refused,
+  refusalOf,
+  SECTIONS,
+  UNIVERSAL,
+  UNIVERSAL_SUBTYPES,
+  validateSection,
+  WEBHOOK_TYPES,
+  type Call,
+  type Faults,
+} from './standin-rules';
 
 interface Component {
   name: string;
@@ -33,27 +42,18 @@ export interface StandinState {
   modules: Map<string, Component>;
 }
 
-/** The sections Make's API accepts, per component (what the deploy may PUT). */
-const SECTIONS = {
-  app: ['base', 'groups', 'readme'],
-  connection: ['api', 'parameters', 'scopes', 'scope', 'install', 'installSpec'],
-  webhook: ['api', 'parameters', 'attach', 'detach', 'scope', 'update'],
-  module: ['api', 'epoch', 'parameters', 'expect', 'interface', 'samples', 'scope'],
-} as const;
+export interface StandinOptions {
+  /** Answers given now and then instead of doing a call (see `Faults`); none when left out. */
+  faults?: Faults;
+}
 
 const API = '/api/v2/sdk/apps';
 
-class Refused extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** The media type of a Content-Type header, without its parameters. */
+const mediaType = (header: string): string => header.split(';')[0]?.trim().toLowerCase() ?? '';
 
 const jsonBody = (call: Call): Record<string, unknown> => {
-  if (!/^application\/json\b/.test(call.contentType)) {
+  if (mediaType(call.contentType) !== 'application/json') {
     throw new Refused(
       400,
       `${call.method} ${call.path}: content type ${call.contentType || 'none'}, expected application/json`,
@@ -73,6 +73,11 @@ const textIn = (body: Record<string, unknown>, key: string, call: Call): string 
   return value;
 };
 
+const oneOf = (body: Record<string, unknown>, key: string, allowed: readonly unknown[]) => {
+  if (!allowed.includes(body[key]))
+    throw new Refused(400, `Validation failed: ${key} ${JSON.stringify(body[key])} is not allowed`);
+};
+
 export class MakeStandin {
   readonly calls: Call[] = [];
   readonly problems: string[] = [];
@@ -82,10 +87,17 @@ export class MakeStandin {
     webhooks: new Map(),
     modules: new Map(),
   };
+  /** What it answers now and then instead of doing a call; a test may change it between runs. */
+  faults: Faults | undefined;
   #server: http.Server | undefined;
   #names = 0;
 
-  constructor(private readonly token: string) {}
+  constructor(
+    private readonly token: string,
+    options: StandinOptions = {},
+  ) {
+    this.faults = options.faults;
+  }
 
   /** Listens on 127.0.0.1; the zone to give the SDK (host:port). */
   async start(): Promise<string> {
@@ -98,10 +110,11 @@ export class MakeStandin {
           path: request.url ?? '',
           contentType: request.headers['content-type'] ?? '',
           body: Buffer.concat(chunks).toString('utf8'),
+          status: 0,
         };
-        this.calls.push(call);
-        let status = 200;
+        const index = this.calls.push(call) - 1;
         let answer: unknown;
+        let headers: Readonly<Record<string, string>> = {};
         try {
           if (request.headers.authorization !== `Token ${this.token}`) {
             throw new Refused(
@@ -109,14 +122,30 @@ export class MakeStandin {
               `${call.method} ${call.path}: not authorised with the API token`,
             );
           }
-          answer = this.#handle(call);
+          const fault = this.faults?.(call, index);
+          if (fault) {
+            const refusal = refusalOf(fault);
+            call.status = refusal.status;
+            headers = refusal.headers;
+            answer = refusal.body;
+          } else {
+            answer = this.#handle(call);
+            call.status = 200;
+          }
         } catch (error) {
-          status = error instanceof Refused ? error.status : 400;
-          const message = error instanceof Error ? error.message : String(error);
-          this.problems.push(message);
-          answer = { message };
+          const refusal =
+            error instanceof Refused
+              ? error
+              : new Refused(400, error instanceof Error ? error.message : String(error));
+          this.problems.push(
+            [refusal.message, ...refusal.suberrors].join(' - ') +
+              (refusal.message.includes(call.path) ? '' : ` (${call.method} ${call.path})`),
+          );
+          call.status = refusal.status;
+          headers = refusal.headers;
+          answer = refusal.body;
         }
-        response.writeHead(status, { 'content-type': 'application/json' });
+        response.writeHead(call.status, { ...headers, 'content-type': 'application/json' });
         response.end(JSON.stringify(answer ?? {}));
       });
     });
@@ -151,26 +180,29 @@ export class MakeStandin {
     return app;
   }
 
-  #component(map: Map<string, Component>, name: string | undefined, kind: string): Component {
-    const found = name === undefined ? undefined : map.get(name);
+  #component(map: Map<string, Component>, name: unknown, kind: string): Component {
+    const found = typeof name === 'string' ? map.get(name) : undefined;
     if (!found) throw new Refused(404, `${kind} ${String(name)} does not exist`);
     return found;
   }
 
-  /** A section upload: the body must be JSON (Make parses it) sent as application/jsonc. */
+  /** A reference in a body (`connection`, `webhook`): when given, it must name one that exists. */
+  #reference(body: Record<string, unknown>, key: 'connection' | 'webhook'): string | undefined {
+    if (body[key] === undefined || body[key] === null) return undefined;
+    const map = key === 'connection' ? this.state.connections : this.state.webhooks;
+    return this.#component(map, body[key], key).name;
+  }
+
+  /** A section upload, in the content type Make's tooling sends it with, judged as Make would. */
   #section(call: Call, sections: Map<string, string>, section: string, allowed: readonly string[]) {
     if (!allowed.includes(section)) throw new Refused(404, `${call.path}: no section ${section}`);
-    if (section === 'readme') {
-      if (call.contentType !== 'text/markdown')
-        throw new Refused(400, `${call.path}: the readme must be text/markdown`);
-    } else {
-      if (call.contentType !== 'application/jsonc')
-        throw new Refused(
-          400,
-          `${call.path}: a section must be application/jsonc, got ${call.contentType}`,
-        );
-      JSON.parse(call.body);
-    }
+    const expected = contentTypeOf(section);
+    if (mediaType(call.contentType) !== expected)
+      throw new Refused(
+        400,
+        `${call.path}: section ${section} sent as ${call.contentType || 'no content type'}, Make takes ${expected}`,
+      );
+    if (expected !== 'text/markdown') validateSection(section, call.body);
     sections.set(section, call.body);
     return { changed: true };
   }
@@ -218,24 +250,34 @@ export class MakeStandin {
         const body = jsonBody(call);
         const label = textIn(body, 'label', call);
         const type = textIn(body, 'type', call);
+        if (b === 'connections') {
+          oneOf(body, 'type', CONNECTION_TYPES);
+          const name = this.#name(a ?? '');
+          state.connections.set(name, { name, label, type, sections: new Map() });
+          return { appConnection: { name, label, type } };
+        }
+        if (b !== 'webhooks') throw new Refused(404, `${call.path}: unknown`);
+        oneOf(body, 'type', WEBHOOK_TYPES);
+        const connection = this.#reference(body, 'connection');
         const name = this.#name(a ?? '');
-        const map =
-          b === 'connections' ? state.connections : b === 'webhooks' ? state.webhooks : undefined;
-        if (!map) throw new Refused(404, `${call.path}: unknown`);
-        map.set(name, { name, label, type, sections: new Map() });
-        return b === 'connections'
-          ? { appConnection: { name, label, type } }
-          : { appWebhook: { name, label, type } };
+        state.webhooks.set(name, { name, label, type, connection, sections: new Map() });
+        return { appWebhook: { name, label, type } };
       }
       case 'PATCH 2': {
+        if (a === 'connections') {
+          const connection = this.#component(state.connections, b, 'connection');
+          const body = jsonBody(call);
+          if (body.label !== undefined) connection.label = textIn(body, 'label', call);
+          return { appConnection: { name: connection.name, label: connection.label } };
+        }
         if (a !== 'webhooks') throw new Refused(404, `${call.path}: unknown`);
         const hook = this.#component(state.webhooks, b, 'webhook');
         const body = jsonBody(call);
-        hook.label = textIn(body, 'label', call);
-        const connection = textIn(body, 'connection', call);
-        this.#component(state.connections, connection, 'connection');
-        hook.connection = connection;
-        return { appWebhook: { name: hook.name, label: hook.label, connection } };
+        const label = body.label === undefined ? hook.label : textIn(body, 'label', call);
+        const connection =
+          body.connection === undefined ? hook.connection : this.#reference(body, 'connection');
+        Object.assign(hook, { label, connection });
+        return { appWebhook: { name: hook.name, label: hook.label, connection: hook.connection } };
       }
       case 'POST 3': {
         this.#app(a, b);
@@ -247,32 +289,42 @@ export class MakeStandin {
         if (state.modules.has(name))
           throw new Refused(400, `a module named ${name} already exists`);
         const type = body.typeId;
-        if (type !== 4 && type !== 10 && type !== 12)
+        if (typeof type !== 'number' || MODULE_TYPES[type] === undefined)
           throw new Refused(400, `module ${name}: typeId ${String(type)} unknown`);
-        if (type === 12 && body.subtype !== 'Universal')
-          throw new Refused(400, `module ${name}: a universal module needs its subtype`);
+        if (type === UNIVERSAL) oneOf(body, 'subtype', UNIVERSAL_SUBTYPES);
+        // Make's tooling holds the webhook of an instant trigger mandatory when it is created
+        if (type === INSTANT_TRIGGER && (body.webhook === undefined || body.webhook === null))
+          throw new Refused(400, `module ${name}: an instant trigger is created with its webhook`);
         textIn(body, 'description', call);
         state.modules.set(name, {
           name,
           label: textIn(body, 'label', call),
           type,
+          connection: this.#reference(body, 'connection'),
+          webhook: this.#reference(body, 'webhook'),
           sections: new Map(),
         });
         return { appModule: { name, typeId: type } };
+      }
+      case 'GET 4': {
+        this.#app(a, b);
+        if (c !== 'modules') throw new Refused(404, `${call.path}: unknown`);
+        const module = this.#component(state.modules, d, 'module');
+        return { appModule: { name: module.name, label: module.label, typeId: module.type } };
       }
       case 'PATCH 4': {
         this.#app(a, b);
         const module = this.#component(state.modules, d, 'module');
         const body = jsonBody(call);
-        module.label = textIn(body, 'label', call);
-        const connection = textIn(body, 'connection', call);
-        this.#component(state.connections, connection, 'connection');
-        module.connection = connection;
-        if (body.webhook !== undefined) {
-          const webhook = textIn(body, 'webhook', call);
-          this.#component(state.webhooks, webhook, 'webhook');
-          module.webhook = webhook;
-        }
+        if (module.type === INSTANT_TRIGGER && body.webhook === null)
+          throw new Refused(400, `module ${module.name}: an instant trigger needs its webhook`);
+        // a refused call changes nothing: every part is checked before any is kept
+        const label = body.label === undefined ? module.label : textIn(body, 'label', call);
+        const connection =
+          body.connection === undefined ? module.connection : this.#reference(body, 'connection');
+        const webhook =
+          body.webhook === undefined ? module.webhook : this.#reference(body, 'webhook');
+        Object.assign(module, { label, connection, webhook });
         return { appModule: { name: module.name } };
       }
       case 'PUT 5': {
