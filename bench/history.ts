@@ -39,15 +39,26 @@ export interface HistoryEntry {
   zipDelta: number;
 }
 
-/** Appends this run to bench/.work/history.jsonl; returns the latest runs on this machine. */
-export const history = (entry: HistoryEntry): HistoryEntry[] => {
-  const file = path.join(WORK, 'history.jsonl');
+/**
+ * Appends a run to a history file (one JSON line each); returns the latest runs on the same
+ * machine that `comparable` keeps.
+ */
+export const recentRuns = <T extends { machine: string }>(
+  file: string,
+  entry: T,
+  comparable: (run: T) => boolean = () => true,
+): T[] => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.appendFileSync(file, `${JSON.stringify(entry)}\n`);
   return fs
     .readFileSync(file, 'utf8')
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as HistoryEntry)
-    .filter((e) => e.machine === entry.machine && e.bench === 2)
+    .map((line) => JSON.parse(line) as T)
+    .filter((e) => e.machine === entry.machine && comparable(e))
     .slice(-6);
 };
+
+/** Appends this run to bench/.work/history.jsonl; returns the latest runs on this machine. */
+export const history = (entry: HistoryEntry): HistoryEntry[] =>
+  recentRuns(path.join(WORK, 'history.jsonl'), entry, (e) => e.bench === 2);
