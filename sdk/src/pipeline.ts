@@ -29,7 +29,7 @@ export const systemNow = (): number => Date.now();
 /** The secrets, trimmed as every platform trims them; a TypeError names what is wrong. */
 const secretsOf = (secrets: unknown): string[] => {
   const given: unknown[] = Array.isArray(secrets) ? secrets : [secrets];
-  const read = given.map(text);
+  const read = given.map((secret) => (typeof secret === 'string' ? text(secret) : undefined));
   if (given.length === 0 || read.some((secret) => secret === undefined)) {
     throw new TypeError(
       "@isao/webhooks: `secrets` must be the webhook's signing secret, or a list of them during a rotation, each a non-blank string.",
