@@ -2,7 +2,6 @@
  * What the node:http middleware and the web handler share: the answer's JSON, the body size
  * limit, and the answers they give themselves (a wrong path, method or size).
  */
-import { concatBytes } from './bytes';
 import type { Answer } from './receiver';
 
 /** The largest body read by default: 5 MiB, far above a batch of ISAO events. */
@@ -51,20 +50,3 @@ export const onPath = (url: string, path: string | undefined): boolean =>
 /** Whether a declared Content-Length is past the limit. */
 export const declaredTooLarge = (length: string | null | undefined, max: number): boolean =>
   Number(length ?? 0) > max;
-
-/** The chunks of a body, joined; undefined once they pass `max` bytes (reading stops there). */
-export const readUpTo = async (
-  chunks: AsyncIterable<Uint8Array | string>,
-  max: number,
-): Promise<Uint8Array | undefined> => {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  const encoder = new TextEncoder();
-  for await (const chunk of chunks) {
-    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    size += bytes.length;
-    if (size > max) return undefined;
-    parts.push(bytes);
-  }
-  return concatBytes(parts);
-};

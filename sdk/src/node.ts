@@ -13,12 +13,12 @@ import {
   METHOD_NOT_ALLOWED,
   notFound,
   onPath,
-  readUpTo,
   tooLarge,
   type HttpAnswer,
   type HttpOptions,
 } from './http';
 import { PARSED_BODY } from './problems';
+import { concatBytes } from './bytes';
 import type { Receiver } from './receiver';
 
 /** A request as frameworks hand it over: maybe with the body they read. */
@@ -34,6 +34,29 @@ const send = (res: ServerResponse, { status, body, headers }: HttpAnswer): void 
 
 const CONSUMED =
   "The webhook request's body was already read by something mounted before this middleware, which kept no copy of its bytes. Mount the ISAO route before it, or have it keep the bytes as req.rawBody.";
+
+/**
+ * The stream's bytes; undefined once they pass `max` (the rest is read and dropped, so the
+ * answer can still be sent). Rejects when the request ends before its body does.
+ */
+const readUpTo = (req: IncomingMessage, max: number): Promise<Uint8Array | undefined> =>
+  new Promise((resolve, reject) => {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    req.on('data', (chunk: Uint8Array | string) => {
+      const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+      size += bytes.length;
+      if (size > max) resolve(undefined);
+      else parts.push(bytes);
+    });
+    req.on('end', () => {
+      resolve(concatBytes(parts));
+    });
+    req.on('error', reject);
+    req.on('close', () => {
+      reject(new Error('The request ended before its body did.'));
+    });
+  });
 
 /** The body's bytes, or the answer when there are none to read. */
 const bodyOf = async (req: NodeRequest, max: number): Promise<string | Uint8Array | HttpAnswer> => {

@@ -9,11 +9,11 @@ import {
   METHOD_NOT_ALLOWED,
   notFound,
   onPath,
-  readUpTo,
   tooLarge,
   type HttpAnswer,
   type HttpOptions,
 } from './http';
+import { concatBytes } from './bytes';
 import type { Receiver } from './receiver';
 
 const respond = ({ status, body, headers }: HttpAnswer): Response =>
@@ -22,14 +22,24 @@ const respond = ({ status, body, headers }: HttpAnswer): Response =>
     headers: { 'Content-Type': JSON_TYPE, ...headers },
   });
 
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** The stream's bytes; undefined once they pass `max` (reading stops there). */
+const readUpTo = async (
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+): Promise<Uint8Array | undefined> => {
   const reader = stream.getReader();
-  try {
-    for (let read = await reader.read(); !read.done; read = await reader.read()) yield read.value;
-  } finally {
-    reader.releaseLock();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.length;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    parts.push(read.value);
   }
-}
+  return concatBytes(parts);
+};
 
 /** A fetch handler answering ISAO's deliveries (see Receiver.receive for the statuses). */
 export const createWebHandler =
@@ -51,9 +61,7 @@ export const createWebHandler =
     if (declaredTooLarge(request.headers.get('content-length'), maxBodyBytes)) {
       return respond(tooLarge(maxBodyBytes));
     }
-    const body = request.body
-      ? await readUpTo(chunksOf(request.body), maxBodyBytes)
-      : new Uint8Array();
+    const body = request.body ? await readUpTo(request.body, maxBodyBytes) : new Uint8Array();
     if (body === undefined) return respond(tooLarge(maxBodyBytes));
     return respond(await webhooks.receive(body, request.headers));
   };

@@ -73,8 +73,15 @@ export const listen = async (
   };
 };
 
-const objectOf = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null ? { ...value } : { value };
+/** An answer's JSON object; `{text}` for a body that is not one. */
+const objectOf = (text: string): Record<string, unknown> => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? { ...value } : { text };
+  } catch {
+    return { text };
+  }
+};
 
 export interface Reply {
   status: number;
@@ -92,8 +99,11 @@ export const post = (
 ): Promise<Reply> =>
   new Promise((resolve, reject) => {
     const started = Date.now();
-    const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
-    const req = request(url, { method, headers: pairs.flat() }, (res) => {
+    const given = Array.isArray(headers) ? headers : Object.entries(headers);
+    // a header given twice is sent as two lines: node writes each item of an array
+    const lines = new Map<string, string[]>();
+    for (const [name, value] of given) lines.set(name, [...(lines.get(name) ?? []), value]);
+    const req = request(url, { method, headers: Object.fromEntries(lines) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -101,7 +111,7 @@ export const post = (
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
-          body: text ? objectOf(JSON.parse(text)) : {},
+          body: text ? objectOf(text) : {},
           ms: Date.now() - started,
         });
       });
@@ -109,3 +119,9 @@ export const post = (
     req.on('error', reject);
     req.end(body);
   });
+
+/** What a receiver answers a vector with: 200 when it verifies, else its refusal's status. */
+export const expectedStatus = (vector: Vector): { status: number; problem?: string } =>
+  vector.expected.ok
+    ? { status: 200 }
+    : { status: vector.expected.status, problem: vector.expected.problem };
