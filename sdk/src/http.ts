@@ -21,15 +21,40 @@ export interface HttpAnswer {
   headers?: Record<string, string>;
 }
 
-export const notFound = (path: string): HttpAnswer => ({
-  status: 404,
-  body: { ok: false, message: `ISAO webhooks are received at ${path}.` },
-});
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
-export const METHOD_NOT_ALLOWED: HttpAnswer = {
-  status: 405,
-  body: { ok: false, message: 'ISAO delivers webhooks with POST.' },
-  headers: { Allow: 'POST' },
+export const NOT_FOUND = 404;
+
+/** A request as an adapter first sees it: its URL's path, its method, its declared length. */
+export interface RequestStart {
+  path: string;
+  method: string | undefined;
+  length: string | null | undefined;
+}
+
+/**
+ * What an adapter answers before it reads a body: 404 for another path than `path` (the node
+ * middleware passes it to `next` instead), 405 for another method than POST, 413 for a body
+ * declared larger than `maxBodyBytes`; undefined when the body is to be read.
+ */
+export const beforeBody = (
+  { path: requested, method, length }: RequestStart,
+  { path, maxBodyBytes = DEFAULT_MAX_BODY_BYTES }: HttpOptions,
+): HttpAnswer | undefined => {
+  if (path !== undefined && requested.split('?')[0] !== path) {
+    return {
+      status: NOT_FOUND,
+      body: { ok: false, message: `ISAO webhooks are received at ${path}.` },
+    };
+  }
+  if (method !== 'POST') {
+    return {
+      status: 405,
+      body: { ok: false, message: 'ISAO delivers webhooks with POST.' },
+      headers: { Allow: 'POST' },
+    };
+  }
+  return Number(length ?? 0) > maxBodyBytes ? tooLarge(maxBodyBytes) : undefined;
 };
 
 export const tooLarge = (max: number): HttpAnswer => ({
@@ -40,13 +65,3 @@ export const tooLarge = (max: number): HttpAnswer => ({
   },
   headers: { Connection: 'close' },
 });
-
-export const JSON_TYPE = 'application/json; charset=utf-8';
-
-/** Whether a request's path (no query) is `path`, or any when none is set. */
-export const onPath = (url: string, path: string | undefined): boolean =>
-  path === undefined || url.split('?')[0] === path;
-
-/** Whether a declared Content-Length is past the limit. */
-export const declaredTooLarge = (length: string | null | undefined, max: number): boolean =>
-  Number(length ?? 0) > max;

@@ -7,12 +7,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  beforeBody,
   DEFAULT_MAX_BODY_BYTES,
-  declaredTooLarge,
   JSON_TYPE,
-  METHOD_NOT_ALLOWED,
-  notFound,
-  onPath,
+  NOT_FOUND,
   tooLarge,
   type HttpAnswer,
   type HttpOptions,
@@ -62,10 +60,8 @@ const readUpTo = (req: IncomingMessage, max: number): Promise<Uint8Array | undef
 const bodyOf = async (req: NodeRequest, max: number): Promise<string | Uint8Array | HttpAnswer> => {
   if (isBytes(req.rawBody)) return req.rawBody;
   if (isBytes(req.body)) return req.body;
-  if (!req.readableDidRead && !req.readableEnded) {
-    if (declaredTooLarge(req.headers['content-length'], max)) return tooLarge(max);
+  if (!req.readableDidRead && !req.readableEnded)
     return (await readUpTo(req, max)) ?? tooLarge(max);
-  }
   const parsed = req.body !== undefined && req.body !== null;
   return {
     status: 500,
@@ -79,24 +75,29 @@ const bodyOf = async (req: NodeRequest, max: number): Promise<string | Uint8Arra
  * `next` (or is answered 404 when there is none) and resolves to false.
  */
 export const createNodeMiddleware =
-  (webhooks: Receiver, { path, maxBodyBytes = DEFAULT_MAX_BODY_BYTES }: HttpOptions = {}) =>
+  (webhooks: Receiver, options: HttpOptions = {}) =>
   async (
     req: NodeRequest,
     res: ServerResponse,
     next?: (error?: unknown) => void,
   ): Promise<boolean> => {
-    if (!onPath(req.url ?? '/', path)) {
-      if (next) next();
-      else send(res, notFound(path ?? '/'));
+    const start = {
+      path: req.url ?? '/',
+      method: req.method,
+      length: req.headers['content-length'],
+    };
+    const early = beforeBody(start, options);
+    if (early?.status === NOT_FOUND && next) {
+      next();
       return false;
     }
-    if (req.method !== 'POST') {
-      send(res, METHOD_NOT_ALLOWED);
-      return true;
+    if (early) {
+      send(res, early);
+      return early.status !== NOT_FOUND;
     }
     let body: string | Uint8Array | HttpAnswer;
     try {
-      body = await bodyOf(req, maxBodyBytes);
+      body = await bodyOf(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     } catch {
       send(res, {
         status: 400,

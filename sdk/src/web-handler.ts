@@ -3,12 +3,9 @@
  * route handlers, Workers, Deno and Bun, and Node 22's own Request and Response.
  */
 import {
+  beforeBody,
   DEFAULT_MAX_BODY_BYTES,
-  declaredTooLarge,
   JSON_TYPE,
-  METHOD_NOT_ALLOWED,
-  notFound,
-  onPath,
   tooLarge,
   type HttpAnswer,
   type HttpOptions,
@@ -43,10 +40,12 @@ const readUpTo = async (
 
 /** A fetch handler answering ISAO's deliveries (see Receiver.receive for the statuses). */
 export const createWebHandler =
-  (webhooks: Receiver, { path, maxBodyBytes = DEFAULT_MAX_BODY_BYTES }: HttpOptions = {}) =>
+  (webhooks: Receiver, options: HttpOptions = {}) =>
   async (request: Request): Promise<Response> => {
-    if (!onPath(new URL(request.url).pathname, path)) return respond(notFound(path ?? '/'));
-    if (request.method !== 'POST') return respond(METHOD_NOT_ALLOWED);
+    const { pathname: path } = new URL(request.url);
+    const length = request.headers.get('content-length');
+    const early = beforeBody({ path, method: request.method, length }, options);
+    if (early) return respond(early);
     if (request.bodyUsed) {
       return respond({
         status: 500,
@@ -58,10 +57,8 @@ export const createWebHandler =
         },
       });
     }
-    if (declaredTooLarge(request.headers.get('content-length'), maxBodyBytes)) {
-      return respond(tooLarge(maxBodyBytes));
-    }
-    const body = request.body ? await readUpTo(request.body, maxBodyBytes) : new Uint8Array();
-    if (body === undefined) return respond(tooLarge(maxBodyBytes));
+    const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const body = request.body ? await readUpTo(request.body, max) : new Uint8Array();
+    if (body === undefined) return respond(tooLarge(max));
     return respond(await webhooks.receive(body, request.headers));
   };

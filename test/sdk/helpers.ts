@@ -121,7 +121,22 @@ export const post = (
   });
 
 /** What a receiver answers a vector with: 200 when it verifies, else its refusal's status. */
-export const expectedStatus = (vector: Vector): { status: number; problem?: string } =>
+const expectedStatus = (vector: Vector): { status: number; problem?: string } =>
   vector.expected.ok
     ? { status: 200 }
     : { status: vector.expected.status, problem: vector.expected.problem };
+
+/**
+ * Sends every vector to the server at `url` as it is on the wire (a repeated header as two
+ * lines), with `X-Vector: <its index>` so the server picks a receiver with its secrets and time,
+ * and expects each answer's status and problem.
+ */
+export const expectVectorsOverHttp = async (url: string): Promise<void> => {
+  for (const [i, vector] of VECTORS.entries()) {
+    const reply = await post(url, bytesOf(vector), [...vector.headers, ['X-Vector', String(i)]]);
+    expect({ name: vector.name, status: reply.status, problem: reply.body.problem }).toEqual({
+      name: vector.name,
+      ...expectedStatus(vector),
+    });
+  }
+};
