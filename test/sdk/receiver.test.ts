@@ -355,6 +355,24 @@ describe('the receiver', () => {
     expect(memory.size).toBe(0);
   });
 
+  it('lets a claim that fails after the deadline pass without a trace', async () => {
+    const { opened, open } = gate();
+    const failing: DedupStore = {
+      claim: async () => {
+        await opened;
+        throw new Error('store down, late');
+      },
+      complete: () => true,
+      release: () => true,
+    };
+    const release = jest.spyOn(failing, 'release');
+    const { webhooks } = setup({ store: failing, deadline: 20 });
+    expect((await receive(webhooks)).body).toMatchObject({ problem: 'deadline' });
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(release).not.toHaveBeenCalled();
+  });
+
   it('refuses what cannot work when it is set up, not at the first delivery', () => {
     expect(() => new Webhooks({ secrets: '' })).toThrow(/`secrets` must be/);
     expect(() => new Webhooks({ secrets: SECRET, tolerance: -5 })).toThrow(/`tolerance` must be/);

@@ -179,6 +179,36 @@ describe('verify', () => {
     expect((await both(fresh, { [HEADER]: sign(fresh) }, { ...options, tolerance })).ok).toBe(true);
   });
 
+  it('names what it skipped, with the event id when there is one', async () => {
+    const stale = JSON.stringify([
+      { event: 'deal.won', timestamp: '2024-11-08T01:00:00.000Z', data: { id: 'd1' } },
+      {
+        event: 'deal.won',
+        timestamp: '2024-11-08T01:00:00.000Z',
+        data: { id: 'd2' },
+        metadata: { eventId: 'evt_old' },
+      },
+    ]);
+    const refused = await both(stale, { [HEADER]: sign(stale) });
+    expect(refused).toEqual({
+      ok: false,
+      status: 401,
+      problem: 'replay',
+      message:
+        'Nothing in the webhook can be used. The signed event is from "2024-11-08T01:00:00.000Z" (read as 2024-11-08T01:00:00.000Z), older than the replay window of 7200 s: a request captured and sent again, or a clock far off. (and 1 more)',
+    });
+    const mixed = JSON.stringify([
+      { event: 42, data: { id: 'd1' } },
+      { event: 'x', data: {}, metadata: { eventId: 'evt_bad' } },
+      JSON.parse(BODY),
+    ]);
+    const result = await both(mixed, { [HEADER]: sign(mixed) });
+    expect(result.ok && result.skipped).toEqual([
+      'The webhook item is an envelope whose "event" is not an event name ("42").',
+      'The webhook item "evt_bad" is an envelope whose "event" is not an event name ("x").',
+    ]);
+  });
+
   it('draws the default window where the core draws it', async () => {
     for (const age of [
       -1,
