@@ -263,7 +263,10 @@ const envelopes: Case[] = [
       event: { topic: 'invoice_paid', id: 'evt_conf_topic_3', payload: { id: 'inv_1', total: 90 } },
     },
   }),
-  delivery('envelope: an event unknown to the table, carrying no record', envelope('invoice.voided', null)),
+  delivery(
+    'envelope: an event unknown to the table, carrying no record',
+    envelope('invoice.voided', null),
+  ),
   delivery(
     'envelope: an event unknown to the table',
     envelope('invoice.paid', { id: 'inv_1', total: 90 }),
