@@ -13,6 +13,7 @@ export default tseslint.config(
       '.stryker-tmp/',
       'reports/',
       'n8n/dist/',
+      'sdk/dist/',
     ],
   },
   js.configs.recommended,

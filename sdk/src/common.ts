@@ -1,0 +1,25 @@
+/** What both entries of the package export alike. */
+export { EVENT_NAMES } from '../../core/events';
+export { SIGNATURE_HEADER } from '../../core/signatures';
+export type { HttpOptions } from './http';
+export type { IsaoEventTypes } from './events.generated';
+export {
+  PROBLEMS,
+  WebhookVerificationError,
+  type ProblemKind,
+  type ProblemStatus,
+  type Refused,
+} from './problems';
+export {
+  DEFAULT_DEADLINE_MS,
+  Receiver,
+  RetryableError,
+  WebhookError,
+  type Answer,
+  type FailureKind,
+  type HandlerContext,
+  type WebhooksOptions,
+} from './receiver';
+export type { HeaderSource, RawBody } from './request';
+export { MEMORY_STORE_ENTRIES, MemoryStore, type Claim, type DedupStore } from './store';
+export type * from './types';

@@ -1,0 +1,19 @@
+/**
+ * `@isao/webhooks`: ISAO's webhooks received on Node: verified over their exact bytes, typed by
+ * event, de-duplicated across ISAO's retries, answered in time. `@isao/webhooks/web` is the same
+ * without node:crypto (Web Crypto), `@isao/webhooks/testing` signs deliveries for tests.
+ */
+import { Receiver, type WebhooksOptions } from './receiver';
+import { verify } from './verify';
+
+export { verify, verifyOrThrow } from './verify';
+export { createNodeMiddleware, type NodeRequest } from './node';
+export { createWebHandler } from './web-handler';
+export * from './common';
+
+/** The receiver (see Receiver), verifying with node:crypto. */
+export class Webhooks extends Receiver {
+  constructor(options: WebhooksOptions) {
+    super(options, verify);
+  }
+}

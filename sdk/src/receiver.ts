@@ -1,0 +1,326 @@
+/**
+ * The receiver: verify a delivery, claim each event id (store.ts), run the handlers registered
+ * for its name within a deadline, and answer as ISAO needs. ISAO waits 30 s and retries a
+ * non-2xx answer up to 3 times with the same event id, so:
+ *
+ * - 200: every event was handled (or was a duplicate, not run again).
+ * - 400 / 401: refused (problems.ts); retrying the same bytes will not help.
+ * - 503: retry later: a handler threw a RetryableError, the deadline passed, another worker is
+ *   handling the event now, or the store failed (fail closed). The claims not completed are
+ *   released first, so ISAO's retry runs those events.
+ * - 500: a handler threw any other error. Released too, so ISAO's retry runs it again (it
+ *   retries any non-2xx): an event is never dropped for a bug. To drop one on purpose, return.
+ *
+ * A body's events run in order, one at a time; at the first that cannot complete now, the rest
+ * wait for the retry. An event id's claim is completed once every item carrying it has run.
+ */
+import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
+import { quote } from '../../core/inputs';
+import { DEDUP_TTL_SECONDS } from '../../core/signatures';
+import { readOptions, systemNow } from './pipeline';
+import { refuse, type ProblemKind, type ProblemStatus } from './problems';
+import type { HeaderSource, RawBody } from './request';
+import { MemoryStore, type DedupStore } from './store';
+import type { AnyIsaoEvent, EventOf, VerifyOptions, VerifyResult } from './types';
+
+/** Throw it from a handler to have ISAO retry the event (answered 503, its claim released). */
+export class RetryableError extends Error {
+  override readonly name = 'RetryableError';
+}
+
+/** Why a delivery was not handled in full, as the receiver's onError handlers get it. */
+export type FailureKind = 'retryable' | 'failed' | 'deadline' | 'in-flight' | 'store';
+
+export interface Answer {
+  status: ProblemStatus | 200 | 503;
+  body: {
+    ok: boolean;
+    message: string;
+    problem?: ProblemKind | FailureKind;
+    handled?: number;
+    duplicates?: number;
+  };
+}
+
+/** What onError handlers get: a refusal, or a failure with the event it happened on. */
+export class WebhookError extends Error {
+  override readonly name = 'WebhookError';
+  constructor(
+    readonly answer: Answer,
+    readonly event?: AnyIsaoEvent,
+    options?: { cause?: unknown },
+  ) {
+    super(answer.body.message, options);
+  }
+}
+
+export interface HandlerContext {
+  /** Aborted when the deadline passes: stop, the event will be retried. */
+  signal: AbortSignal;
+}
+
+type Handler = (event: AnyIsaoEvent, context: HandlerContext) => unknown;
+
+export interface WebhooksOptions extends Omit<VerifyOptions, 'now'> {
+  /** Where event ids are claimed (default: a MemoryStore). */
+  store?: DedupStore;
+  /** How long handlers may take for one delivery, in ms (default 10 000; ISAO waits 30 000). */
+  deadline?: number;
+  /** How long a claim holds if its worker dies, in ms (default: the deadline plus 5 000). */
+  lease?: number;
+  /** Events not in the table: acknowledged unhandled (`ignore`, the default) or refused (400). */
+  unknownEvents?: 'ignore' | 'refuse';
+  /** The clock, in epoch ms (default: the system's). */
+  now?: () => number;
+}
+
+export type Verifier = (
+  raw: RawBody,
+  headers: HeaderSource,
+  options: VerifyOptions,
+) => VerifyResult | Promise<VerifyResult>;
+
+export const DEFAULT_DEADLINE_MS = 10_000;
+const LEASE_MARGIN_MS = 5_000;
+
+const answer = (status: Answer['status'], body: Answer['body']): Answer => ({ status, body });
+
+const failure = (kind: FailureKind, message: string): Answer =>
+  answer(kind === 'failed' ? 500 : 503, { ok: false, problem: kind, message });
+
+const named = (event: AnyIsaoEvent): string =>
+  `${event.name}${event.id === null ? '' : ` ${quote(event.id, 60)}`}`;
+
+/** Whether the event is one of `names`: narrows it to their events. */
+const isOneOf = <E extends IsaoEvent>(
+  event: AnyIsaoEvent,
+  names: readonly E[],
+): event is EventOf<E> => names.some((name) => name === event.name);
+
+const DEADLINE = Symbol('deadline');
+
+/** Why a delivery stops before its end: the answer, and what caused it. */
+interface Stop {
+  stop: Answer;
+  cause?: unknown;
+}
+
+export class Receiver {
+  private readonly handlers = new Map<IsaoEvent, Handler[]>();
+  private readonly anyHandlers: Handler[] = [];
+  private readonly errorHandlers: ((error: WebhookError) => unknown)[] = [];
+  private readonly verifyOptions: Omit<VerifyOptions, 'now'>;
+  private readonly store: DedupStore;
+  private readonly deadlineMs: number;
+  private readonly leaseMs: number;
+  private readonly unknownEvents: 'ignore' | 'refuse';
+  private readonly now: () => number;
+
+  constructor(
+    { store, deadline, lease, unknownEvents, now, ...verifyOptions }: WebhooksOptions,
+    private readonly verifier: Verifier,
+  ) {
+    this.verifyOptions = verifyOptions;
+    this.store = store ?? new MemoryStore();
+    this.deadlineMs = deadline ?? DEFAULT_DEADLINE_MS;
+    this.leaseMs = lease ?? this.deadlineMs + LEASE_MARGIN_MS;
+    this.unknownEvents = unknownEvents ?? 'ignore';
+    this.now = now ?? systemNow;
+    // a bad secret or tolerance is the code's mistake: say so now, not at the first delivery
+    readOptions({ ...verifyOptions, now: 0 });
+  }
+
+  /** Runs `handler` for each event of these names, its `data` and `record` typed by the name. */
+  on<E extends IsaoEvent>(
+    events: E | readonly E[],
+    handler: (event: EventOf<E>, context: HandlerContext) => unknown,
+  ): this {
+    const names: readonly E[] = typeof events === 'string' ? [events] : events;
+    for (const name of names) {
+      if (!isIsaoEvent(name)) {
+        throw new TypeError(
+          `@isao/webhooks: ${quote(name, 40)} is not an ISAO event; the events are ${EVENT_NAMES.join(', ')}.`,
+        );
+      }
+      const list = this.handlers.get(name) ?? [];
+      list.push((event, context) => (isOneOf(event, names) ? handler(event, context) : undefined));
+      this.handlers.set(name, list);
+    }
+    return this;
+  }
+
+  /** Runs `handler` for every ISAO event, after the handlers of its name. */
+  onAny(handler: (event: AnyIsaoEvent, context: HandlerContext) => unknown): this {
+    this.anyHandlers.push(handler);
+    return this;
+  }
+
+  /** Hears every refusal and failure (what it throws is ignored). */
+  onError(handler: (error: WebhookError) => unknown): this {
+    this.errorHandlers.push(handler);
+    return this;
+  }
+
+  /** Verifies a delivery and handles its events: the answer to give ISAO. Never throws. */
+  async receive(raw: RawBody, headers: HeaderSource): Promise<Answer> {
+    const result = await this.verifier(raw, headers, { ...this.verifyOptions, now: this.now() });
+    if (!result.ok) {
+      return this.report(
+        answer(result.status, { ok: false, problem: result.problem, message: result.message }),
+      );
+    }
+    const [unknown] = result.unknown;
+    if (unknown !== undefined && this.unknownEvents === 'refuse') {
+      const refusal = refuse(
+        'unknown',
+        `This receiver refuses events it does not know: ${quote(unknown.name ?? 'a record without an event name', 60)}.`,
+      );
+      return this.report(
+        answer(refusal.status, { ok: false, problem: refusal.problem, message: refusal.message }),
+      );
+    }
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<typeof DEADLINE>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(new RetryableError('The deadline passed.'));
+        resolve(DEADLINE);
+      }, this.deadlineMs);
+    });
+    try {
+      return await this.handle(result.events, controller.signal, deadline);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private report(given: Answer, event?: AnyIsaoEvent, cause?: unknown): Answer {
+    const error = new WebhookError(given, event, { cause });
+    for (const handler of this.errorHandlers) {
+      try {
+        void Promise.resolve(handler(error)).catch(() => undefined);
+      } catch {
+        // an error handler's own failure changes nothing of the answer
+      }
+    }
+    return given;
+  }
+
+  /** The event's claim: its token, a duplicate, or why the delivery stops here. */
+  private async claim(
+    event: AnyIsaoEvent,
+    id: string,
+    deadline: Promise<typeof DEADLINE>,
+  ): Promise<{ token: string } | 'duplicate' | Stop> {
+    const claiming = Promise.resolve().then(() =>
+      this.store.claim(id, { now: this.now(), leaseMs: this.leaseMs }),
+    );
+    let claim;
+    try {
+      claim = await Promise.race([claiming, deadline]);
+    } catch (cause) {
+      const message = `Could not claim event ${named(event)}: the de-duplication store failed. ISAO will retry it.`;
+      return { stop: failure('store', message), cause };
+    }
+    if (claim === DEADLINE) {
+      // a claim answered after the deadline is given back at once
+      void claiming
+        .then((late) => (late.state === 'first' ? this.store.release(id, late.token) : false))
+        .catch(() => false);
+      const message = `The de-duplication store did not answer for event ${named(event)} within ${String(this.deadlineMs)} ms. ISAO will retry it.`;
+      return { stop: failure('deadline', message) };
+    }
+    if (claim.state === 'in-flight') {
+      const message = `Event ${named(event)} is being handled by another request now. ISAO will retry it.`;
+      return { stop: failure('in-flight', message) };
+    }
+    return claim.state === 'duplicate' ? 'duplicate' : { token: claim.token };
+  }
+
+  /** Runs the event's handlers, then onAny's, one at a time; why it stopped, if it did. */
+  private async run(
+    event: AnyIsaoEvent,
+    signal: AbortSignal,
+    deadline: Promise<typeof DEADLINE>,
+  ): Promise<Stop | undefined> {
+    try {
+      for (const handler of [...(this.handlers.get(event.name) ?? []), ...this.anyHandlers]) {
+        const ran = await Promise.race([
+          Promise.resolve().then(() => handler(event, { signal })),
+          deadline,
+        ]);
+        if (ran === DEADLINE) {
+          const message = `The handlers of event ${named(event)} did not finish within ${String(this.deadlineMs)} ms. ISAO will retry it.`;
+          return { stop: failure('deadline', message) };
+        }
+      }
+    } catch (cause) {
+      const message =
+        cause instanceof RetryableError
+          ? `A handler asked to retry event ${named(event)}: ${quote(cause.message, 200)}. ISAO will retry it.`
+          : `A handler failed on event ${named(event)}. ISAO will retry it.`;
+      return {
+        stop: failure(cause instanceof RetryableError ? 'retryable' : 'failed', message),
+        cause,
+      };
+    }
+    return undefined;
+  }
+
+  /** Marks the event id done; a store that cannot is told to onError (the event was handled). */
+  private async complete(event: AnyIsaoEvent, id: string, token: string): Promise<void> {
+    const keepMs = (this.verifyOptions.tolerance ?? DEDUP_TTL_SECONDS) * 1000;
+    try {
+      await this.store.complete(id, token, { now: this.now(), keepMs });
+    } catch (cause) {
+      const message = `Event ${named(event)} was handled, but the de-duplication store could not mark it done: a retry may run it again.`;
+      this.report(failure('store', message), event, cause);
+    }
+  }
+
+  /** The events in order, each claimed, run and completed; the answer once done or stopped. */
+  private async handle(
+    events: readonly AnyIsaoEvent[],
+    signal: AbortSignal,
+    deadline: Promise<typeof DEADLINE>,
+  ): Promise<Answer> {
+    const lastOf = new Map(
+      events.flatMap((event, i) => (event.id === null ? [] : [[event.id, i]])),
+    );
+    /** The claims this delivery holds and has not completed: released if it stops. */
+    const held = new Map<string, string>();
+    const claimed = new Set<string>();
+    let handled = 0;
+    let duplicates = 0;
+    const stop = async ({ stop: given, cause }: Stop, event: AnyIsaoEvent): Promise<Answer> => {
+      await Promise.allSettled(
+        [...held].map(([id, token]) => Promise.resolve().then(() => this.store.release(id, token))),
+      );
+      return this.report(given, event, cause);
+    };
+    for (const [i, event] of events.entries()) {
+      const { id } = event;
+      if (id !== null && !held.has(id)) {
+        // one claim answers for every item carrying the id
+        const claim = claimed.has(id) ? 'duplicate' : await this.claim(event, id, deadline);
+        claimed.add(id);
+        if (claim === 'duplicate') {
+          duplicates += 1;
+          continue;
+        }
+        if ('stop' in claim) return stop(claim, event);
+        held.set(id, claim.token);
+      }
+      const failed = await this.run(event, signal, deadline);
+      if (failed) return stop(failed, event);
+      handled += 1;
+      const token = id === null ? undefined : held.get(id);
+      if (id !== null && token !== undefined && lastOf.get(id) === i) {
+        held.delete(id);
+        await this.complete(event, id, token);
+      }
+    }
+    const message = `Handled ${String(handled)} event(s)${duplicates > 0 ? `; ${String(duplicates)} already handled` : ''}.`;
+    return answer(200, { ok: true, message, handled, duplicates });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * De-duplication: ISAO retries a delivery it thinks failed (up to 3 times, the same
+ * `metadata.eventId`), so a receiver claims each event id before running its handlers. The
+ * contract every store keeps (the memory store here; shared ones implement the same):
+ *
+ * - `claim(id)` answers `first` with a token (run it), `duplicate` (it was completed: do not run
+ *   it again) or `in-flight` (another worker holds an unexpired lease on it: answer 503, so ISAO
+ *   retries later). A lease runs out: a claim whose worker died is claimed again by the next
+ *   retry, so no event is lost to a crash between claim and completion.
+ * - `complete(id, token)` marks it done, kept for `keepMs` (the replay window: an older retry is
+ *   refused as a replay anyway); `release(id, token)` forgets the claim, so a retry runs it.
+ * - Both act only for the token of the claim in force: a late worker whose lease ran out and
+ *   whose event was claimed again cannot complete or release the new claim (they answer false).
+ *
+ * Time is passed in (`now`, epoch ms): the receiver reads its one clock (options.now).
+ */
+
+export type Claim =
+  | { state: 'first'; token: string }
+  | { state: 'duplicate' }
+  | { state: 'in-flight'; until: number };
+
+export interface DedupStore {
+  claim: (eventId: string, lease: { now: number; leaseMs: number }) => Claim | Promise<Claim>;
+  complete: (
+    eventId: string,
+    token: string,
+    keep: { now: number; keepMs: number },
+  ) => boolean | Promise<boolean>;
+  release: (eventId: string, token: string) => boolean | Promise<boolean>;
+}
+
+/** An event id's state: claimed (with its token) or completed (no token), until `until`. */
+interface Entry {
+  token: string | undefined;
+  until: number;
+}
+
+/** How many event ids the memory store holds by default. */
+export const MEMORY_STORE_ENTRIES = 10_000;
+
+/**
+ * The default store: in this process's memory, bounded. Its guarantee: within one process and
+ * while the id is held, an event id completed once is never run again, and one being run is run
+ * by no other request. Not shared between processes, and lost on a restart (a retry then runs
+ * again: a duplicate is better than a lost event). When it holds `maxEntries` ids, a new claim
+ * first drops the expired ones, then the oldest completed one; when every id held is a live
+ * claim, the claim fails (the receiver answers 503).
+ */
+export class MemoryStore implements DedupStore {
+  /** Insertion order: completed ids are moved to the end, so the first completed is the oldest. */
+  private readonly entries = new Map<string, Entry>();
+  private issued = 0;
+
+  constructor(readonly maxEntries = MEMORY_STORE_ENTRIES) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new TypeError('@isao/webhooks: MemoryStore needs maxEntries, a whole number from 1.');
+    }
+  }
+
+  /** How many event ids are held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  claim(eventId: string, { now, leaseMs }: { now: number; leaseMs: number }): Claim {
+    const entry = this.entries.get(eventId);
+    if (entry && entry.until > now) {
+      return entry.token === undefined
+        ? { state: 'duplicate' }
+        : { state: 'in-flight', until: entry.until };
+    }
+    // absent, or expired: a lease whose worker is gone, or a completion past its keep
+    this.entries.delete(eventId);
+    this.makeRoom(now);
+    this.issued += 1;
+    const token = `claim-${String(this.issued)}`;
+    this.entries.set(eventId, { token, until: now + leaseMs });
+    return { state: 'first', token };
+  }
+
+  complete(eventId: string, token: string, { now, keepMs }: { now: number; keepMs: number }) {
+    if (this.entries.get(eventId)?.token !== token) return false;
+    this.entries.delete(eventId);
+    this.entries.set(eventId, { token: undefined, until: now + keepMs });
+    return true;
+  }
+
+  release(eventId: string, token: string): boolean {
+    if (this.entries.get(eventId)?.token !== token) return false;
+    return this.entries.delete(eventId);
+  }
+
+  /** Room for one more id: the expired ones go, then the oldest completed one. */
+  private makeRoom(now: number): void {
+    if (this.entries.size < this.maxEntries) return;
+    for (const [id, entry] of this.entries) if (entry.until <= now) this.entries.delete(id);
+    if (this.entries.size < this.maxEntries) return;
+    for (const [id, entry] of this.entries) {
+      if (entry.token === undefined) {
+        this.entries.delete(id);
+        return;
+      }
+    }
+    throw new Error(
+      `The memory store holds ${String(this.maxEntries)} events being handled now and no room for another: answer later.`,
+    );
+  }
+}

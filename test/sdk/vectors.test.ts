@@ -1,0 +1,104 @@
+/**
+ * The conformance vectors (conformance/vectors.json): generated from the core, never by hand,
+ * and passed by both paths of @isao/webhooks, the node path (node:crypto, the core's own
+ * signature check) and the web path (Web Crypto), with identical results.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sources } from '../../scripts/sdk/sources';
+import { verify } from '../../sdk/src/verify';
+import { verify as verifyWeb } from '../../sdk/src/verify-web';
+import { bytesOf, nodeHeaders, outcome, ROOT, VECTORS } from './helpers';
+
+const PRETTIER = require.resolve('prettier/bin/prettier.cjs');
+
+describe('conformance vectors', () => {
+  it('are what the core gives today, as are the typed events (npm run sdk:generate)', () => {
+    for (const [path, source] of sources()) {
+      // prettier's CLI, with the repository's settings, as the generator formats them
+      const content = execFileSync(process.execPath, [PRETTIER, '--stdin-filepath', path], {
+        input: source,
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect({ path, content: readFileSync(join(ROOT, path), 'utf8') }).toEqual({ path, content });
+    }
+  });
+
+  it('hold at least 40 cases of every kind the issue names', () => {
+    expect(VECTORS.length).toBeGreaterThanOrEqual(40);
+    const names = VECTORS.map((vector) => vector.name).join('\n');
+    for (const kind of [
+      'base64',
+      'base64url',
+      'hex',
+      'sha256=',
+      'rotation',
+      'flipped',
+      'emoji',
+      'U+2028',
+      'invalid UTF-8',
+      'empty',
+      'missing',
+      'sent twice',
+      'epoch seconds',
+      'epoch milliseconds',
+      'epoch microseconds',
+      'ISO 8601',
+      'future',
+      'topic',
+      'flat',
+      'batch',
+      'duplicate ids',
+      'custom fields',
+    ]) {
+      expect(names).toContain(kind);
+    }
+    const outcomes = new Set(
+      VECTORS.map(({ expected }) => (expected.ok ? 'ok' : expected.problem)),
+    );
+    expect([...outcomes].sort()).toEqual(
+      [
+        'ok',
+        'missing',
+        'malformed',
+        'mismatch',
+        'replay',
+        'encoding',
+        'bom',
+        'empty',
+        'json',
+        'not-event',
+        'unusable',
+      ].sort(),
+    );
+  });
+
+  it.each(VECTORS.map((vector) => [vector.name, vector] as const))(
+    'node path: %s',
+    (_name, vector) => {
+      const options = { secrets: vector.secrets, now: vector.now };
+      expect(outcome(verify(bytesOf(vector), nodeHeaders(vector), options))).toEqual(
+        vector.expected,
+      );
+      // the same body given as text, when it is text
+      if (vector.body.text !== undefined) {
+        expect(outcome(verify(vector.body.text, nodeHeaders(vector), options))).toEqual(
+          vector.expected,
+        );
+      }
+    },
+  );
+
+  it.each(VECTORS.map((vector) => [vector.name, vector] as const))(
+    'web path: %s, the same result as the node path',
+    async (_name, vector) => {
+      const options = { secrets: vector.secrets, now: vector.now };
+      const web = await verifyWeb(bytesOf(vector), new Headers(vector.headers), options);
+      expect(outcome(web)).toEqual(vector.expected);
+      // every word the same, not only the outcome
+      expect(web).toEqual(verify(bytesOf(vector), nodeHeaders(vector), options));
+    },
+  );
+});

@@ -1,0 +1,115 @@
+/**
+ * createWebHandler under Node 22's own Request and Response, on a real node:http server on
+ * 127.0.0.1: each request's wire headers and streamed body become a fetch Request, and the
+ * handler's Response is written back. The web entry's receiver (Web Crypto) answers.
+ */
+import { Readable } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createWebHandler, RetryableError, Webhooks } from '../../sdk/src/web';
+import { signedDelivery } from '../../sdk/src/testing';
+import { expectVectorsOverHttp, listen, post, VECTORS } from './helpers';
+
+const SECRET = 'whsec_web_handler';
+
+/** A node:http request as a fetch Request: its wire headers in order, its body as a stream. */
+const toRequest = (req: IncomingMessage): Request => {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
+  }
+  const body = req.method === 'GET' || req.method === 'HEAD' ? null : Readable.toWeb(req);
+  return new Request(`http://127.0.0.1${req.url ?? '/'}`, {
+    method: req.method,
+    headers,
+    body,
+    duplex: 'half',
+  });
+};
+
+const serve = (handler: (request: Request) => Promise<Response>) =>
+  listen(async (req: IncomingMessage, res: ServerResponse) => {
+    const response = await handler(toRequest(req));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+
+const signed = (eventId = 'evt_w1') =>
+  signedDelivery('appointment.created', { secret: SECRET, eventId });
+
+describe('createWebHandler', () => {
+  it('answers every conformance vector over HTTP as verify does', async () => {
+    const handlers = VECTORS.map((vector) =>
+      createWebHandler(new Webhooks({ secrets: vector.secrets, now: () => vector.now })),
+    );
+    const server = await serve((request) => {
+      const handler = handlers[Number(request.headers.get('x-vector'))];
+      return handler ? handler(request) : Promise.resolve(new Response(null, { status: 418 }));
+    });
+    try {
+      await expectVectorsOverHttp(server.url);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('handles a delivery once, asks for a retry with 503, refuses a tampered copy', async () => {
+    const webhooks = new Webhooks({ secrets: SECRET });
+    const staff: string[] = [];
+    let first = true;
+    webhooks.on('appointment.created', (event) => {
+      if (first) {
+        first = false;
+        throw new RetryableError('later');
+      }
+      staff.push(String(event.record.staff.fullName));
+    });
+    const server = await serve(createWebHandler(webhooks, { path: '/hooks/isao' }));
+    try {
+      const sent = signed();
+      const url = `${server.url}/hooks/isao`;
+      expect((await post(url, sent.body, sent.headers)).status).toBe(503);
+      expect((await post(url, sent.body, sent.headers)).body).toMatchObject({ handled: 1 });
+      expect((await post(url, sent.body, sent.headers)).body).toMatchObject({ duplicates: 1 });
+      expect(staff).toEqual(['Dr. Ana Jones']);
+      const tampered = await post(url, sent.text.replace('Jon', 'Jan'), sent.headers);
+      expect(tampered).toMatchObject({ status: 401, body: { problem: 'mismatch' } });
+      expect(tampered.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(await post(`${server.url}/elsewhere`, sent.body, sent.headers)).toMatchObject({
+        status: 404,
+        body: { message: 'ISAO webhooks are received at /hooks/isao.' },
+      });
+      const get = await post(url, '', {}, 'GET');
+      expect({ status: get.status, allow: get.headers.allow }).toEqual({
+        status: 405,
+        allow: 'POST',
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 413 past maxBodyBytes, declared or streamed, and 500 for a body already read', async () => {
+    const handler = createWebHandler(new Webhooks({ secrets: SECRET }), { maxBodyBytes: 100 });
+    const server = await serve(handler);
+    try {
+      const big = 'x'.repeat(5000);
+      expect((await post(server.url, big, {})).status).toBe(413);
+      expect((await post(server.url, big, { 'Transfer-Encoding': 'chunked' })).status).toBe(413);
+    } finally {
+      await server.close();
+    }
+    const request = new Request('http://127.0.0.1/', { method: 'POST', body: '{}' });
+    await request.text();
+    const answer = await handler(request);
+    expect(answer.status).toBe(500);
+    expect(await answer.json()).toEqual({
+      ok: false,
+      problem: 'unread',
+      message:
+        "The webhook request's body was already read before this handler: pass the request as received.",
+    });
+    // no body at all is an empty one
+    const empty = await handler(new Request('http://127.0.0.1/', { method: 'POST' }));
+    expect(await empty.json()).toMatchObject({ problem: 'missing' });
+  });
+});
