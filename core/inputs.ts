@@ -209,8 +209,16 @@ const messageOf = (error: unknown): string => {
   }
 };
 
-/** What went wrong, from anything thrown, on one line and at most QUOTE_MAX characters. */
-export const reasonOf = (error: unknown): string => clip(messageOf(error).replace(/\s+/g, ' '));
+/**
+ * What went wrong, from anything thrown, on one line and at most `max` characters, with the
+ * `secrets` redacted before it is cut (`shown`): a thrown message may quote a URL or an answer
+ * holding the key, and a key straddling the cut would leave part of itself.
+ */
+export const reasonOf = (
+  error: unknown,
+  secrets: readonly unknown[] = [],
+  max = QUOTE_MAX,
+): string => shown(messageOf(error), max, secrets);
 
 /**
  * A value as an error message quotes it: `"…"`, on one line, at most QUOTE_MAX characters. Every
