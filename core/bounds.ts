@@ -56,9 +56,9 @@ const CUT = '…';
 export const boundedJson = (value: unknown): string | undefined => {
   const levels = new WeakMap<object, number>();
   // JSON.stringify calls the replacer with the value's holder as `this` (`{"": value}` first)
-  function replacer(this: unknown, _key: string, node: unknown): unknown {
+  function replacer(this: object, _key: string, node: unknown): unknown {
     if (typeof node !== 'object' || node === null) return node;
-    const level = (typeof this === 'object' && this !== null ? (levels.get(this) ?? 0) : 0) + 1;
+    const level = (levels.get(this) ?? 0) + 1;
     if (level > MAX_DEPTH) return CUT;
     levels.set(node, level);
     return node;

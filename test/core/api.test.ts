@@ -88,6 +88,8 @@ describe('a base URL that cannot be used', () => {
     ['https://api.isao.test/v1#', '"https://api.isao.test/…#" must'],
     ['ftp://api.isao.test:2121/v1', '"ftp://api.isao.test:2121/…" must use https'],
     ['mailto:me@api.isao.test', '"mailto:/…" must use https'],
+    ['foo://api.isao.test', '"foo://api.isao.test" must use https'],
+    ['foo://api.isao.test/v1', '"foo://api.isao.test/…" must use https'],
   ])('%j: %s', (value, says) => {
     if (says === undefined) expect(problem(value)).toBeUndefined();
     else expect(problem(value)).toContain(says);
