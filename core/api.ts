@@ -3,7 +3,7 @@
  * may carry the key, which keys can be sent at all, and how answers wrap their data and lists.
  */
 import type { CallPolicy } from './errors';
-import { isRecord, quote } from './inputs';
+import { isRecord, QUOTE_MAX, REDACTED, shown } from './inputs';
 
 export const DEFAULT_API_URL = 'https://staging.isao.io/api/external';
 export const DOCS_URL = 'https://staging.isao.io/docs';
@@ -19,29 +19,53 @@ export interface UrlSetting {
 }
 
 /**
+ * A base URL as a message about it quotes it: its scheme and host, and only the shape of the
+ * rest: `[redacted]@` for a user name or password, `/…` for a path, `?[redacted]` and
+ * `#[redacted]` for a query and a fragment (an empty `?` or `#` as it is, since that is what is
+ * wrong). Any of those may hold the API key or another token the user pasted, whatever the
+ * parameter's name or the encoding; a token in a path cannot be told from a path, and none of
+ * them is needed to see what is wrong. What is left goes through the one redaction (`shown`),
+ * for a secret the caller knows typed as the host.
+ */
+const quotedBaseUrl = (url: URL, raw: string, secrets: readonly unknown[]): string => {
+  // `new URL` drops an empty query or fragment: the text itself tells they are there (a `?`
+  // before any `#`, a `#`)
+  const parts = [
+    url.protocol,
+    url.host ? '//' : '',
+    url.username || url.password ? `${REDACTED}@` : '',
+    url.host,
+    ['', '/'].includes(url.pathname) ? '' : '/…',
+    /^[^#]*\?/.test(raw) ? (url.search ? `?${REDACTED}` : '?') : '',
+    raw.includes('#') ? (url.hash ? `#${REDACTED}` : '#') : '',
+  ];
+  return `"${shown(parts.join(''), QUOTE_MAX, secrets)}"`;
+};
+
+/**
  * Why a base URL cannot be used (undefined when it can, or is unset): it must be an absolute
  * https URL; plain http is allowed for this machine only (localhost, 127.0.0.1, [::1]), where the
- * sandbox runs.
+ * sandbox runs. The message quotes the URL without anything that may be a secret
+ * (`quotedBaseUrl`), and text that is no URL not at all: it may be the key, pasted into the wrong
+ * field. `secrets`: what the caller knows no message may show (the key), redacted from the rest.
  */
 export const apiUrlProblem = (
   value: string | undefined,
   { name, fix }: UrlSetting,
+  // Stryker disable next-line ArrayDeclaration: no secret by default; one that no message holds changes nothing
+  secrets: readonly unknown[] = [],
 ): string | undefined => {
   const raw = value?.trim();
   if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return `${name} ${quote(raw)} is not a URL. ${fix}`;
-  }
+  const url = URL.parse(raw);
+  if (!url) return `${name} is not a URL. ${fix}`;
   // `new URL` drops an empty query or fragment (`…/external?`, `…#`): the text itself is checked
   if (url.username || url.password || /[?#]/.test(raw)) {
-    return `${name} ${quote(raw)} must be a plain base URL, without credentials, query or fragment. ${fix}`;
+    return `${name} ${quotedBaseUrl(url, raw, secrets)} must be a plain base URL, without credentials, query or fragment. ${fix}`;
   }
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)) return undefined;
-  return `${name} ${quote(raw)} must use https (plain http only for this machine: localhost, 127.0.0.1 or [::1], where the ISAO sandbox runs). ${fix}`;
+  return `${name} ${quotedBaseUrl(url, raw, secrets)} must use https (plain http only for this machine: localhost, 127.0.0.1 or [::1], where the ISAO sandbox runs). ${fix}`;
 };
 
 /**

@@ -6,6 +6,7 @@
  * its adapter's.
  */
 import { unwrapData, unwrapList } from './api';
+import { boundsProblem } from './bounds';
 import { EVENT_OUTPUT_FIELDS, type OutputField, type RawRecord } from './entities';
 import { sampleOf, type EventFacts, type IsaoEvent } from './events';
 import { matchesFilters, type FilterValues } from './filters';
@@ -28,12 +29,18 @@ type Classified =
   | { kind: 'event'; raw: RawRecord; meta: Partial<EventMeta>; key: string };
 type Found = Extract<Classified, { kind: 'event' }>;
 
-/** What one webhook item or listed record is to the trigger of `event`. */
+/**
+ * What one webhook item or listed record is to the trigger of `event`. Unwrapping reads only the
+ * item's top levels; an item of the trigger's event past the bounds (core/bounds.ts) is unusable
+ * before anything walks the whole of it (its digest, its record's shape, the platform's output).
+ */
 const classify = (event: IsaoEvent, item: RawRecord): Classified => {
   const { malformed, event: named, entity: raw, meta } = unwrapEvent(item);
   const id = meta.id ? ` ${quote(meta.id, 60)}` : '';
   if (malformed) return { kind: 'unusable', reason: `The ISAO webhook item${id} is ${malformed}` };
   if (named !== undefined && named !== event) return { kind: 'other' };
+  const past = boundsProblem(item);
+  if (past) return { kind: 'unusable', reason: `The ISAO ${event} event${id} is ${past}` };
   if (!raw) return { kind: 'unusable', reason: `The ISAO ${event} event${id} carried no record` };
   return { kind: 'event', raw, meta, key: meta.id ?? fingerprint(item) };
 };

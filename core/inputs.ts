@@ -3,6 +3,7 @@
  * previous step, so a "string" may arrive as a number, a list field as one string, and anything
  * as blank: these helpers read them forgivingly and the same way everywhere.
  */
+import { boundedJson, MAX_DEPTH } from './bounds';
 
 /** A plain object (not null, not an array): what a JSON object parses to. */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -47,8 +48,12 @@ export const text = (value: unknown): string | undefined => {
   return trimmed(value) || undefined;
 };
 
+/**
+ * A list field's items, nested lists flattened to MAX_DEPTH levels: a list nested deeper stays a
+ * list, which is not text (the caller names it), instead of a recursion without end.
+ */
 const listItems = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value.flat(Infinity) : [value];
+  Array.isArray(value) ? value.flat(MAX_DEPTH) : [value];
 
 /** A JSON list written as text (`["lead","vip"]`): its items; undefined for any other text. */
 const jsonList = (value: string): unknown[] | undefined => {
@@ -98,7 +103,7 @@ export const readList = (
   { splitLines = false }: { splitLines?: boolean } = {},
 ): { values: string[]; notText: unknown[] } => {
   const entries = Array.isArray(value)
-    ? value.flat(Infinity).flatMap((item) => entriesOf(item, splitLines))
+    ? listItems(value).flatMap((item) => entriesOf(item, splitLines))
     : entriesOf(value, true);
   const values = entries.flatMap((entry) => ('value' in entry ? [entry.value] : []));
   return {
@@ -204,17 +209,25 @@ const messageOf = (error: unknown): string => {
   }
 };
 
-/** What went wrong, from anything thrown, on one line and at most QUOTE_MAX characters. */
-export const reasonOf = (error: unknown): string => clip(messageOf(error).replace(/\s+/g, ' '));
+/**
+ * What went wrong, from anything thrown, on one line and at most `max` characters, with the
+ * `secrets` redacted before it is cut (`shown`): a thrown message may quote a URL or an answer
+ * holding the key, and a key straddling the cut would leave part of itself.
+ */
+export const reasonOf = (
+  error: unknown,
+  // Stryker disable next-line ArrayDeclaration: no secret by default; one that no message holds changes nothing
+  secrets: readonly unknown[] = [],
+  max = QUOTE_MAX,
+): string => shown(messageOf(error), max, secrets);
 
 /**
  * A value as an error message quotes it: `"…"`, on one line, at most QUOTE_MAX characters. Every
  * message that repeats user or API input goes through this, so a 100 KB value never becomes a
- * 100 KB error; text from the API that could hold a secret is `redact`ed before it is quoted.
+ * 100 KB error, and a value nested 20,000 deep is written out only to MAX_DEPTH levels
+ * (`boundedJson`); text from the API that could hold a secret is `redact`ed before it is quoted.
  */
 export const quote = (value: unknown, max = QUOTE_MAX): string => {
-  // JSON.stringify gives undefined for undefined, functions and symbols
-  const json = JSON.stringify(value) as string | undefined;
-  const shown = typeof value === 'string' ? value : (json ?? String(value));
+  const shown = typeof value === 'string' ? value : (boundedJson(value) ?? String(value));
   return `"${clip(shown.replace(/\s+/g, ' '), max)}"`;
 };

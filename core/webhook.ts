@@ -132,13 +132,21 @@ export const eventsIn = (parsed: unknown): WebhookRead => {
 
 export const EMPTY_BODY = 'The webhook from ISAO had an empty body: nothing to process.';
 
-/** The events in a raw body (the exact bytes whose signature was checked), parsed as JSON. */
+export const TOO_DEEP_TO_READ =
+  'The webhook from ISAO nests too deeply to be read as JSON: nothing to process.';
+
+/**
+ * The events in a raw body (the exact bytes whose signature was checked), parsed as JSON. A JSON
+ * reader that recurses (node's does not) overflows its stack on a body nested thousands deep:
+ * that body holds nothing to process too, and says so.
+ */
 export const readWebhook = (raw: string): WebhookRead => {
   if (!raw.trim()) return { nothing: EMPTY_BODY };
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) return { nothing: TOO_DEEP_TO_READ };
     return {
       nothing: `The webhook from ISAO was not valid JSON (it starts ${quote(raw.trim(), 40)}).`,
     };

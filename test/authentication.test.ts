@@ -80,25 +80,28 @@ describe('authentication', () => {
   );
 
   it.each([
-    'https://api.isao.example/external?',
-    'https://api.isao.example/external#',
-    'https://api.isao.example/external?#',
-  ])('refuses ISAO_API_URL %s (an empty query or fragment) before any request', async (url) => {
-    process.env.ISAO_API_URL = url;
-    const unmatched = jest.fn();
-    nock.emitter.on('no match', unmatched);
-    try {
-      const error = await caught(() => testAuth());
-      expect(appErrorOf(error)).toEqual({
-        message: `ISAO_API_URL "${url}" must be a plain base URL, without credentials, query or fragment. Set the app's ISAO_API_URL environment variable (zapier-platform env:set) to the ISAO API base URL, for example https://staging.isao.io/api/external.`,
-        code: 'invalid_api_url',
-        status: 500,
-      });
-      expect(unmatched).not.toHaveBeenCalled();
-    } finally {
-      nock.emitter.removeListener('no match', unmatched);
-    }
-  });
+    ['https://api.isao.example/external?', 'https://api.isao.example/…?'],
+    ['https://api.isao.example/external#', 'https://api.isao.example/…#'],
+    ['https://api.isao.example/external?#', 'https://api.isao.example/…?#'],
+  ])(
+    'refuses ISAO_API_URL %s (an empty query or fragment) before any request',
+    async (url, shown) => {
+      process.env.ISAO_API_URL = url;
+      const unmatched = jest.fn();
+      nock.emitter.on('no match', unmatched);
+      try {
+        const error = await caught(() => testAuth());
+        expect(appErrorOf(error)).toEqual({
+          message: `ISAO_API_URL "${shown}" must be a plain base URL, without credentials, query or fragment. Set the app's ISAO_API_URL environment variable (zapier-platform env:set) to the ISAO API base URL, for example https://staging.isao.io/api/external.`,
+          code: 'invalid_api_url',
+          status: 500,
+        });
+        expect(unmatched).not.toHaveBeenCalled();
+      } finally {
+        nock.emitter.removeListener('no match', unmatched);
+      }
+    },
+  );
 
   it.each(['', '   ', '\u200b\u200e\ufeff'])(
     'asks for the key when it is blank or invisible (%j), before any request',

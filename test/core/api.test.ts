@@ -1,7 +1,9 @@
 /**
- * How ISAO's answers wrap their data and lists (core/api.ts), read alike by every platform.
+ * How ISAO's answers wrap their data and lists (core/api.ts), read alike by every platform, and
+ * which base URLs are refused, in messages that show no secret.
  */
-import { unwrapData, unwrapList } from '../../core/api';
+import { apiUrlProblem, unwrapData, unwrapList } from '../../core/api';
+import { refusedSecretUrls, showsASecret, URL_KEY } from './secret-urls';
 
 describe('answers', () => {
   it('unwraps {success, data} envelopes, and never returns the envelope itself', () => {
@@ -50,5 +52,55 @@ describe('answers', () => {
     expect(unwrapList({ total: 0 })).toBeUndefined();
     // only the named list keys hold items, not a key that merely reads "undefined"
     expect(unwrapList({ undefined: items })).toBeUndefined();
+  });
+});
+
+describe('a base URL that cannot be used', () => {
+  const setting = { name: 'Base URL', fix: 'Fix it.' };
+  const problem = (value: string | undefined, secrets: readonly unknown[] = []) =>
+    apiUrlProblem(value, setting, secrets);
+
+  it.each(refusedSecretUrls('api.isao.test', '/v1'))(
+    'is refused without showing a secret it holds: %s',
+    (_what, url, says) => {
+      expect(problem(url)).toContain(says);
+      expect(showsASecret(problem(url) ?? '')).toBe(false);
+    },
+  );
+
+  it.each([
+    ['https://api.isao.test', undefined],
+    [' http://localhost:4010/v1 ', undefined],
+    ['http://127.0.0.1', undefined],
+    ['http://[::1]:4010', undefined],
+    ['', undefined],
+    ['  ', undefined],
+    ['isao', 'Base URL is not a URL. Fix it.'],
+    [
+      'http://api.isao.test',
+      'Base URL "http://api.isao.test" must use https (plain http only for this machine: localhost, 127.0.0.1 or [::1], where the ISAO sandbox runs). Fix it.',
+    ],
+    ['https://api.isao.test/?', 'Base URL "https://api.isao.test?" must be a plain base URL'],
+    ['https://u@api.isao.test/v1', 'Base URL "https://[redacted]@api.isao.test/…" must be'],
+    ['https://:p@api.isao.test', 'Base URL "https://[redacted]@api.isao.test" must be'],
+    ['https://api.isao.test/v1?a=1#', '"https://api.isao.test/…?[redacted]#" must'],
+    ['https://api.isao.test#f?q', '"https://api.isao.test#[redacted]" must'],
+    ['https://api.isao.test/v1#', '"https://api.isao.test/…#" must'],
+    ['ftp://api.isao.test:2121/v1', '"ftp://api.isao.test:2121/…" must use https'],
+    ['mailto:me@api.isao.test', '"mailto:/…" must use https'],
+    ['foo://api.isao.test', '"foo://api.isao.test" must use https'],
+    ['foo://api.isao.test/v1', '"foo://api.isao.test/…" must use https'],
+  ])('%j: %s', (value, says) => {
+    if (says === undefined) expect(problem(value)).toBeUndefined();
+    else expect(problem(value)).toContain(says);
+  });
+
+  it('redacts what the caller knows is secret from the little it shows (a key typed as the host)', () => {
+    expect(problem(`http://${URL_KEY}.example`, [URL_KEY])).toContain(
+      '"http://[redacted].example" must use https',
+    );
+    expect(problem(`https://${URL_KEY}.example?`, [URL_KEY])).toContain(
+      '"https://[redacted].example?" must be',
+    );
   });
 });

@@ -3,7 +3,13 @@
  * them; through Zapier's runtime: test/lib/hooks.test.ts and test/triggers/, through n8n's:
  * test/n8n/nodes/IsaoTrigger.test.ts.
  */
-import { deliveryOf, firstTimeRecords, outputFieldsFor, sampleFor } from '../../core/delivery';
+import {
+  deliveryOf,
+  firstTimeRecords,
+  listedRecords,
+  outputFieldsFor,
+  sampleFor,
+} from '../../core/delivery';
 import { EVENTS } from '../../core/events';
 
 const facts = EVENTS['contact.created'];
@@ -95,5 +101,56 @@ describe('de-duplication, whatever the platform keeps', () => {
     });
     expect(asked).toEqual([['e1', 'seen']]);
     expect(kept.map((r) => r.id)).toEqual(['c1', 'c3', 'c4']);
+  });
+});
+
+/**
+ * A listed record (the editor's test records) is merged from several sources, each later one
+ * winning over the earlier: the record's own fields, the declared fields it lacks (null), its own
+ * id, its custom fields, then the event's metadata and key; its event's time is the envelope's,
+ * else the record's own date. Every pair of these steps is held here: swapping two changes a
+ * field below.
+ */
+describe("a listed record's fields, merged in order", () => {
+  const listed = (event: keyof typeof EVENTS, item: Record<string, unknown>) =>
+    listedRecords(EVENTS[event], [item], undefined, 10);
+
+  it("takes the envelope's time over the record's own date, which stands in only without one", () => {
+    const data = { id: 'c1', updatedAt: '2024-11-09T09:00:00.000Z' };
+    const [enveloped] = listed('contact.updated', {
+      event: 'contact.updated',
+      timestamp: '2024-11-08T10:30:00.000Z',
+      data,
+    });
+    const [bare] = listed('contact.updated', data);
+    expect(enveloped?.isao_event.occurred_at).toBe('2024-11-08T10:30:00.000Z');
+    expect(bare?.isao_event.occurred_at).toBe('2024-11-09T09:00:00.000Z');
+  });
+
+  it('gives the event metadata and key over fields of the same names in the record', () => {
+    const [record] = listed('contact.created', {
+      event: 'contact.created',
+      data: { id: 'c1', isao_event: 'its own', isao_event_key: 'its own key' },
+      metadata: { eventId: 'e1' },
+    });
+    expect(record?.isao_event).toEqual({
+      type: 'contact.created',
+      id: 'e1',
+      occurred_at: null,
+      source: null,
+      company_id: null,
+    });
+    expect(record?.isao_event_key).toBe('e1');
+  });
+
+  it("gives the record's own id over an empty id field, and the custom fields over its own", () => {
+    const [contact] = listed('contact.created', { id: '', contactId: 'c7', name: 'Ada' });
+    expect(contact).toMatchObject({ id: 'c7', name: 'Ada', email: null });
+    const [appointment] = listed('appointment.created', {
+      id: 'a1',
+      custom_fields: { phone: 'its own' },
+      fields: [{ label: 'Phone', value: '+33 1' }],
+    });
+    expect(appointment?.custom_fields).toEqual({ phone: '+33 1' });
   });
 });

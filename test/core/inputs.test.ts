@@ -189,6 +189,16 @@ describe('bounded quoting', () => {
     expect(reasonOf(new Error('{"not": "an app error"}'))).toBe('{"not": "an app error"}');
     expect(clip('abc', 2)).toBe('a…');
   });
+
+  it('reasonOf redacts the secrets it is given before it cuts, to the bound it is given', () => {
+    // a secret straddling the 100th character: cut first, a part of it would be left
+    const error = new Error(`${'x'.repeat(95)} ${SECRET} after`);
+    const reason = reasonOf(error, [SECRET]);
+    expect(leaksPartOf(reason)).toBe(false);
+    expect(reason).toBe(`${'x'.repeat(95)} [re…`);
+    expect(reasonOf(error, [SECRET], 300)).toBe(`${'x'.repeat(95)} [redacted] after`);
+    expect(reasonOf(new Error('a\n b'), [], 3)).toBe('a b');
+  });
 });
 
 describe('redaction, then bounding', () => {

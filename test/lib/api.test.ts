@@ -961,7 +961,7 @@ describe('request layer: a key that cannot be a header value', () => {
 
 describe('request layer: ISAO_API_URL is validated', () => {
   it.each([
-    ['not a URL', 'staging.isao.io/api', 'is not a URL'],
+    ['not a URL', 'staging.isao.io/api', 'ISAO_API_URL is not a URL.'],
     ['plain http on the internet', 'http://api.isao.example/v1', 'must use https'],
     ['another scheme', 'ftp://127.0.0.1/v1', 'must use https'],
     ['credentials', 'https://user:pw@api.isao.example/v1', 'without credentials'],
@@ -970,7 +970,7 @@ describe('request layer: ISAO_API_URL is validated', () => {
     process.env.ISAO_API_URL = value;
     const error = await caught(() => call({ path: '/test' }));
     expect(appError(error)).toMatchObject({ code: 'invalid_api_url' });
-    expect(errorText(error)).toContain(`ISAO_API_URL "${value}"`);
+    expect(errorText(error)).toMatch(/^ISAO_API_URL /);
     expect(errorText(error)).toContain(says);
     expect(errorText(error)).toContain('zapier-platform env:set');
     expect(isApiUrl(`${value}/test`)).toBe(false);

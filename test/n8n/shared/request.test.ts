@@ -107,15 +107,15 @@ describe('what is refused before any request', () => {
   it.each([
     [
       'http://api.isao.test/v1',
-      'Base URL "http://api.isao.test/v1" must use https (plain http only for this machine: localhost, 127.0.0.1 or [::1], where the ISAO sandbox runs). Set the Base URL of the ISAO API credential to the ISAO API base URL, for example https://staging.isao.io/api/external.',
+      'Base URL "http://api.isao.test/…" must use https (plain http only for this machine: localhost, 127.0.0.1 or [::1], where the ISAO sandbox runs). Set the Base URL of the ISAO API credential to the ISAO API base URL, for example https://staging.isao.io/api/external.',
     ],
     [
       'https://user:pw@api.isao.test/v1',
-      'Base URL "https://user:pw@api.isao.test/v1" must be a plain base URL, without credentials, query or fragment. Set the Base URL of the ISAO API credential to the ISAO API base URL, for example https://staging.isao.io/api/external.',
+      'Base URL "https://[redacted]@api.isao.test/…" must be a plain base URL, without credentials, query or fragment. Set the Base URL of the ISAO API credential to the ISAO API base URL, for example https://staging.isao.io/api/external.',
     ],
     [
       'isao',
-      'Base URL "isao" is not a URL. Set the Base URL of the ISAO API credential to the ISAO API base URL, for example https://staging.isao.io/api/external.',
+      'Base URL is not a URL. Set the Base URL of the ISAO API credential to the ISAO API base URL, for example https://staging.isao.io/api/external.',
     ],
   ])('a Base URL like %s', async (baseUrl, message) => {
     const error = await failure({}, credentialData({ baseUrl }));
