@@ -52,9 +52,20 @@ export const SECTION_SCHEMAS = {
   samples: 'samples.json',
 } as const satisfies Record<string, SchemaFile>;
 
-/** `../shared/make-schemas`, beside the repository (as CI lays it out). */
-export const schemasDir = (root: string): string =>
-  path.resolve(root, '..', 'shared', 'make-schemas');
+/**
+ * `shared/make-schemas` beside the repository (as CI lays it out: `../shared`), or beside a
+ * folder above it: Stryker runs the tests in a copy of the repository inside it
+ * (`.stryker-tmp/sandbox-…/`), two levels further down. When there is none, the
+ * last place looked is returned, and `loadJudge` fails naming it.
+ */
+export const schemasDir = (root: string): string => {
+  const look = (dir: string): string => {
+    const candidate = path.join(dir, 'shared', 'make-schemas');
+    const parent = path.dirname(dir);
+    return fs.existsSync(candidate) || parent === dir ? candidate : look(parent);
+  };
+  return look(path.dirname(path.resolve(root)));
+};
 
 /** One problem a schema found: where in the value, and what. */
 export interface SchemaProblem {

@@ -3,6 +3,7 @@
  * (`../shared/make-schemas/`, MIT, from Make's VS Code extension): what the extension would flag
  * before upload, Make would refuse.
  */
+import * as path from 'node:path';
 import { APP_DIR, filesIn, ROOT } from '../../make/generate';
 import { loadJudge, schemaFor, schemasDir } from '../../make/schemas';
 
@@ -31,5 +32,18 @@ describe('the judge is not vacuous', () => {
   });
   test('a missing schema folder fails loudly', () => {
     expect(() => loadJudge('/nonexistent')).toThrow(/ENOENT/);
+  });
+});
+
+describe('where the schemas are found', () => {
+  test('beside the repository, as CI lays it out', () => {
+    expect(schemasDir(ROOT)).toBe(path.resolve(ROOT, '..', 'shared', 'make-schemas'));
+  });
+  test('beside a folder above a copy of the repository inside it (Stryker’s sandbox)', () => {
+    expect(schemasDir(path.join(ROOT, '.stryker-tmp', 'sandbox-x'))).toBe(schemasDir(ROOT));
+  });
+  test('nowhere: the last place looked, which loadJudge then names', () => {
+    expect(schemasDir('/nonexistent/repo')).toBe('/shared/make-schemas');
+    expect(() => loadJudge(schemasDir('/nonexistent/repo'))).toThrow('/shared/make-schemas');
   });
 });
