@@ -132,12 +132,19 @@ export const eventsIn = (parsed: unknown): WebhookRead => {
 
 export const EMPTY_BODY = 'The webhook from ISAO had an empty body: nothing to process.';
 
-/** The events in a raw body (the exact bytes whose signature was checked), parsed as JSON. */
+/** A byte-order mark: some senders put one before UTF-8 text; JSON.parse refuses it. */
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/**
+ * The events in a raw body (the text of the exact bytes whose signature was checked), parsed as
+ * JSON. One byte-order mark at the very start is not part of the JSON: it is dropped, as JSON
+ * parsers commonly read such text (n8n's body parser does), so a signed event is not lost for it.
+ */
 export const readWebhook = (raw: string): WebhookRead => {
   if (!raw.trim()) return { nothing: EMPTY_BODY };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    parsed = JSON.parse(raw.startsWith(BYTE_ORDER_MARK) ? raw.slice(1) : raw);
   } catch {
     return {
       nothing: `The webhook from ISAO was not valid JSON (it starts ${quote(raw.trim(), 40)}).`,

@@ -498,6 +498,27 @@ describe('deliveries: signatures', () => {
     expect(lines.warnings).toEqual([`ISAO: ${message}`]);
   });
 
+  it('checks a body starting with a byte-order mark over its bytes, then reads the JSON after it', async () => {
+    const event = payload();
+    const body = `\uFEFF${JSON.stringify(event)}`;
+    const secret = { credentials: credentialData({ signingSecret: SIGNING_SECRET }) };
+
+    const { result, answered } = await deliver(body, { ...secret, headers: signed(body) });
+    const unmarked = await deliver(body, { ...secret, headers: signed(body.slice(1)) });
+
+    expect(itemsOf(result)).toEqual([expect.objectContaining({ id: event.data.id })]);
+    expect(answered).toEqual({});
+    expect(unmarked.answered.status).toBe(401);
+  });
+
+  it('reads an unsigned body starting with a byte-order mark', async () => {
+    const event = payload();
+
+    const { result } = await deliver(`\uFEFF${JSON.stringify(event)}`);
+
+    expect(itemsOf(result)).toEqual([expect.objectContaining({ id: event.data.id })]);
+  });
+
   it('refuses a signed event older than the replay window, without an execution', async () => {
     const old = new Date(Date.now() - (DEDUP_TTL_SECONDS + 60) * 1000).toISOString();
     const body = JSON.stringify(envelope('contact.created', { id: 'c1' }, 'evt_replayed', old));
