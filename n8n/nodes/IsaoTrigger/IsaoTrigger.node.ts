@@ -32,6 +32,7 @@ import {
   subscribeCall,
   subscribed,
   unsubscribeCall,
+  type ListedSubscription,
 } from '../../../core/subscriptions';
 import { readWebhook } from '../../../core/webhook';
 import { DELIVERED } from '../../shared/dedup';
@@ -121,7 +122,7 @@ const listed = async (
   event: IsaoEvent,
   targetUrl: string,
   secrets: readonly unknown[],
-): Promise<{ id: string }[]> => {
+): Promise<ListedSubscription[]> => {
   const { data } = await isaoRequest(context, { ...LIST_CALL, secrets });
   const found = listedFor(data, event, targetUrl);
   if (!found) {
@@ -140,9 +141,10 @@ const unsubscribe = async (
 };
 
 /**
- * checkExists: true only when ISAO lists the subscription this node made (its id in static data)
- * for this webhook URL and event. Another subscription for the URL is not adopted: its own secret
- * is unknown here, so `create` subscribes afresh and removes it.
+ * checkExists: true only while ISAO lists the subscription this node made (its id in static data)
+ * for this webhook URL and event as active. One listed inactive (ISAO stopped it: an unpublish
+ * whose answer was lost keeps the id) delivers nothing, so `create` subscribes afresh and removes
+ * it. Another subscription for the URL is not adopted: its own secret is unknown here.
  */
 const subscriptionExists = async (context: HookContext): Promise<boolean> => {
   const facts = factsOf(context);
@@ -150,7 +152,7 @@ const subscriptionExists = async (context: HookContext): Promise<boolean> => {
   const own = subscriptionOf(state);
   const found = await listed(context, facts.event, targetUrlOf(context), [own.secret]);
   // a listed id is never undefined: a node that never subscribed finds none
-  if (found.some(({ id }) => id === own.id)) return true;
+  if (found.some(({ id, active }) => active && id === own.id)) return true;
   forget(state);
   return false;
 };

@@ -316,9 +316,18 @@ describe('publishing: create', () => {
 });
 
 describe('publishing: checkExists', () => {
-  const listing = (ids: string[], event = 'contact.created') => ({
+  const listing = (
+    ids: string[],
+    event = 'contact.created',
+    state: Record<string, unknown> = { is_active: true },
+  ) => ({
     success: true,
-    data: ids.map((id) => ({ subscription_id: id, event_type: event, target_url: WEBHOOK_URL })),
+    data: ids.map((id) => ({
+      subscription_id: id,
+      event_type: event,
+      target_url: WEBHOOK_URL,
+      ...state,
+    })),
   });
 
   it('finds the subscription this node made', async () => {
@@ -343,6 +352,60 @@ describe('publishing: checkExists', () => {
 
     expect(await hooks.checkExists.call(context)).toBe(false);
     expect(staticData).toEqual({});
+  });
+
+  it.each([
+    { is_active: false },
+    { is_active: 'false' },
+    { is_active: 0 },
+    { is_active: null },
+    {},
+  ])(
+    'does not count its own subscription unless ISAO lists it as active (%j), and forgets it',
+    async (state) => {
+      isao()
+        .get(at('/webhooks'))
+        .reply(200, listing(['sub_mine'], 'contact.created', state));
+      const { context, staticData } = hookContext({
+        staticData: { subscriptionId: 'sub_mine', secret: 's' },
+      });
+
+      expect(await hooks.checkExists.call(context)).toBe(false);
+      expect(staticData).toEqual({});
+    },
+  );
+
+  it('republishing after an unpublish whose answer was lost subscribes afresh and removes the inactive one', async () => {
+    const inactive = {
+      subscription_id: 'sub_kept',
+      event_type: 'contact.created',
+      target_url: WEBHOOK_URL,
+      is_active: false,
+    };
+    isao()
+      .get(at('/webhooks'))
+      .reply(200, { success: true, data: [inactive] });
+    const subscribe = isao()
+      .post(at('/webhooks/subscribe'))
+      .reply(201, { success: true, data: { subscription_id: 'sub_fresh' } });
+    isao()
+      .get(at('/webhooks'))
+      .reply(200, {
+        success: true,
+        data: [inactive, { ...inactive, subscription_id: 'sub_fresh', is_active: true }],
+      });
+    const removal = isao()
+      .delete(at('/webhooks/unsubscribe'), { subscription_id: 'sub_kept' })
+      .reply(404, { message: 'gone' });
+    const { context, staticData } = hookContext({ staticData: { subscriptionId: 'sub_kept' } });
+
+    // what n8n does on publishing: checkExists, then create when it answers false
+    const exists = await hooks.checkExists.call(context);
+    if (!exists) await hooks.create.call(context);
+
+    expect(exists).toBe(false);
+    expect(subscribe.isDone() && removal.isDone()).toBe(true);
+    expect(staticData).toEqual({ subscriptionId: 'sub_fresh' });
   });
 
   it('does not count a subscription of another event', async () => {
