@@ -51,6 +51,8 @@ export interface HookContext extends TriggerContext {
 /** One delivery to the trigger's webhook. */
 export interface WebhookContext extends TriggerContext {
   getWorkflow(): { id?: string };
+  /** n8n's execution mode: `webhook` at the published workflow's URL, `manual` at a test listen. */
+  getMode(): string;
   getHeaderData(): Record<string, unknown>;
   getBodyData(): IDataObject;
   /** express's request: the raw bytes n8n received (n8n's own typing adds `rawBody`). */

@@ -250,6 +250,20 @@ const noExecution = (context: WebhookContext, reason: string): IWebhookResponseD
 const bodyText = (context: WebhookContext, raw: Uint8Array | undefined): string =>
   raw ? Buffer.from(raw).toString('utf8') : JSON.stringify(context.getBodyData());
 
+/**
+ * The subscription a delivery came through, which is what ISAO retries: the trigger node (workflow
+ * and node ids), the webhook it arrived at (n8n's mode: `webhook` at the published workflow's URL,
+ * `manual` at a test listen's `/webhook-test/` URL, whose static data n8n keeps apart) and the
+ * subscription id stored for it. A test listen while the workflow is published subscribes a second
+ * URL, and ISAO sends each event to both: each delivery runs once, and only its retries are dropped.
+ */
+const subscriptionScope = (context: WebhookContext, own: Subscription): (string | undefined)[] => [
+  context.getWorkflow().id,
+  context.getNode().id,
+  context.getMode(),
+  own.id,
+];
+
 /** One delivery: see the file's comment. */
 const receive = async (context: WebhookContext): Promise<IWebhookResponseData> => {
   const facts = factsOf(context);
@@ -275,9 +289,8 @@ const receive = async (context: WebhookContext): Promise<IWebhookResponseData> =
     context.logger.warn(`ISAO: skipped an item of the webhook. ${reason}.`);
   }
   if (delivery.halt !== undefined) return noExecution(context, delivery.halt);
-  const scope = [context.getWorkflow().id, context.getNode().id];
   const records = await firstTimeRecords(delivery.records, (ids) =>
-    DELIVERED.claim(scope, ids, Date.now()),
+    DELIVERED.claim(subscriptionScope(context, own), ids, Date.now()),
   );
   if (records.length === 0) {
     return noExecution(

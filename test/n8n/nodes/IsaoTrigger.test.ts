@@ -804,6 +804,58 @@ describe("deliveries: ISAO's retries", () => {
     expect(itemsOf(otherWorkflow.result)).toHaveLength(1);
   });
 
+  describe('a test listen while the workflow is published', () => {
+    // n8n keeps a test listen's static data apart: its own subscription, to the /webhook-test/ URL
+    const published = { mode: 'webhook', staticData: { subscriptionId: 'sub_published' } };
+    const listening = { mode: 'manual', staticData: { subscriptionId: 'sub_test' } };
+
+    it.each([
+      ['the published workflow first', published, listening],
+      ['the test listen first', listening, published],
+    ])(
+      'gives one event to both, each through its own subscription (%s)',
+      async (_order, first, second) => {
+        const payload = contactEvent(freshId());
+
+        const one = await deliver(payload, first);
+        const other = await deliver(payload, second);
+
+        expect(itemsOf(one.result)).toHaveLength(1);
+        expect(itemsOf(other.result)).toHaveLength(1);
+      },
+    );
+
+    it('still runs a retry to either once', async () => {
+      const payload = contactEvent(freshId());
+      await deliver(payload, published);
+      await deliver(payload, listening);
+
+      const retries = [await deliver(payload, published), await deliver(payload, listening)];
+
+      expect(retries.map(({ result }) => itemsOf(result).length)).toEqual([0, 0]);
+    });
+
+    it.each([
+      [
+        'two subscriptions of the published workflow (one before, one after a republish)',
+        { mode: 'webhook', staticData: { subscriptionId: 'sub_1' } },
+        { mode: 'webhook', staticData: { subscriptionId: 'sub_2' } },
+      ],
+      [
+        'a test listen and the published workflow, neither with a stored id',
+        { mode: 'manual' },
+        { mode: 'webhook' },
+      ],
+    ])('keeps apart the deliveries that came through %s', async (_name, a, b) => {
+      const payload = contactEvent(freshId());
+
+      const one = await deliver(payload, a);
+      const other = await deliver(payload, b);
+
+      expect([itemsOf(one.result), itemsOf(other.result)].map((i) => i.length)).toEqual([1, 1]);
+    });
+  });
+
   it('runs a retry once in a workflow n8n gives no id', async () => {
     const payload = contactEvent(freshId());
     const options = { workflowId: undefined, nodeId: 'node-unsaved' };
