@@ -42,7 +42,7 @@ export const credentialData = (
 });
 
 /** `=Bearer {{$credentials.apiKey}}` with the credential's values, as n8n resolves it. */
-const resolved = (template: string, credentials: ICredentialDataDecryptedObject): string =>
+export const resolved = (template: string, credentials: ICredentialDataDecryptedObject): string =>
   template
     .replace(/^=/, '')
     .replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_all, name: string) => {
@@ -51,7 +51,7 @@ const resolved = (template: string, credentials: ICredentialDataDecryptedObject)
     });
 
 /** The headers the credential's generic `authenticate` adds. */
-const authHeaders = (credentials: ICredentialDataDecryptedObject): [string, string][] =>
+export const authHeaders = (credentials: ICredentialDataDecryptedObject): [string, string][] =>
   Object.entries(new IsaoApi().authenticate.properties.headers ?? {}).flatMap(([name, value]) =>
     typeof value === 'string' ? [[name, resolved(value, credentials)]] : [],
   );

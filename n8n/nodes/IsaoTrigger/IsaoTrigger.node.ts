@@ -39,7 +39,7 @@ import { DELIVERED } from '../../shared/dedup';
 import { apiError, operationError } from '../../shared/errors';
 import { asDataObject } from '../../shared/json';
 import type { HookContext, RequestContext, WebhookContext } from '../../shared/contexts';
-import { credentialsOf, CREDENTIAL, isaoRequest } from '../../shared/request';
+import { credentialsOf, CREDENTIAL, credentialTest, isaoRequest } from '../../shared/request';
 
 /** The Zapier help's advice on typing values, which n8n's one-value-per-entry list replaces. */
 const ZAPIER_LIST_ADVICE = / One value per line.*$/s;
@@ -315,7 +315,8 @@ export class IsaoTrigger implements INodeType {
     defaults: { name: 'ISAO Trigger' },
     inputs: [],
     outputs: [NodeConnectionTypes.Main],
-    credentials: [{ name: CREDENTIAL, required: true }],
+    // literals, as n8n's lint reads them: a test holds them equal to CREDENTIAL and CREDENTIAL_TEST
+    credentials: [{ name: 'isaoApi', required: true, testedBy: 'isaoApiTest' }],
     webhooks: [
       { name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
     ],
@@ -335,6 +336,9 @@ export class IsaoTrigger implements INodeType {
       ...filterProperties(),
     ],
   };
+
+  /** The credential's Test (n8n runs it on Test and on every save): shared/request.ts. */
+  methods = { credentialTest };
 
   webhookMethods = {
     default: {

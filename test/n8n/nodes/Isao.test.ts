@@ -59,7 +59,7 @@ describe('description', () => {
       inputs: ['main'],
       outputs: ['main'],
       usableAsTool: true,
-      credentials: [{ name: 'isaoApi', required: true }],
+      credentials: [{ name: 'isaoApi', required: true, testedBy: 'isaoApiTest' }],
     });
     const contactFields = node.description.properties.slice(2);
     expect(contactFields.map((p) => [p.type, p.default, p.displayOptions])).toEqual(

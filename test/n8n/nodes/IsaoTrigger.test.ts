@@ -126,7 +126,7 @@ describe('description', () => {
       defaults: { name: 'ISAO Trigger' },
       inputs: [],
       outputs: ['main'],
-      credentials: [{ name: 'isaoApi', required: true }],
+      credentials: [{ name: 'isaoApi', required: true, testedBy: 'isaoApiTest' }],
     });
     const event = trigger.description.properties[0];
     expect([event?.displayName, event?.name, event?.type, event?.required]).toEqual([
@@ -149,7 +149,9 @@ describe('description', () => {
     expect(trigger.description.webhooks).toEqual([
       { name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
     ]);
-    expect(trigger.description.credentials).toEqual([{ name: 'isaoApi', required: true }]);
+    expect(trigger.description.credentials).toEqual([
+      { name: 'isaoApi', required: true, testedBy: 'isaoApiTest' },
+    ]);
     expect(trigger.description.name).toBe('isaoTrigger');
   });
 });
