@@ -4,11 +4,12 @@
  * gives a webhook no such store, and the node's static data is not saved when the webhook starts
  * an execution (docs/n8n.md). So the memory is in the process: one map per loaded package, keyed
  * by a digest of the subscription a delivery came through (the trigger's `subscriptionScope`:
- * workflow, node, test or production webhook, subscription id) + event id: ISAO retries a delivery
- * to its own subscription, and sends one event to each subscription, which must each run it. Each
- * entry is kept DEDUP_TTL_SECONDS (the window in which ISAO delivers and retries, also the replay
- * window: an older signed event is refused anyway) and at most MAX_REMEMBERED entries, the oldest
- * forgotten first. No timer: expired entries are dropped when the next delivery claims its events.
+ * workflow, node, and the published workflow's webhook or a test listen's) + event id: ISAO
+ * retries a delivery to its own subscription, and sends one event to each subscription, which
+ * must each run it. Each entry is kept DEDUP_TTL_SECONDS (the window in which ISAO delivers and
+ * retries, also the replay window: an older signed event is refused anyway) and at most
+ * MAX_REMEMBERED entries, the oldest forgotten first. No timer: expired entries are dropped when
+ * the next delivery claims its events.
  *
  * Guarantee: within one n8n main process, an event id already run through this subscription in
  * the last DEDUP_TTL_SECONDS starts no second execution. Not kept across a restart, not shared

@@ -251,17 +251,18 @@ const bodyText = (context: WebhookContext, raw: Uint8Array | undefined): string 
   raw ? Buffer.from(raw).toString('utf8') : JSON.stringify(context.getBodyData());
 
 /**
- * The subscription a delivery came through, which is what ISAO retries: the trigger node (workflow
- * and node ids), the webhook it arrived at (n8n's mode: `webhook` at the published workflow's URL,
- * `manual` at a test listen's `/webhook-test/` URL, whose static data n8n keeps apart) and the
- * subscription id stored for it. A test listen while the workflow is published subscribes a second
- * URL, and ISAO sends each event to both: each delivery runs once, and only its retries are dropped.
+ * The subscription a delivery came through, which is what ISAO retries: the trigger node's
+ * (workflow and node ids) for the published workflow's URL, or for a test listen's
+ * `/webhook-test/` URL, told apart by n8n's mode (`webhook` or `manual`). A test listen while
+ * the workflow is published subscribes the second URL, and ISAO sends each event to both: each
+ * delivery runs once, and only its retries are dropped. The subscription id in static data cannot
+ * say it: n8n 2.41.1 hands the first delivery after publishing the static data as it was before
+ * `create` stored the id.
  */
-const subscriptionScope = (context: WebhookContext, own: Subscription): (string | undefined)[] => [
+const subscriptionScope = (context: WebhookContext): (string | undefined)[] => [
   context.getWorkflow().id,
   context.getNode().id,
   context.getMode(),
-  own.id,
 ];
 
 /** One delivery: see the file's comment. */
@@ -290,7 +291,7 @@ const receive = async (context: WebhookContext): Promise<IWebhookResponseData> =
   }
   if (delivery.halt !== undefined) return noExecution(context, delivery.halt);
   const records = await firstTimeRecords(delivery.records, (ids) =>
-    DELIVERED.claim(subscriptionScope(context, own), ids, Date.now()),
+    DELIVERED.claim(subscriptionScope(context), ids, Date.now()),
   );
   if (records.length === 0) {
     return noExecution(

@@ -837,25 +837,23 @@ describe("deliveries: ISAO's retries", () => {
       expect(retries.map(({ result }) => itemsOf(result).length)).toEqual([0, 0]);
     });
 
-    it.each([
-      [
-        'two subscriptions of the published workflow (one before, one after a republish)',
-        { mode: 'webhook', staticData: { subscriptionId: 'sub_1' } },
-        { mode: 'webhook', staticData: { subscriptionId: 'sub_2' } },
-      ],
-      [
-        'a test listen and the published workflow, neither with a stored id',
-        { mode: 'manual' },
-        { mode: 'webhook' },
-      ],
-    ])('keeps apart the deliveries that came through %s', async (_name, a, b) => {
+    it('keeps them apart when neither has a stored subscription id', async () => {
       const payload = contactEvent(freshId());
 
-      const one = await deliver(payload, a);
-      const other = await deliver(payload, b);
+      const one = await deliver(payload, { mode: 'manual' });
+      const other = await deliver(payload, { mode: 'webhook' });
 
       expect([itemsOf(one.result), itemsOf(other.result)].map((i) => i.length)).toEqual([1, 1]);
     });
+  });
+
+  it('drops a retry even when n8n handed the first delivery no static data (n8n 2.41.1, right after publishing)', async () => {
+    const payload = contactEvent(freshId());
+
+    const first = await deliver(payload, { staticData: {} });
+    const retry = await deliver(payload, { staticData: { subscriptionId: 'sub_published' } });
+
+    expect([itemsOf(first.result), itemsOf(retry.result)].map((i) => i.length)).toEqual([1, 0]);
   });
 
   it('runs a retry once in a workflow n8n gives no id', async () => {
