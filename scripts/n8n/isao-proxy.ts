@@ -1,10 +1,12 @@
 /**
- * ISAO as n8n meets it when an unsubscribe's answer is lost: a pass-through in front of the
- * sandbox (n8n's credential points here) that, once armed, lets the next `DELETE
- * /webhooks/unsubscribe` reach the sandbox (which stops the subscription) and then cuts the
- * connection before any answer, and from then on lists that subscription under its id with
- * `is_active: false`, as ISAO lists a subscription it has stopped. Deleting it again (the
- * sandbox answers 404) drops it from the list. Everything else passes through unchanged.
+ * ISAO as n8n meets it when unsubscribe answers are lost: a pass-through in front of the sandbox
+ * (n8n's credential points here) that, once told to, lets each `DELETE /webhooks/unsubscribe`
+ * reach the sandbox (which stops the subscription) and then cuts the connection before any
+ * answer, until n8n next asks for the list of subscriptions: n8n 2.41 tries a failed unsubscribe
+ * again in the background while the workflow stays unpublished (its publication reconciler runs
+ * every 10 s), and those attempts are lost too. From then on it lists that subscription under its
+ * id with `is_active: false`, as ISAO lists a subscription it has stopped; deleting it once
+ * answers flow again (the sandbox answers 404) drops it from the list. The rest passes through.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isRecord, text } from '../../core/inputs';
@@ -14,11 +16,11 @@ import type { Json } from './rest';
 export interface IsaoProxy {
   /** `http://127.0.0.1:PORT/api/external`: the Base URL n8n's credential is given. */
   baseUrl: string;
-  /** The next unsubscribe reaches ISAO but its answer is lost. */
-  loseNextUnsubscribeAnswer: () => void;
+  /** Until the next `GET /webhooks`, each unsubscribe reaches ISAO but its answer is lost. */
+  loseUnsubscribeAnswers: () => void;
   /** The subscriptions listed as stopped (`is_active: false`), by id. */
   stopped: ReadonlyMap<string, Json>;
-  /** The ids whose unsubscribe answer was lost, oldest first. */
+  /** The id of each unsubscribe whose answer was lost, oldest first. */
   lost: readonly string[];
   close: () => Promise<void>;
 }
@@ -55,7 +57,7 @@ export const startIsaoProxy = async (sandboxBaseUrl: string): Promise<IsaoProxy>
   const target = new URL(sandboxBaseUrl);
   const stopped = new Map<string, Json>();
   const lost: string[] = [];
-  let armed = false;
+  let losing = false;
 
   /** One request to the sandbox; the answer's status and bytes. */
   const send = async (method: string, path: string, headers: [string, string][], body?: Buffer) => {
@@ -86,13 +88,12 @@ export const startIsaoProxy = async (sandboxBaseUrl: string): Promise<IsaoProxy>
     const sent = parsed(body);
     const id = text(isRecord(sent) ? sent.subscription_id : undefined);
     const headers = passedHeaders(req);
-    if (!armed || id === undefined) {
+    if (!losing || id === undefined) {
       const answer = await send('DELETE', req.url ?? '/', headers, body);
       if (id !== undefined) stopped.delete(id);
       reply(res, answer.status, answer.body);
       return;
     }
-    armed = false;
     const item = (await list(headers)).active.find((s) => s.subscription_id === id);
     const answer = await send('DELETE', req.url ?? '/', headers, body);
     if (answer.status < 300 && item) stopped.set(id, { ...item, is_active: false });
@@ -105,6 +106,7 @@ export const startIsaoProxy = async (sandboxBaseUrl: string): Promise<IsaoProxy>
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', target.origin).pathname;
     if (req.method === 'GET' && path === `${target.pathname}/webhooks`) {
+      losing = false;
       const answer = await list(passedHeaders(req));
       reply(res, answer.status, Buffer.from(JSON.stringify(answer.body)));
     } else if (req.method === 'DELETE' && path === `${target.pathname}/webhooks/unsubscribe`) {
@@ -123,8 +125,8 @@ export const startIsaoProxy = async (sandboxBaseUrl: string): Promise<IsaoProxy>
   const origin = await listenLocally(server);
   return {
     baseUrl: `${origin}${target.pathname}`,
-    loseNextUnsubscribeAnswer: () => {
-      armed = true;
+    loseUnsubscribeAnswers: () => {
+      losing = true;
     },
     stopped,
     lost,

@@ -256,8 +256,8 @@ const bodyText = (context: WebhookContext, raw: Uint8Array | undefined): string 
  * `/webhook-test/` URL, told apart by n8n's mode (`webhook` or `manual`). A test listen while
  * the workflow is published subscribes the second URL, and ISAO sends each event to both: each
  * delivery runs once, and only its retries are dropped. The subscription id in static data cannot
- * say it: n8n 2.41.1 hands the first delivery after publishing the static data as it was before
- * `create` stored the id.
+ * say it: in n8n 2.41.1 a delivery reaching n8n while `create` still runs (ISAO has subscribed,
+ * n8n has not saved the id) sees the static data as it was, and its retry sees the id.
  */
 const subscriptionScope = (context: WebhookContext): (string | undefined)[] => [
   context.getWorkflow().id,
