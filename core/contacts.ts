@@ -64,6 +64,22 @@ export const emailAddress = (input: string): string | undefined => {
   return EMAIL.test(inner) ? inner : undefined;
 };
 
+/** Every line break (a tag is one line): CR LF, LF, CR, VT, FF, NEL and the Unicode separators. */
+const LINE_BREAK = /\r\n|[\n\v\f\r\u0085\u2028\u2029]/;
+
+/**
+ * Tags as written: the core's list reading (one per entry, a JSON list's items, a text split at
+ * its commas), then every line of each its own tag, blanks and repeats dropped. `lines` counts
+ * the texts read before they were cut into lines, so that text holding only line breaks is named.
+ */
+const tagsOf = (value: unknown): { values: string[]; notText: unknown[]; lines: number } => {
+  const read = readList(value, { splitLines: true });
+  const lines = read.values.flatMap((tag) =>
+    tag.split(LINE_BREAK).flatMap((line) => text(line) ?? []),
+  );
+  return { values: [...new Set(lines)], notText: read.notText, lines: read.values.length };
+};
+
 /** The request body, or an error naming the first field that is wrong. */
 export const contactBody = (
   inputData: Record<string, unknown>,
@@ -97,7 +113,7 @@ export const contactBody = (
       `Email ${quote(emailInput)} is not a valid email address: expected one address, such as jane@example.com. Leave Email empty to create the contact without one.`,
     );
   }
-  const tags = readList(inputData.tags, { splitLines: true });
+  const tags = tagsOf(inputData.tags);
   const [notText] = tags.notText;
   if (tags.notText.length > 0) {
     return invalid(
@@ -105,7 +121,7 @@ export const contactBody = (
       `Tags holds ${quote(notText)}, which is not a tag: each tag must be text, for example \`lead\`. Map the tag's name rather than a whole object.`,
     );
   }
-  if (onlyBlanks(inputData.tags)) {
+  if (onlyBlanks(inputData.tags) || (tags.lines > 0 && tags.values.length === 0)) {
     return invalid(
       'tags',
       'Tags holds only blank values (spaces, commas or invisible characters). Enter or map at least one tag, or leave Tags empty.',

@@ -17,6 +17,14 @@ export interface Listed {
   createdAt: number;
 }
 
+/**
+ * A subscription as `GET /webhooks` lists it: active only while ISAO says so (`is_active: true`).
+ * ISAO keeps listing a subscription it has stopped, under its id, with `is_active: false`.
+ */
+export interface ListedSubscription extends Listed {
+  active: boolean;
+}
+
 /** When a subscription (as subscribe answers it, or as the list shows it) was created. */
 export const createdAt = (subscription: RawRecord): number =>
   // Stryker disable next-line StringLiteral: Date.parse reads any text that is not a date as NaN
@@ -76,21 +84,23 @@ export const subscribed = (
 };
 
 /**
- * The subscriptions a `GET /webhooks` answer lists for `event` and exactly this hook URL: only
- * those, so another workflow's (another URL) or another event's are never touched. The list may
- * come bare or in an envelope (`unwrapList`); undefined when the answer is no list.
+ * The subscriptions a `GET /webhooks` answer lists for `event` and exactly this hook URL, active
+ * or not: only those, so another workflow's (another URL) or another event's are never touched.
+ * The list may come bare or in an envelope (`unwrapList`); undefined when the answer is no list.
  */
 export const listedFor = (
   data: unknown,
   event: IsaoEvent,
   targetUrl: string,
-): Listed[] | undefined => {
+): ListedSubscription[] | undefined => {
   const items = unwrapList(data);
   if (!items) return undefined;
   return items.filter(isRecord).flatMap((item) => {
     const id = text(item.subscription_id);
     const mine = item.event_type === event && item.target_url === targetUrl;
-    return id !== undefined && mine ? [{ id, createdAt: createdAt(item) }] : [];
+    return id !== undefined && mine
+      ? [{ id, createdAt: createdAt(item), active: item.is_active === true }]
+      : [];
   });
 };
 

@@ -135,16 +135,21 @@ export const EMPTY_BODY = 'The webhook from ISAO had an empty body: nothing to p
 export const TOO_DEEP_TO_READ =
   'The webhook from ISAO nests too deeply to be read as JSON: nothing to process.';
 
+/** A byte-order mark: some senders put one before UTF-8 text; JSON.parse refuses it. */
+const BYTE_ORDER_MARK = '\uFEFF';
+
 /**
- * The events in a raw body (the exact bytes whose signature was checked), parsed as JSON. A JSON
- * reader that recurses (node's does not) overflows its stack on a body nested thousands deep:
- * that body holds nothing to process too, and says so.
+ * The events in a raw body (the text of the exact bytes whose signature was checked), parsed as
+ * JSON. One byte-order mark at the very start is not part of the JSON: it is dropped, as JSON
+ * parsers commonly read such text (n8n's body parser does), so a signed event is not lost for it.
+ * A JSON reader that recurses (node's does not) overflows its stack on a body nested thousands
+ * deep: that body holds nothing to process too, and says so.
  */
 export const readWebhook = (raw: string): WebhookRead => {
   if (!raw.trim()) return { nothing: EMPTY_BODY };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    parsed = JSON.parse(raw.startsWith(BYTE_ORDER_MARK) ? raw.slice(1) : raw);
   } catch (error) {
     if (error instanceof RangeError) return { nothing: TOO_DEEP_TO_READ };
     return {

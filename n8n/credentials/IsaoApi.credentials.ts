@@ -1,15 +1,11 @@
 /**
  * The "ISAO API" credential: the API key (sent as a Bearer header by n8n's generic authenticate,
  * only with the package's requests to the Base URL), the Base URL, and an optional webhook
- * signing secret the ISAO Trigger checks deliveries with. n8n tests it with `GET /test`.
+ * signing secret the ISAO Trigger checks deliveries with. It declares no `test` request: n8n
+ * would send one wherever the Base URL points and follow its redirects with the key. Its Test is
+ * the nodes' `testedBy` (shared/request.ts), `GET /test` under the package's own request rules.
  */
-import type {
-  IAuthenticateGeneric,
-  Icon,
-  ICredentialTestRequest,
-  ICredentialType,
-  INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 import { API_KEY_HELP, DEFAULT_API_URL } from '../../core/api';
 import { SIGNATURE_HEADER } from '../../core/signatures';
 
@@ -56,9 +52,5 @@ export class IsaoApi implements ICredentialType {
   authenticate: IAuthenticateGeneric = {
     type: 'generic',
     properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-  };
-
-  test: ICredentialTestRequest = {
-    request: { baseURL: '={{$credentials.baseUrl}}', url: '/test', method: 'GET' },
   };
 }

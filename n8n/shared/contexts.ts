@@ -24,6 +24,30 @@ export interface RequestContext {
   };
 }
 
+/**
+ * n8n's legacy request options, as far as the credential's Test sets them: n8n's client follows a
+ * GET's redirects (re-sending every header, cross-origin too) unless told not to.
+ */
+export interface LegacyRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  uri: string;
+  headers: Record<string, string>;
+  body?: string;
+  followRedirect: boolean;
+  followAllRedirects: boolean;
+  /** false: any status is an answer, not a thrown error. */
+  simple: boolean;
+  resolveWithFullResponse: boolean;
+  /** false: the body is handed over as text. */
+  json: boolean;
+  timeout: number;
+}
+
+/** What n8n gives a credential test function (its ICredentialTestFunctions satisfy it). */
+export interface CredentialTestContext {
+  helpers: { request(options: LegacyRequest): Promise<unknown> };
+}
+
 /** The part of express's response a refused delivery writes. */
 export interface Reply {
   status(code: number): unknown;
@@ -51,6 +75,8 @@ export interface HookContext extends TriggerContext {
 /** One delivery to the trigger's webhook. */
 export interface WebhookContext extends TriggerContext {
   getWorkflow(): { id?: string };
+  /** n8n's execution mode: `webhook` at the published workflow's URL, `manual` at a test listen. */
+  getMode(): string;
   getHeaderData(): Record<string, unknown>;
   getBodyData(): IDataObject;
   /** express's request: the raw bytes n8n received (n8n's own typing adds `rawBody`). */

@@ -3,15 +3,18 @@
  * (up to 3 times, with the same `metadata.eventId`); Zapier dedupes through its cache, but n8n
  * gives a webhook no such store, and the node's static data is not saved when the webhook starts
  * an execution (docs/n8n.md). So the memory is in the process: one map per loaded package, keyed
- * by a digest of workflow id + node id + event id, each entry kept DEDUP_TTL_SECONDS (the window
- * in which ISAO delivers and retries, also the replay window: an older signed event is refused
- * anyway) and at most MAX_REMEMBERED entries, the oldest forgotten first. No timer: expired
- * entries are dropped when the next delivery claims its events.
+ * by a digest of the subscription a delivery came through (the trigger's `subscriptionScope`:
+ * workflow, node, and the published workflow's webhook or a test listen's) + event id: ISAO
+ * retries a delivery to its own subscription, and sends one event to each subscription, which
+ * must each run it. Each entry is kept DEDUP_TTL_SECONDS (the window in which ISAO delivers and
+ * retries, also the replay window: an older signed event is refused anyway) and at most
+ * MAX_REMEMBERED entries, the oldest forgotten first. No timer: expired entries are dropped when
+ * the next delivery claims its events.
  *
- * Guarantee: within one n8n main process, an event id already run by this trigger node in the
- * last DEDUP_TTL_SECONDS starts no second execution. Not kept across a restart, not shared between
- * queue-mode webhook processes, and an entry pushed out by MAX_REMEMBERED newer ones is forgotten:
- * in those cases a retry runs again (a duplicate is better than a lost event).
+ * Guarantee: within one n8n main process, an event id already run through this subscription in
+ * the last DEDUP_TTL_SECONDS starts no second execution. Not kept across a restart, not shared
+ * between queue-mode webhook processes, and an entry pushed out by MAX_REMEMBERED newer ones is
+ * forgotten: in those cases a retry runs again (a duplicate is better than a lost event).
  */
 import { createHash } from 'node:crypto';
 import { DEDUP_TTL_SECONDS } from '../../core/signatures';
@@ -35,7 +38,7 @@ export class DeliveredEvents {
   }
 
   /**
-   * Claims each event id for `scope` (workflow and node) at `now`: true for an id not delivered
+   * Claims each event id for `scope` (the subscription) at `now`: true for an id not delivered
    * within the window, which is remembered from now on; false for one already delivered. One id
    * given twice is first only once.
    */

@@ -1,22 +1,24 @@
 /**
- * The one request layer of the n8n package: every call to ISAO goes through `isaoRequest`, which
- * refuses a Base URL or API key that cannot be used (in the core's words), sends the request
- * through n8n's `httpRequestWithAuthentication` (the credential's Bearer header), never follows
- * a redirect (the key must not leave the Base URL), and turns every failure into the error a user
- * can act on: the core's wording (core/errors.ts) raised as n8n's NodeApiError, or a
- * NodeOperationError when the request never reached ISAO.
+ * The one request layer of the n8n package: every call to ISAO, the nodes' and the credential's
+ * Test, goes through `callIsao`, which refuses a Base URL or API key that cannot be used (in the
+ * core's words) before anything is sent, never follows a redirect (the key must not leave the
+ * Base URL), and words every failure as a user can act on (core/errors.ts). The nodes call
+ * `isaoRequest`: n8n's `httpRequestWithAuthentication` (the credential's Bearer header), failures
+ * raised as n8n's NodeApiError, or NodeOperationError when the request never reached ISAO. The
+ * credential's Test is `testCredential`, named by both nodes' `testedBy`.
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
 import { apiUrlProblem, DEFAULT_API_URL, keyProblem, type IsaoCall } from '../../core/api';
 import {
   failureFor,
+  type Failure,
   MAX_DETAIL,
   networkFailure,
   parseBody,
   REQUEST_TIMEOUT_MS,
 } from '../../core/errors';
 import { isRecord, reasonOf, shown, text } from '../../core/inputs';
-import type { RequestContext } from './contexts';
+import type { CredentialTestContext, RequestContext } from './contexts';
 import { apiError, operationError } from './errors';
 
 /** The credential type every node of the package uses. */
@@ -28,7 +30,6 @@ export const BASE_URL_SETTING = {
   fix: `Set the Base URL of the ISAO API credential to the ISAO API base URL, for example ${DEFAULT_API_URL}.`,
 };
 
-/** One call to ISAO: what to send, and its policy (core/errors.ts) for reading the answer. */
 /** A core call (`IsaoCall`), and what no message about it may show. */
 export interface IsaoRequest extends IsaoCall {
   /** Values no message may show besides the credential's (a subscription's own secret). */
@@ -63,20 +64,37 @@ const isFullResponse = (value: unknown): value is { statusCode: number; body?: u
   'statusCode' in value &&
   typeof value.statusCode === 'number';
 
+/** A request as the package sends it: the transport (n8n's) adds nothing but the key. */
+interface Sent {
+  method: IsaoRequest['method'];
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What one call to ISAO came to: its answer, or why not, in the core's words. */
+type Outcome =
+  | { status: number; data: unknown }
+  /** Refused before sending, never sent, or unreadable: the node's own error. */
+  | { problem: string }
+  /** ISAO's answer is a failure: an API error with its status. */
+  | { failure: Failure };
+
 /**
- * The one way the package calls ISAO. Returns the status and the parsed JSON body (undefined when
- * empty). A redirect is never followed: its Location could be another host, where n8n would carry
- * the Bearer header; it is refused naming the Base URL to check.
+ * One call under the package's rules, whatever n8n transport `send` is: a Base URL or key the core
+ * refuses is refused before anything is sent; the answer is asked for in full, any status, as
+ * text, and a redirect is never followed (its Location could be another host, where n8n would
+ * carry the Bearer header) but refused, naming the Base URL to check.
  */
-export const isaoRequest = async (
-  context: RequestContext,
+const callIsao = async (
+  credentials: IsaoCredentials,
   request: IsaoRequest,
-): Promise<{ status: number; data: unknown }> => {
-  const credentials = credentialsOf(await context.getCredentials(CREDENTIAL));
+  send: (sent: Sent) => Promise<unknown>,
+): Promise<Outcome> => {
   const urlProblem = apiUrlProblem(credentials.baseUrl, BASE_URL_SETTING);
-  if (urlProblem) throw operationError(context.getNode(), urlProblem);
+  if (urlProblem) return { problem: urlProblem };
   const badKey = credentials.apiKey && keyProblem(credentials.apiKey);
-  if (badKey) throw operationError(context.getNode(), badKey);
+  if (badKey) return { problem: badKey };
   const base = credentials.baseUrl.replace(/\/+$/, '');
   // apiUrlProblem has checked it is a URL
   const host = new URL(base).host;
@@ -84,7 +102,7 @@ export const isaoRequest = async (
   const secrets = [credentials.apiKey, credentials.signingSecret, ...(request.secrets ?? [])];
   let answer: unknown;
   try {
-    answer = await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL, {
+    answer = await send({
       method: request.method,
       url: `${base}${request.path}`,
       headers: {
@@ -93,41 +111,115 @@ export const isaoRequest = async (
       },
       // serialised here: n8n's client would take the object, but its type admits JSON data only
       ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-      encoding: 'text',
-      returnFullResponse: true,
-      ignoreHttpStatusErrors: true,
-      disableFollowRedirect: true,
-      timeout: REQUEST_TIMEOUT_MS,
     });
   } catch (error) {
     // fetch and n8n's own wrapping keep the system error (ECONNREFUSED…) as the cause
     const network =
       networkFailure(error, host) ??
       networkFailure(isRecord(error) ? error.cause : undefined, host);
-    throw operationError(
-      context.getNode(),
-      network ??
+    return {
+      problem:
+        network ??
         `Could not call the ISAO API at ${host}: ${shown(reasonOf(error), MAX_DETAIL, secrets)}`,
-    );
+    };
   }
   if (!isFullResponse(answer)) {
-    throw operationError(
-      context.getNode(),
-      `The ISAO API at ${host} gave an answer without a status, so it could not be read.`,
-    );
+    return {
+      problem: `The ISAO API at ${host} gave an answer without a status, so it could not be read.`,
+    };
   }
   const status = answer.statusCode;
   const content = contentOf(answer.body);
   if (status >= 300 && status < 400) {
-    throw apiError(context.getNode(), {
-      kind: 'error',
-      code: 'unsafe_redirect',
-      status,
-      message: `The ISAO API at ${host} answered ${String(status)} (a redirect); the API key is only ever sent to the Base URL, so the redirect was not followed. Check the Base URL of the ISAO API credential.`,
-    });
+    return {
+      failure: {
+        kind: 'error',
+        code: 'unsafe_redirect',
+        status,
+        message: `The ISAO API at ${host} answered ${String(status)} (a redirect); the API key is only ever sent to the Base URL, so the redirect was not followed. Check the Base URL of the ISAO API credential.`,
+      },
+    };
   }
   const where = { method: request.method, path: new URL(`${base}${request.path}`).pathname, host };
   const failure = failureFor({ status, content }, request, where, secrets);
-  if (failure) throw apiError(context.getNode(), failure);
-  return { status, data: parseBody(content).value };
+  return failure ? { failure } : { status, data: parseBody(content).value };
+};
+
+/**
+ * The one way the nodes call ISAO (callIsao's rules), through n8n's authenticated request, which
+ * adds the credential's Bearer header. Returns the status and the parsed JSON body (undefined
+ * when empty); every failure is raised as n8n's error.
+ */
+export const isaoRequest = async (
+  context: RequestContext,
+  request: IsaoRequest,
+): Promise<{ status: number; data: unknown }> => {
+  const credentials = credentialsOf(await context.getCredentials(CREDENTIAL));
+  const outcome = await callIsao(credentials, request, (sent) =>
+    context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL, {
+      ...sent,
+      encoding: 'text',
+      returnFullResponse: true,
+      ignoreHttpStatusErrors: true,
+      disableFollowRedirect: true,
+      timeout: REQUEST_TIMEOUT_MS,
+    }),
+  );
+  if ('problem' in outcome) throw operationError(context.getNode(), outcome.problem);
+  if ('failure' in outcome) throw apiError(context.getNode(), outcome.failure);
+  return outcome;
+};
+
+/** The name under which both nodes offer the credential's Test (`testedBy`). */
+export const CREDENTIAL_TEST = 'isaoApiTest';
+
+/** The connection test: the key's account, as the Zapier connection tests it. */
+const CONNECTION_TEST: IsaoRequest = {
+  method: 'GET',
+  path: '/test',
+  authTest: true,
+  permission: 'webhooks:read',
+};
+
+export const NO_KEY = 'Enter your ISAO API key in the API Key field.';
+
+/**
+ * The credential's Test, which n8n also runs on every save: `GET /test` under the nodes' own
+ * rules (callIsao), sent by n8n's request helper with the key added here and redirects off. n8n's
+ * own test request would go wherever the Base URL says (plain http to any host) and follow
+ * redirects with the key, cross-origin too.
+ */
+export const testCredential = async (
+  context: CredentialTestContext,
+  { data }: { data?: ICredentialDataDecryptedObject },
+): Promise<INodeCredentialTestResult> => {
+  const credentials = credentialsOf(data ?? {});
+  const { apiKey } = credentials;
+  if (apiKey === undefined) return { status: 'Error', message: NO_KEY };
+  const outcome = await callIsao(credentials, CONNECTION_TEST, (sent) =>
+    context.helpers.request({
+      method: sent.method,
+      uri: sent.url,
+      headers: { ...sent.headers, Authorization: `Bearer ${apiKey}` },
+      followRedirect: false,
+      followAllRedirects: false,
+      simple: false,
+      resolveWithFullResponse: true,
+      json: false,
+      timeout: REQUEST_TIMEOUT_MS,
+    }),
+  );
+  if ('problem' in outcome) return { status: 'Error', message: outcome.problem };
+  if ('failure' in outcome) return { status: 'Error', message: outcome.failure.message };
+  return { status: 'OK', message: 'Connection successful: ISAO accepted the API key.' };
+};
+
+/** Each node's `methods.credentialTest`: the credential's Test under its `testedBy` name. */
+export const credentialTest = {
+  async [CREDENTIAL_TEST](
+    this: CredentialTestContext,
+    credential: { data?: ICredentialDataDecryptedObject },
+  ): Promise<INodeCredentialTestResult> {
+    return testCredential(this, credential);
+  },
 };

@@ -24,6 +24,26 @@ describe('the contact to send', () => {
     });
   });
 
+  it('reads Tags as one tag per line (any line break), several in a line at its commas', () => {
+    const tagsOf = (tags: unknown) => contactBody({ name: 'J', phoneNumber: '+33123456789', tags });
+    expect(tagsOf('lead\nvip, partner\r\ngold\rsilver\u2028bronze')).toEqual({
+      body: expect.objectContaining({
+        tags: ['lead', 'vip', 'partner', 'gold', 'silver', 'bronze'],
+      }),
+    });
+    expect(tagsOf(['a\nb', 'c'])).toEqual({
+      body: expect.objectContaining({ tags: ['a', 'b', 'c'] }),
+    });
+    expect(tagsOf('["x\\ny"]')).toEqual({ body: expect.objectContaining({ tags: ['x', 'y'] }) });
+    for (const blank of [' \n , \r\n', '\u0085', ['\u2028', '\u0085']]) {
+      expect(tagsOf(blank)).toEqual({
+        field: 'tags',
+        message: expect.stringMatching(/only blank values/),
+      });
+    }
+    expect(tagsOf('')).toEqual({ body: expect.objectContaining({ tags: [] }) });
+  });
+
   it.each([
     [{ phoneNumber: '+33123456789' }, 'name', /^Name is required/],
     [{ name: 'J' }, 'phoneNumber', /^Phone Number is required/],

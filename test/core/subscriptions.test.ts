@@ -41,10 +41,19 @@ describe('the listed subscriptions', () => {
       'junk',
     ];
     expect(listedFor({ data: list }, 'deal.won', 'https://h/1')).toEqual([
-      { id: 's1', createdAt: Date.parse('2024-11-08T10:00:00.000Z') },
+      { id: 's1', createdAt: Date.parse('2024-11-08T10:00:00.000Z'), active: false },
     ]);
     expect(listedFor([mine], 'deal.won', 'https://h/1')?.[0]?.createdAt).toBeNaN();
     expect(listedFor({ id: 'x' }, 'deal.won', 'https://h/1')).toBeUndefined();
+  });
+
+  it('are active only while ISAO lists them with is_active true', () => {
+    const states = [true, false, 'true', 1, null, undefined].map((isActive) =>
+      listedFor([{ ...mine, is_active: isActive }], 'deal.won', 'https://h/1')?.map(
+        (s) => s.active,
+      ),
+    );
+    expect(states).toEqual([[true], [false], [false], [false], [false], [false]]);
   });
 
   it('subscribing sends the event, the URL and only the filters set', () => {

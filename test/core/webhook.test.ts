@@ -20,6 +20,35 @@ describe('envelopes', () => {
   });
 });
 
+describe('a body that starts with a byte-order mark', () => {
+  const event = { event: 'contact.created', data: { id: 'c1' } };
+
+  it('is read as the JSON after it, as JSON parsers commonly read such text', () => {
+    expect(readWebhook(`\uFEFF${JSON.stringify(event)}`)).toEqual({
+      events: [event],
+      unreadable: [],
+    });
+    expect(readWebhook(`\uFEFF[${JSON.stringify(event)}]`)).toEqual({
+      events: [event],
+      unreadable: [],
+    });
+  });
+
+  it('loses one mark only, at the very start: a second one, or one after a space, is not JSON', () => {
+    for (const raw of [`\uFEFF\uFEFF{}`, ` \uFEFF{}`, `{"id":"c1"}\uFEFF`]) {
+      expect(readWebhook(raw)).toEqual({
+        nothing: expect.stringMatching(/^The webhook from ISAO was not valid JSON/),
+      });
+    }
+  });
+
+  it('a mark alone is an empty body', () => {
+    expect(readWebhook('\uFEFF')).toEqual({
+      nothing: 'The webhook from ISAO had an empty body: nothing to process.',
+    });
+  });
+});
+
 describe('bodies that hold nothing', () => {
   it('says why, for a blank body, a body that is not JSON and JSON that is not an event', () => {
     expect(readWebhook(' \n')).toEqual({

@@ -78,6 +78,31 @@ describe('signatures', () => {
     expect(out[0]).toMatchObject({ id: 'contact_1', name: 'Ada' });
   });
 
+  it('verifies a body starting with a byte-order mark over its bytes, then reads the JSON after it', async () => {
+    const raw = `\uFEFF${body('evt_bom')}`;
+    // what Zapier hands perform for a body it could not parse: the request itself
+    const echo = { method: 'POST', headers: {}, content: raw, querystring: {} };
+    const signedWith = (signature: string) =>
+      fullBundle({
+        authData: { api_key: 'k', webhook_secret: SECRET },
+        subscribeData: { subscription_id: 'sub_1' },
+        rawRequest: {
+          method: 'POST',
+          querystring: '',
+          content: raw,
+          headers: { 'Http-X-Isao-Hmac-Sha256': signature },
+        },
+        cleanedRequest: echo,
+      });
+
+    const out = await run(signedWith(sign(raw)));
+    // the mark is part of the signed bytes: a signature over the text without it is refused
+    const unmarked = await caught(() => run(signedWith(sign(raw.slice(1)))));
+
+    expect(out).toEqual([expect.objectContaining({ id: 'contact_1', isao_event_key: 'evt_bom' })]);
+    expect(errorText(unmarked)).toBe(MISMATCH);
+  });
+
   it('rejects a tampered body', async () => {
     const raw = body();
     const tampered = raw.replace('"Ada"', '"Eve"');

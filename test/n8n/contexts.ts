@@ -42,7 +42,7 @@ export const credentialData = (
 });
 
 /** `=Bearer {{$credentials.apiKey}}` with the credential's values, as n8n resolves it. */
-const resolved = (template: string, credentials: ICredentialDataDecryptedObject): string =>
+export const resolved = (template: string, credentials: ICredentialDataDecryptedObject): string =>
   template
     .replace(/^=/, '')
     .replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_all, name: string) => {
@@ -51,7 +51,7 @@ const resolved = (template: string, credentials: ICredentialDataDecryptedObject)
     });
 
 /** The headers the credential's generic `authenticate` adds. */
-const authHeaders = (credentials: ICredentialDataDecryptedObject): [string, string][] =>
+export const authHeaders = (credentials: ICredentialDataDecryptedObject): [string, string][] =>
   Object.entries(new IsaoApi().authenticate.properties.headers ?? {}).flatMap(([name, value]) =>
     typeof value === 'string' ? [[name, resolved(value, credentials)]] : [],
   );
@@ -171,6 +171,8 @@ export const webhookContext = (
   options: Common & {
     headers?: Record<string, string>;
     workflowId?: string;
+    /** n8n's mode: `webhook` at the published workflow's URL (by default), `manual` at a test's. */
+    mode?: string;
     /** What n8n parsed the body into, for a request without `rawBody`. */
     parsed?: IDataObject;
   } = {},
@@ -196,6 +198,7 @@ export const webhookContext = (
     getNodeParameter: parameterOf({ event: 'contact.created', ...options.parameters }),
     getWorkflowStaticData: nodeData(staticData),
     getWorkflow: () => ({ id: options.workflowId ?? 'wf-1' }),
+    getMode: () => options.mode ?? 'webhook',
     getHeaderData: () => headers,
     getBodyData: () => options.parsed ?? {},
     getRequestObject: () => (options.parsed ? {} : { rawBody: Buffer.from(body, 'utf8') }),

@@ -19,7 +19,7 @@ import {
 import type { ExecuteContext } from '../../shared/contexts';
 import { operationError } from '../../shared/errors';
 import { asDataObject } from '../../shared/json';
-import { CREDENTIAL, isaoRequest } from '../../shared/request';
+import { credentialTest, isaoRequest } from '../../shared/request';
 
 /** Create Contact's fields, as the core declares them. */
 const contactProperties = (): INodeProperties[] =>
@@ -72,7 +72,8 @@ export class Isao implements INodeType {
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
-    credentials: [{ name: CREDENTIAL, required: true }],
+    // literals, as n8n's lint reads them: a test holds them equal to CREDENTIAL and CREDENTIAL_TEST
+    credentials: [{ name: 'isaoApi', required: true, testedBy: 'isaoApiTest' }],
     properties: [
       {
         displayName: 'Resource',
@@ -101,6 +102,9 @@ export class Isao implements INodeType {
       ...contactProperties(),
     ],
   };
+
+  /** The credential's Test (n8n runs it on Test and on every save): shared/request.ts. */
+  methods = { credentialTest };
 
   async execute(this: ExecuteContext): Promise<INodeExecutionData[][]> {
     const results: INodeExecutionData[] = [];

@@ -32,13 +32,14 @@ import {
   subscribeCall,
   subscribed,
   unsubscribeCall,
+  type ListedSubscription,
 } from '../../../core/subscriptions';
 import { readWebhook } from '../../../core/webhook';
 import { DELIVERED } from '../../shared/dedup';
 import { apiError, operationError } from '../../shared/errors';
 import { asDataObject } from '../../shared/json';
 import type { HookContext, RequestContext, WebhookContext } from '../../shared/contexts';
-import { credentialsOf, CREDENTIAL, isaoRequest } from '../../shared/request';
+import { credentialsOf, CREDENTIAL, credentialTest, isaoRequest } from '../../shared/request';
 
 /** The Zapier help's advice on typing values, which n8n's one-value-per-entry list replaces. */
 const ZAPIER_LIST_ADVICE = / One value per line.*$/s;
@@ -121,7 +122,7 @@ const listed = async (
   event: IsaoEvent,
   targetUrl: string,
   secrets: readonly unknown[],
-): Promise<{ id: string }[]> => {
+): Promise<ListedSubscription[]> => {
   const { data } = await isaoRequest(context, { ...LIST_CALL, secrets });
   const found = listedFor(data, event, targetUrl);
   if (!found) {
@@ -140,9 +141,10 @@ const unsubscribe = async (
 };
 
 /**
- * checkExists: true only when ISAO lists the subscription this node made (its id in static data)
- * for this webhook URL and event. Another subscription for the URL is not adopted: its own secret
- * is unknown here, so `create` subscribes afresh and removes it.
+ * checkExists: true only while ISAO lists the subscription this node made (its id in static data)
+ * for this webhook URL and event as active. One listed inactive (ISAO stopped it: an unpublish
+ * whose answer was lost keeps the id) delivers nothing, so `create` subscribes afresh and removes
+ * it. Another subscription for the URL is not adopted: its own secret is unknown here.
  */
 const subscriptionExists = async (context: HookContext): Promise<boolean> => {
   const facts = factsOf(context);
@@ -150,7 +152,7 @@ const subscriptionExists = async (context: HookContext): Promise<boolean> => {
   const own = subscriptionOf(state);
   const found = await listed(context, facts.event, targetUrlOf(context), [own.secret]);
   // a listed id is never undefined: a node that never subscribed finds none
-  if (found.some(({ id }) => id === own.id)) return true;
+  if (found.some(({ id, active }) => active && id === own.id)) return true;
   forget(state);
   return false;
 };
@@ -248,6 +250,21 @@ const noExecution = (context: WebhookContext, reason: string): IWebhookResponseD
 const bodyText = (context: WebhookContext, raw: Uint8Array | undefined): string =>
   raw ? Buffer.from(raw).toString('utf8') : JSON.stringify(context.getBodyData());
 
+/**
+ * The subscription a delivery came through, which is what ISAO retries: the trigger node's
+ * (workflow and node ids) for the published workflow's URL, or for a test listen's
+ * `/webhook-test/` URL, told apart by n8n's mode (`webhook` or `manual`). A test listen while
+ * the workflow is published subscribes the second URL, and ISAO sends each event to both: each
+ * delivery runs once, and only its retries are dropped. The subscription id in static data cannot
+ * say it: in n8n 2.41.1 a delivery reaching n8n while `create` still runs (ISAO has subscribed,
+ * n8n has not saved the id) sees the static data as it was, and its retry sees the id.
+ */
+const subscriptionScope = (context: WebhookContext): (string | undefined)[] => [
+  context.getWorkflow().id,
+  context.getNode().id,
+  context.getMode(),
+];
+
 /** One delivery: see the file's comment. */
 const receive = async (context: WebhookContext): Promise<IWebhookResponseData> => {
   const facts = factsOf(context);
@@ -273,9 +290,8 @@ const receive = async (context: WebhookContext): Promise<IWebhookResponseData> =
     context.logger.warn(`ISAO: skipped an item of the webhook. ${reason}.`);
   }
   if (delivery.halt !== undefined) return noExecution(context, delivery.halt);
-  const scope = [context.getWorkflow().id, context.getNode().id];
   const records = await firstTimeRecords(delivery.records, (ids) =>
-    DELIVERED.claim(scope, ids, Date.now()),
+    DELIVERED.claim(subscriptionScope(context), ids, Date.now()),
   );
   if (records.length === 0) {
     return noExecution(
@@ -300,7 +316,8 @@ export class IsaoTrigger implements INodeType {
     defaults: { name: 'ISAO Trigger' },
     inputs: [],
     outputs: [NodeConnectionTypes.Main],
-    credentials: [{ name: CREDENTIAL, required: true }],
+    // literals, as n8n's lint reads them: a test holds them equal to CREDENTIAL and CREDENTIAL_TEST
+    credentials: [{ name: 'isaoApi', required: true, testedBy: 'isaoApiTest' }],
     webhooks: [
       { name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
     ],
@@ -320,6 +337,9 @@ export class IsaoTrigger implements INodeType {
       ...filterProperties(),
     ],
   };
+
+  /** The credential's Test (n8n runs it on Test and on every save): shared/request.ts. */
+  methods = { credentialTest };
 
   webhookMethods = {
     default: {

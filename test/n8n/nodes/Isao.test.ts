@@ -59,7 +59,7 @@ describe('description', () => {
       inputs: ['main'],
       outputs: ['main'],
       usableAsTool: true,
-      credentials: [{ name: 'isaoApi', required: true }],
+      credentials: [{ name: 'isaoApi', required: true, testedBy: 'isaoApiTest' }],
     });
     const contactFields = node.description.properties.slice(2);
     expect(contactFields.map((p) => [p.type, p.default, p.displayOptions])).toEqual(
@@ -127,6 +127,41 @@ describe('Create Contact', () => {
     expect(items).toEqual([{ json: zapier, pairedItem: { item: 0 } }]);
     expect(zapier).toEqual(expect.objectContaining({ id: 'contact_42', email: 'ada@example.com' }));
   });
+
+  it.each([
+    ['lines', 'lead\nvip', ['lead', 'vip']],
+    ['Windows lines, commas within a line', 'lead\r\nvip, partner', ['lead', 'vip', 'partner']],
+    ['old Mac lines and a blank line', 'lead\r\rvip\n \n', ['lead', 'vip']],
+    [
+      'Unicode line and paragraph separators',
+      'lead\u2028vip\u2029partner',
+      ['lead', 'vip', 'partner'],
+    ],
+    ['a vertical tab, a form feed, a next-line', 'a\u000bb\u000cc\u0085d', ['a', 'b', 'c', 'd']],
+    ['a list whose entry has lines', ['lead\nvip', 'partner'], ['lead', 'vip', 'partner']],
+    [
+      'a JSON list written on several lines',
+      '[\n  "lead",\n  "vip, gold"\n]',
+      ['lead', 'vip, gold'],
+    ],
+    ['a tag repeated on another line', 'lead\nLead\nlead', ['lead', 'Lead']],
+  ])(
+    'sends one tag per line of Tags, as the Zapier action does (%s)',
+    async (_name, tags, sent) => {
+      const item = { ...ADA, tags };
+      isao()
+        .post(at('/contacts'), { ...SENT, tags: sent })
+        .reply(201, { data: CREATED });
+      api()
+        .post(apiPath('/contacts'), { ...SENT, tags: sent })
+        .reply(201, { data: CREATED });
+
+      const [items] = await run([item]);
+      const zapier = await appTester(operation.perform, fullBundle({ authData, inputData: item }));
+
+      expect(items).toEqual([{ json: zapier, pairedItem: { item: 0 } }]);
+    },
+  );
 
   it('creates one contact per item', async () => {
     isao()

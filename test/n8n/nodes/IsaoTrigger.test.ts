@@ -126,7 +126,7 @@ describe('description', () => {
       defaults: { name: 'ISAO Trigger' },
       inputs: [],
       outputs: ['main'],
-      credentials: [{ name: 'isaoApi', required: true }],
+      credentials: [{ name: 'isaoApi', required: true, testedBy: 'isaoApiTest' }],
     });
     const event = trigger.description.properties[0];
     expect([event?.displayName, event?.name, event?.type, event?.required]).toEqual([
@@ -149,7 +149,9 @@ describe('description', () => {
     expect(trigger.description.webhooks).toEqual([
       { name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
     ]);
-    expect(trigger.description.credentials).toEqual([{ name: 'isaoApi', required: true }]);
+    expect(trigger.description.credentials).toEqual([
+      { name: 'isaoApi', required: true, testedBy: 'isaoApiTest' },
+    ]);
     expect(trigger.description.name).toBe('isaoTrigger');
   });
 });
@@ -316,9 +318,18 @@ describe('publishing: create', () => {
 });
 
 describe('publishing: checkExists', () => {
-  const listing = (ids: string[], event = 'contact.created') => ({
+  const listing = (
+    ids: string[],
+    event = 'contact.created',
+    state: Record<string, unknown> = { is_active: true },
+  ) => ({
     success: true,
-    data: ids.map((id) => ({ subscription_id: id, event_type: event, target_url: WEBHOOK_URL })),
+    data: ids.map((id) => ({
+      subscription_id: id,
+      event_type: event,
+      target_url: WEBHOOK_URL,
+      ...state,
+    })),
   });
 
   it('finds the subscription this node made', async () => {
@@ -343,6 +354,60 @@ describe('publishing: checkExists', () => {
 
     expect(await hooks.checkExists.call(context)).toBe(false);
     expect(staticData).toEqual({});
+  });
+
+  it.each([
+    { is_active: false },
+    { is_active: 'false' },
+    { is_active: 0 },
+    { is_active: null },
+    {},
+  ])(
+    'does not count its own subscription unless ISAO lists it as active (%j), and forgets it',
+    async (state) => {
+      isao()
+        .get(at('/webhooks'))
+        .reply(200, listing(['sub_mine'], 'contact.created', state));
+      const { context, staticData } = hookContext({
+        staticData: { subscriptionId: 'sub_mine', secret: 's' },
+      });
+
+      expect(await hooks.checkExists.call(context)).toBe(false);
+      expect(staticData).toEqual({});
+    },
+  );
+
+  it('republishing after an unpublish whose answer was lost subscribes afresh and removes the inactive one', async () => {
+    const inactive = {
+      subscription_id: 'sub_kept',
+      event_type: 'contact.created',
+      target_url: WEBHOOK_URL,
+      is_active: false,
+    };
+    isao()
+      .get(at('/webhooks'))
+      .reply(200, { success: true, data: [inactive] });
+    const subscribe = isao()
+      .post(at('/webhooks/subscribe'))
+      .reply(201, { success: true, data: { subscription_id: 'sub_fresh' } });
+    isao()
+      .get(at('/webhooks'))
+      .reply(200, {
+        success: true,
+        data: [inactive, { ...inactive, subscription_id: 'sub_fresh', is_active: true }],
+      });
+    const removal = isao()
+      .delete(at('/webhooks/unsubscribe'), { subscription_id: 'sub_kept' })
+      .reply(404, { message: 'gone' });
+    const { context, staticData } = hookContext({ staticData: { subscriptionId: 'sub_kept' } });
+
+    // what n8n does on publishing: checkExists, then create when it answers false
+    const exists = await hooks.checkExists.call(context);
+    if (!exists) await hooks.create.call(context);
+
+    expect(exists).toBe(false);
+    expect(subscribe.isDone() && removal.isDone()).toBe(true);
+    expect(staticData).toEqual({ subscriptionId: 'sub_fresh' });
   });
 
   it('does not count a subscription of another event', async () => {
@@ -496,6 +561,27 @@ describe('deliveries: signatures', () => {
     expect(result).toEqual({ noWebhookResponse: true });
     expect(answered).toEqual({ status: 401, body: { message } });
     expect(lines.warnings).toEqual([`ISAO: ${message}`]);
+  });
+
+  it('checks a body starting with a byte-order mark over its bytes, then reads the JSON after it', async () => {
+    const event = payload();
+    const body = `\uFEFF${JSON.stringify(event)}`;
+    const secret = { credentials: credentialData({ signingSecret: SIGNING_SECRET }) };
+
+    const { result, answered } = await deliver(body, { ...secret, headers: signed(body) });
+    const unmarked = await deliver(body, { ...secret, headers: signed(body.slice(1)) });
+
+    expect(itemsOf(result)).toEqual([expect.objectContaining({ id: event.data.id })]);
+    expect(answered).toEqual({});
+    expect(unmarked.answered.status).toBe(401);
+  });
+
+  it('reads an unsigned body starting with a byte-order mark', async () => {
+    const event = payload();
+
+    const { result } = await deliver(`\uFEFF${JSON.stringify(event)}`);
+
+    expect(itemsOf(result)).toEqual([expect.objectContaining({ id: event.data.id })]);
   });
 
   it('refuses a signed event older than the replay window, without an execution', async () => {
@@ -718,6 +804,56 @@ describe("deliveries: ISAO's retries", () => {
 
     expect(itemsOf(otherNode.result)).toHaveLength(1);
     expect(itemsOf(otherWorkflow.result)).toHaveLength(1);
+  });
+
+  describe('a test listen while the workflow is published', () => {
+    // n8n keeps a test listen's static data apart: its own subscription, to the /webhook-test/ URL
+    const published = { mode: 'webhook', staticData: { subscriptionId: 'sub_published' } };
+    const listening = { mode: 'manual', staticData: { subscriptionId: 'sub_test' } };
+
+    it.each([
+      ['the published workflow first', published, listening],
+      ['the test listen first', listening, published],
+    ])(
+      'gives one event to both, each through its own subscription (%s)',
+      async (_order, first, second) => {
+        const payload = contactEvent(freshId());
+
+        const one = await deliver(payload, first);
+        const other = await deliver(payload, second);
+
+        expect(itemsOf(one.result)).toHaveLength(1);
+        expect(itemsOf(other.result)).toHaveLength(1);
+      },
+    );
+
+    it('still runs a retry to either once', async () => {
+      const payload = contactEvent(freshId());
+      await deliver(payload, published);
+      await deliver(payload, listening);
+
+      const retries = [await deliver(payload, published), await deliver(payload, listening)];
+
+      expect(retries.map(({ result }) => itemsOf(result).length)).toEqual([0, 0]);
+    });
+
+    it('keeps them apart when neither has a stored subscription id', async () => {
+      const payload = contactEvent(freshId());
+
+      const one = await deliver(payload, { mode: 'manual' });
+      const other = await deliver(payload, { mode: 'webhook' });
+
+      expect([itemsOf(one.result), itemsOf(other.result)].map((i) => i.length)).toEqual([1, 1]);
+    });
+  });
+
+  it('drops a retry even when n8n handed the first delivery no static data (n8n 2.41.1, right after publishing)', async () => {
+    const payload = contactEvent(freshId());
+
+    const first = await deliver(payload, { staticData: {} });
+    const retry = await deliver(payload, { staticData: { subscriptionId: 'sub_published' } });
+
+    expect([itemsOf(first.result), itemsOf(retry.result)].map((i) => i.length)).toEqual([1, 0]);
   });
 
   it('runs a retry once in a workflow n8n gives no id', async () => {
