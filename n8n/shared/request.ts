@@ -17,7 +17,7 @@ import {
   parseBody,
   REQUEST_TIMEOUT_MS,
 } from '../../core/errors';
-import { isRecord, reasonOf, shown, text } from '../../core/inputs';
+import { isRecord, reasonOf, text } from '../../core/inputs';
 import type { CredentialTestContext, RequestContext } from './contexts';
 import { apiError, operationError } from './errors';
 
@@ -91,15 +91,15 @@ const callIsao = async (
   request: IsaoRequest,
   send: (sent: Sent) => Promise<unknown>,
 ): Promise<Outcome> => {
-  const urlProblem = apiUrlProblem(credentials.baseUrl, BASE_URL_SETTING);
+  // Stryker disable next-line ArrayDeclaration: one more text to redact, which no message holds
+  const secrets = [credentials.apiKey, credentials.signingSecret, ...(request.secrets ?? [])];
+  const urlProblem = apiUrlProblem(credentials.baseUrl, BASE_URL_SETTING, secrets);
   if (urlProblem) return { problem: urlProblem };
   const badKey = credentials.apiKey && keyProblem(credentials.apiKey);
   if (badKey) return { problem: badKey };
   const base = credentials.baseUrl.replace(/\/+$/, '');
   // apiUrlProblem has checked it is a URL
   const host = new URL(base).host;
-  // Stryker disable next-line ArrayDeclaration: one more text to redact, which no message holds
-  const secrets = [credentials.apiKey, credentials.signingSecret, ...(request.secrets ?? [])];
   let answer: unknown;
   try {
     answer = await send({
@@ -120,7 +120,7 @@ const callIsao = async (
     return {
       problem:
         network ??
-        `Could not call the ISAO API at ${host}: ${shown(reasonOf(error), MAX_DETAIL, secrets)}`,
+        `Could not call the ISAO API at ${host}: ${reasonOf(error, secrets, MAX_DETAIL)}`,
     };
   }
   if (!isFullResponse(answer)) {

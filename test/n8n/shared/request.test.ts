@@ -124,6 +124,14 @@ describe('what is refused before any request', () => {
     expect(error.message).toBe(message);
   });
 
+  it('a Base URL holding the key where a host name could be, never quoting the key', async () => {
+    const error = await failure({}, credentialData({ baseUrl: `http://${API_KEY}.example/v1` }));
+
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.message).toContain('[redacted]');
+    expect(error.message).not.toContain(API_KEY);
+  });
+
   it('a key that cannot be a header value, never quoting it', async () => {
     const error = await failure({}, credentialData({ apiKey: 'isao_key\nsecond line' }));
 
@@ -289,5 +297,16 @@ describe('failures, in the core words', () => {
 
     expect(error.message).toMatch(/^Could not call the ISAO API at api\.isao\.test: /);
     expect(error.message).not.toContain(API_KEY);
+  });
+
+  it('redacts the key before a long reason is cut, so no part of it is left', async () => {
+    isao()
+      .post(at('/contacts'))
+      .replyWithError(`${'x'.repeat(90)} ${API_KEY} and more words after it`);
+
+    const error = await failure();
+
+    expect(error.message).toContain('[redacted]');
+    expect(error.message).not.toContain(API_KEY.slice(0, 6));
   });
 });
