@@ -34,7 +34,7 @@ import {
   unsubscribeCall,
   type ListedSubscription,
 } from '../../../core/subscriptions';
-import { readWebhook } from '../../../core/webhook';
+import { eventsIn, readWebhook, type WebhookRead } from '../../../core/webhook';
 import { DELIVERED } from '../../shared/dedup';
 import { apiError, operationError } from '../../shared/errors';
 import { asDataObject } from '../../shared/json';
@@ -246,9 +246,13 @@ const noExecution = (context: WebhookContext, reason: string): IWebhookResponseD
   return { webhookResponse: { received: true, executions: 0, reason } };
 };
 
-/** The delivery's body as text: the raw bytes, else n8n's parse of them. */
-const bodyText = (context: WebhookContext, raw: Uint8Array | undefined): string =>
-  raw ? Buffer.from(raw).toString('utf8') : JSON.stringify(context.getBodyData());
+/**
+ * The delivery's events: read from the raw bytes (the signed text), else from n8n's parse of
+ * them as it is, never written out again (a body nested thousands deep would overflow
+ * JSON.stringify before the core's bounds could skip it).
+ */
+const eventsOf = (context: WebhookContext, raw: Uint8Array | undefined): WebhookRead =>
+  raw ? readWebhook(Buffer.from(raw).toString('utf8')) : eventsIn(context.getBodyData());
 
 /**
  * The subscription a delivery came through, which is what ISAO retries: the trigger node's
@@ -278,7 +282,7 @@ const receive = async (context: WebhookContext): Promise<IWebhookResponseData> =
     // a signature vouches for the bytes sent: without them, nothing can be checked
     if (problem) return refuse(context, problem.kind === 'unread' ? NO_RAW_BODY : problem.message);
   }
-  const read = readWebhook(bodyText(context, raw));
+  const read = eventsOf(context, raw);
   if ('nothing' in read) return noExecution(context, read.nothing);
   const filters = filtersFrom(facts.filters, filterInputs(context, facts));
   const delivery = deliveryOf(facts, read, {

@@ -4,6 +4,7 @@
  * error execution and a 500, which ISAO retries), an item past the bounds is skipped with a
  * reason saying so, and its neighbours start the workflow.
  */
+import type { IDataObject } from 'n8n-workflow';
 import { IsaoTrigger } from '../../../n8n/nodes/IsaoTrigger/IsaoTrigger.node';
 import { webhookContext } from '../contexts';
 
@@ -56,6 +57,24 @@ describe('deliveries past the bounds', () => {
       'ISAO: skipped an item of the webhook. The ISAO contact.created event "n4" is nested more than 32 levels deep.',
       'ISAO: skipped an item of the webhook. The ISAO contact.created event "n5" is larger than 1,000,000 characters.',
     ]);
+  });
+
+  it('reads n8n’s parse of a deep body (no raw body, no secret), never re-serialising it', async () => {
+    let deep: IDataObject = { a: 1 };
+    for (let level = 0; level < 100_000; level += 1) deep = { a: deep };
+    const { context } = webhookContext('', {
+      parsed: {
+        event: 'contact.created',
+        data: { id: 'c9', x: deep },
+        metadata: { eventId: 'n9' },
+      },
+    });
+    const result = await new IsaoTrigger().webhook.call(context);
+    expect(result.webhookResponse).toEqual({
+      received: true,
+      executions: 0,
+      reason: 'The ISAO contact.created event "n9" is nested more than 32 levels deep.',
+    });
   });
 
   it('answers a lone event nested past the bound with no execution, saying so', async () => {
