@@ -3,6 +3,7 @@
  * (`../shared/make-schemas/`, MIT, from Make's VS Code extension): what the extension would flag
  * before upload, Make would refuse.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APP_DIR, filesIn, ROOT } from '../../make/generate';
 import { loadJudge, schemaFor, schemasDir } from '../../make/schemas';
@@ -36,8 +37,10 @@ describe('the judge is not vacuous', () => {
 });
 
 describe('where the schemas are found', () => {
-  test('beside the repository, as CI lays it out', () => {
-    expect(schemasDir(ROOT)).toBe(path.resolve(ROOT, '..', 'shared', 'make-schemas'));
+  test('beside the repository, as CI lays it out, or beside a folder above it', () => {
+    const found = schemasDir(ROOT);
+    expect(fs.existsSync(path.join(found, 'imljson', 'parameters.json'))).toBe(true);
+    expect(path.relative(path.dirname(path.dirname(found)), ROOT)).not.toMatch(/^\.\./);
   });
   test('beside a folder above a copy of the repository inside it (Stryker’s sandbox)', () => {
     expect(schemasDir(path.join(ROOT, '.stryker-tmp', 'sandbox-x'))).toBe(schemasDir(ROOT));
