@@ -131,6 +131,25 @@ describe.each(EVENT_NAMES)('%s: the envelopes the core reads', (event) => {
       { data: { event: { topic: event, id: 'evt_n', payload: record } } },
       1,
     ],
+    [
+      'a topic envelope with both spellings of each key (the first read wins)',
+      {
+        data: {
+          event: {
+            topic: event,
+            id: 'evt_id',
+            eventId: 'evt_eventId',
+            occuredAt: AT.toISOString(),
+            occurredAt: '2030-01-01T00:00:00.000Z',
+            source: 'app',
+            appId: 'web',
+            businessId: 'b20398',
+            payload: record,
+          },
+        },
+      },
+      1,
+    ],
     ...facts.aliases.flatMap((topic): [string, unknown, number][] => [
       [
         `the topic envelope (${topic})`,
