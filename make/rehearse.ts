@@ -170,6 +170,7 @@ const summary = (run: Run): string => {
   return `${String(run.calls.length)} calls (${String(count('POST'))} creates, ${String(count('PATCH'))} links, ${String(count('PUT'))} section uploads, ${String(count('GET'))} checks; ${String(limited)} answered 429 and retried) in ${String(run.ms)} ms`;
 };
 
+// Stryker disable all: the command-line entry point, run only as `npm run make:…` in its own process, never in a test's (docs/mutation-testing.md)
 if (require.main === module) {
   rehearse().then(
     ({ first, second, problems }) => {
@@ -190,3 +191,4 @@ if (require.main === module) {
     },
   );
 }
+// Stryker restore all

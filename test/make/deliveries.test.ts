@@ -10,6 +10,7 @@
 import { deliveryOf, outputFieldsFor } from '../../core/delivery';
 import { EVENT_NAMES, EVENTS, sampleOf, type IsaoEvent } from '../../core/events';
 import { isRecord } from '../../core/inputs';
+import { ID_KEYS } from '../../core/records';
 import { SIGNATURE_HEADER } from '../../core/signatures';
 import { readWebhook } from '../../core/webhook';
 import { signWebhook } from '../../sandbox/signing';
@@ -122,6 +123,15 @@ describe.each(EVENT_NAMES)('%s: the envelopes the core reads', (event) => {
     ['the ISAO envelope', { event, timestamp: AT.toISOString(), data: record, metadata }, 1],
     ['a flat envelope', { event, timestamp: AT.toISOString(), metadata, ...record }, 1],
     ['a record without its own id', { event, metadata, data: { name: 'No id' } }, 1],
+    [
+      'a record holding each of its id keys, each a different id (the first read wins)',
+      {
+        event,
+        metadata,
+        data: Object.fromEntries(ID_KEYS[facts.entity.kind].map((key) => [key, `rec_${key}`])),
+      },
+      1,
+    ],
     ['another event', { event: event === 'deal.won' ? 'deal.lost' : 'deal.won', data: record }, 0],
     ['an event that is no name', { event: 42, data: record, metadata }, 0],
     ['an envelope without a record', { event, data: null, metadata }, 0],
@@ -129,6 +139,25 @@ describe.each(EVENT_NAMES)('%s: the envelopes the core reads', (event) => {
     [
       'a topic envelope named by the event',
       { data: { event: { topic: event, id: 'evt_n', payload: record } } },
+      1,
+    ],
+    [
+      'a topic envelope with both spellings of each key (the first read wins)',
+      {
+        data: {
+          event: {
+            topic: event,
+            id: 'evt_id',
+            eventId: 'evt_eventId',
+            occuredAt: AT.toISOString(),
+            occurredAt: '2030-01-01T00:00:00.000Z',
+            source: 'app',
+            appId: 'web',
+            businessId: 'b20398',
+            payload: record,
+          },
+        },
+      },
       1,
     ],
     ...facts.aliases.flatMap((topic): [string, unknown, number][] => [

@@ -68,6 +68,32 @@ test('a changed section is the only thing the next deploy uploads', async () => 
   );
 }, 60_000);
 
+test.each<[string, RegExp]>([
+  ['general/base.iml.json', /^PUT \/api\/v2\/sdk\/apps\/isao\/1\/base$/],
+  ['modules/groups.json', /^PUT \/api\/v2\/sdk\/apps\/isao\/1\/groups$/],
+  ['README.md', /^PUT \/api\/v2\/sdk\/apps\/isao\/1\/readme$/],
+  [
+    'connections/isao/isao.communication.iml.json',
+    /^PUT \/api\/v2\/sdk\/apps\/connections\/[^/]+\/api$/,
+  ],
+  [
+    'webhooks/deal-won/deal-won.attach.iml.json',
+    /^PUT \/api\/v2\/sdk\/apps\/webhooks\/[^/]+\/attach$/,
+  ],
+])(
+  'a later run uploads a changed %s, and nothing else',
+  async (file, upload) => {
+    const appDir = live.appCopy();
+    expect((await live.deploy(appDir)).code).toBe(0);
+    fs.appendFileSync(path.join(appDir, file), '\n');
+    const before = live.standin.calls.length;
+    expect((await live.deploy(appDir)).code).toBe(0);
+    const later = live.standin.calls.slice(before).map((call) => `${call.method} ${call.path}`);
+    expect(later).toEqual([`GET ${API}/isao/1`, expect.stringMatching(upload)]);
+  },
+  60_000,
+);
+
 test.each<[string, (call: Call) => boolean, number]>([
   ['the fourth webhook created', (call) => call.path.endsWith('/isao/webhooks'), 4],
   ['the sixth module created', (call) => call.path.endsWith('/isao/1/modules'), 6],

@@ -7,7 +7,7 @@
  * what the core reads, the test says so (docs/make.md).
  */
 import { failureFor, type CallPolicy, type Failure } from '../../core/errors';
-import { subscribeCall, unsubscribeCall } from '../../core/subscriptions';
+import { subscribeCall, subscribed, unsubscribeCall } from '../../core/subscriptions';
 import { createContactCall } from '../../core/contacts';
 import { connection, forEvent, moduleNamed, section, WITH_BASE, WITHOUT_BASE } from './app-code';
 import { outcomeOf, type Origin } from './iml/runtime';
@@ -154,6 +154,13 @@ describe('a 2xx answer', () => {
         output: body,
         data: { subscriptionId: 'sub_1' },
       });
+    // ISAO's envelope beside a stray top-level id: the envelope's, as the core reads it
+    const both = { success: true, subscription_id: 'sub_top', data: { subscription_id: 'sub_1' } };
+    expect(subscribed(both)?.id).toBe('sub_1');
+    expect(outcomeOf(WITH_BASE, attach.call, { status: 201, body: both }, scope)).toEqual({
+      output: both,
+      data: { subscriptionId: 'sub_1' },
+    });
   });
 });
 
