@@ -3,29 +3,9 @@
  * the runner and environment beside this file. Plain `jest` never reads it.
  */
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- removed on purpose, see below
 const { workerIdleMemoryLimit, ...base } = require('../../jest.config.js');
-
-// Make's schemas are read from `../shared/make-schemas`, beside the repository (make/schemas.ts);
-// Stryker's sandbox is `<repository>/.stryker-tmp/sandbox-…`, so its `../shared` is linked to the
-// repository's (plain jest, and the repository itself, never read this file)
-const sandbox = path.resolve(__dirname, '..', '..');
-const sandboxShared = path.resolve(sandbox, '..', 'shared');
-const repositoryShared = path.resolve(sandbox, '..', '..', '..', 'shared');
-if (
-  path.basename(path.dirname(sandbox)) === '.stryker-tmp' &&
-  !fs.existsSync(sandboxShared) &&
-  fs.existsSync(repositoryShared)
-) {
-  try {
-    fs.symlinkSync(repositoryShared, sandboxShared, 'dir');
-  } catch (error) {
-    // the other worker linked it first
-    if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
-  }
-}
 
 module.exports = {
   ...base,
