@@ -29,6 +29,10 @@ module.exports = {
     '<rootDir>/test/core/boundary.test.ts',
     '<rootDir>/test/n8n/scan.test.ts',
     '<rootDir>/test/n8n/package.test.ts',
+    // the receiver package (sdk/) is not mutated yet (issue 29's first phase): its tests pack and
+    // type-check sdk/ in child processes, and compare its generated files with the sandbox's
+    // copies, to which Stryker adds `// @ts-nocheck`; they ran in no earlier mutation run either
+    '<rootDir>/test/sdk/',
   ],
   testEnvironment: path.join(__dirname, 'jest-environment.js'),
 };
