@@ -39,6 +39,7 @@ const recordOfTexts = (value: unknown): Record<string, string> =>
 /** The state kept in `file`, or an empty one (nothing deployed to that account yet). */
 export const loadState = (file: string): DeployState => {
   if (!fs.existsSync(file)) return emptyState();
+  // Stryker disable next-line StringLiteral: without an encoding it is a Buffer, which JSON.parse reads as UTF-8 text
   const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
   if (!isRecord(parsed)) throw new Error(`${file} is not a deployment map`);
   const names = isRecord(parsed.names) ? parsed.names : {};

@@ -124,10 +124,4 @@ describe('the map of a Make account', () => {
       version: 2,
     });
   });
-
-  test('a map with accented names is read as UTF-8', () => {
-    const file = path.join(dir, 'utf8.json');
-    fs.writeFileSync(file, JSON.stringify({ names: { module: { m: 'modulé' } } }), 'utf8');
-    expect(loadState(file).names.module).toEqual({ m: 'modulé' });
-  });
 });

@@ -8,14 +8,16 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MISSING_SETTINGS, runDeploy } from '../../make/deploy';
+import { MISSING_SETTINGS, runDeploy, stateFile } from '../../make/deploy';
 import { loadState } from '../../make/deploy-state';
-import { APP_DIR } from '../../make/generate';
+import { APP_DIR, ROOT } from '../../make/generate';
 import { judge, rehearse } from '../../make/rehearse';
 import { CREATES, StandinPerTest } from './deploy-harness';
 
 test('the rehearsal: everything arrives once, linked, and a second deploy changes nothing', async () => {
+  const started = Date.now();
   const { first, second, problems } = await rehearse();
+  const took = Date.now() - started;
   expect(problems).toEqual([]);
   const done = first.calls.filter((call) => call.status < 400);
   expect(done.filter((call) => call.method === 'POST')).toHaveLength(CREATES);
@@ -24,7 +26,11 @@ test('the rehearsal: everything arrives once, linked, and a second deploy change
   expect(second.calls.filter((call) => call.status < 400).map((call) => call.method)).toEqual([
     'GET',
   ]);
-  expect(second.printed.at(-1)).toMatch(/^make:deploy: 0 created, 0 uploaded, \d+ unchanged/);
+  const last = /^make:deploy: 0 created, 0 uploaded, \d+ unchanged in (\d+) ms \(map: (.+)\)$/.exec(
+    second.printed.at(-1) ?? '',
+  );
+  expect(Number(last?.[1])).toBeLessThanOrEqual(took);
+  expect(last?.[2]).toMatch(/deployment\.json$/);
 }, 60_000);
 
 describe('the rehearsal’s judge', () => {
@@ -80,6 +86,25 @@ describe('settings and the dry run', () => {
       new RegExp(`^${String(CREATES)} to create, \\d+ to upload, 0 unchanged$`),
     );
     expect(fs.existsSync(path.join(work, 'none.json'))).toBe(false);
+  });
+
+  test("a zone's map is make/deployments/<zone>.json", () => {
+    expect(stateFile('eu1.make.com')).toBe(
+      path.join(ROOT, 'make', 'deployments', 'eu1.make.com.json'),
+    );
+  });
+
+  test('--dry-run names the zone (trimmed) and prints to stdout unless told', async () => {
+    const printed: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => printed.push(line));
+    const settings = { stateFile: path.join(work, 'none.json'), dryRun: true };
+    expect(await runDeploy({ ...settings, zone: ' eu1.make.com ' })).toBe(0);
+    expect(printed[0]).toBe('make:deploy --dry-run: the calls a deploy to eu1.make.com would make');
+    printed.length = 0;
+    expect(await runDeploy(settings)).toBe(0);
+    expect(printed[0]).toBe(
+      'make:deploy --dry-run: the calls a deploy to a new Make account would make',
+    );
   });
 
   test.each([
