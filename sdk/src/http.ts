@@ -1,8 +1,10 @@
 /**
- * What the node:http middleware and the web handler share: the answer's JSON, the body size
- * limit, and the answers they give themselves (a wrong path, method or size).
+ * The one pipeline every adapter runs (node:http and Express, Koa, Fastify, the fetch handler):
+ * the answers an adapter gives itself (a wrong path, method or size), the body's bytes read the
+ * adapter's way, then the receiver; and the answer's JSON.
  */
-import type { Answer } from './receiver';
+import type { Answer, Receiver } from './receiver';
+import type { HeaderSource, RawBody } from './request';
 
 /** The largest body read by default: 5 MiB, far above a batch of ISAO events. */
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -65,3 +67,41 @@ export const tooLarge = (max: number): HttpAnswer => ({
   },
   headers: { Connection: 'close' },
 });
+
+/** A request as an adapter hands it to the pipeline. */
+export interface IncomingDelivery extends RequestStart {
+  headers: HeaderSource;
+  /**
+   * The body's bytes, read the adapter's way: undefined once they pass `max`, or the answer
+   * when there are none to read (a body a framework parsed). A rejection is a request cut off.
+   */
+  read: (max: number) => Promise<RawBody | HttpAnswer | undefined>;
+}
+
+const CUT_OFF: HttpAnswer = {
+  status: 400,
+  body: { ok: false, message: 'The webhook request was cut off before its body ended.' },
+};
+
+/** What to answer a request: the adapter's own answer (see beforeBody), or the receiver's. */
+export const answerDelivery = async (
+  webhooks: Receiver,
+  delivery: IncomingDelivery,
+  options: HttpOptions,
+): Promise<HttpAnswer> => {
+  const early = beforeBody(delivery, options);
+  if (early) return early;
+  const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let body: RawBody | HttpAnswer | undefined;
+  try {
+    body = await delivery.read(max);
+  } catch {
+    return CUT_OFF;
+  }
+  if (body === undefined) return tooLarge(max);
+  if (typeof body === 'object' && 'status' in body) return body;
+  return webhooks.receive(body, delivery.headers);
+};
+
+/** The answer's body as sent: JSON. */
+export const answerText = ({ body }: HttpAnswer): string => JSON.stringify(body);

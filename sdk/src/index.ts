@@ -9,6 +9,8 @@ import { verify } from './verify';
 export { verify, verifyOrThrow } from './verify';
 export { createNodeMiddleware, type NodeRequest } from './node';
 export { createWebHandler } from './web-handler';
+export { createKoaMiddleware, type KoaContext } from './koa';
+export { createFastifyPlugin, type FastifyScope } from './fastify';
 export * from './common';
 
 /** The receiver (see Receiver), verifying with node:crypto. */

@@ -3,15 +3,15 @@
  * it reads the body's bytes from the stream, or takes those a framework already read
  * (`req.rawBody`, or a Buffer or string `req.body` from `express.raw()`/`express.text()`). A body
  * already parsed into an object (`express.json()` ran first) has lost its bytes: it answers 500
- * at once, saying how to fix it, and never waits for a stream nobody will feed.
+ * at once, saying how to fix it, and never waits for a stream nobody will feed. Koa's middleware
+ * (koa.ts) reads its request the same way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  beforeBody,
-  DEFAULT_MAX_BODY_BYTES,
+  answerDelivery,
+  answerText,
   JSON_TYPE,
   NOT_FOUND,
-  tooLarge,
   type HttpAnswer,
   type HttpOptions,
 } from './http';
@@ -25,13 +25,8 @@ export type NodeRequest = IncomingMessage & { rawBody?: unknown; body?: unknown 
 const isBytes = (value: unknown): value is string | Uint8Array =>
   typeof value === 'string' || value instanceof Uint8Array;
 
-const send = (res: ServerResponse, { status, body, headers }: HttpAnswer): void => {
-  res.writeHead(status, { 'Content-Type': JSON_TYPE, ...headers });
-  res.end(JSON.stringify(body));
-};
-
 const CONSUMED =
-  "The webhook request's body was already read by something mounted before this middleware, which kept no copy of its bytes. Mount the ISAO route before it, or have it keep the bytes as req.rawBody.";
+  "The webhook request's body was already read by something mounted before this middleware, which kept no copy of its bytes. Mount the ISAO route before it, or have it keep the bytes as rawBody.";
 
 /**
  * The stream's bytes; undefined once they pass `max` (the rest is read and dropped, so the
@@ -56,18 +51,27 @@ const readUpTo = (req: IncomingMessage, max: number): Promise<Uint8Array | undef
     });
   });
 
-/** The body's bytes, or the answer when there are none to read. */
-const bodyOf = async (req: NodeRequest, max: number): Promise<string | Uint8Array | HttpAnswer> => {
-  if (isBytes(req.rawBody)) return req.rawBody;
-  if (isBytes(req.body)) return req.body;
-  if (!req.readableDidRead && !req.readableEnded)
-    return (await readUpTo(req, max)) ?? tooLarge(max);
-  const parsed = req.body !== undefined && req.body !== null;
-  return {
-    status: 500,
-    body: { ok: false, problem: 'unread', message: parsed ? PARSED_BODY : CONSUMED },
+/** A Node request's body as a framework left it: the stream, and what it may have read. */
+export interface NodeBody {
+  stream: IncomingMessage;
+  /** The bytes a body parser kept (`req.rawBody`, Koa's `ctx.request.rawBody`). */
+  rawBody: unknown;
+  /** What a body parser made of the body: bytes or text are taken, an object has lost them. */
+  body: unknown;
+  /** What to say when a parser turned the body into an object. */
+  parsed: string;
+}
+
+/** Reads a Node request's body: the bytes a framework kept, else the stream if nobody read it. */
+export const nodeBodyReader =
+  ({ stream, rawBody, body, parsed }: NodeBody) =>
+  async (max: number): Promise<string | Uint8Array | HttpAnswer | undefined> => {
+    if (isBytes(rawBody)) return rawBody;
+    if (isBytes(body)) return body;
+    if (!stream.readableDidRead && !stream.readableEnded) return readUpTo(stream, max);
+    const message = body !== undefined && body !== null ? parsed : CONSUMED;
+    return { status: 500, body: { ok: false, problem: 'unread', message } };
   };
-};
 
 /**
  * `(req, res, next?)` for node:http, Express or Connect: answers ISAO's deliveries (see
@@ -81,30 +85,27 @@ export const createNodeMiddleware =
     res: ServerResponse,
     next?: (error?: unknown) => void,
   ): Promise<boolean> => {
-    const start = {
-      path: req.url ?? '/',
-      method: req.method,
-      length: req.headers['content-length'],
-    };
-    const early = beforeBody(start, options);
-    if (early?.status === NOT_FOUND && next) {
+    const { status, body, headers } = await answerDelivery(
+      webhooks,
+      {
+        path: req.url ?? '/',
+        method: req.method,
+        length: req.headers['content-length'],
+        headers: req.headers,
+        read: nodeBodyReader({
+          stream: req,
+          rawBody: req.rawBody,
+          body: req.body,
+          parsed: PARSED_BODY,
+        }),
+      },
+      options,
+    );
+    if (status === NOT_FOUND && next) {
       next();
       return false;
     }
-    if (early) {
-      send(res, early);
-      return early.status !== NOT_FOUND;
-    }
-    let body: string | Uint8Array | HttpAnswer;
-    try {
-      body = await bodyOf(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-    } catch {
-      send(res, {
-        status: 400,
-        body: { ok: false, message: 'The webhook request was cut off before its body ended.' },
-      });
-      return true;
-    }
-    send(res, isBytes(body) ? await webhooks.receive(body, req.headers) : body);
-    return true;
+    res.writeHead(status, { 'Content-Type': JSON_TYPE, ...headers });
+    res.end(answerText({ status, body }));
+    return status !== NOT_FOUND;
   };

@@ -2,22 +2,9 @@
  * The receiver as a fetch handler, `(request: Request) => Promise<Response>`: for Hono, Next.js
  * route handlers, Workers, Deno and Bun, and Node 22's own Request and Response.
  */
-import {
-  beforeBody,
-  DEFAULT_MAX_BODY_BYTES,
-  JSON_TYPE,
-  tooLarge,
-  type HttpAnswer,
-  type HttpOptions,
-} from './http';
+import { answerDelivery, answerText, JSON_TYPE, type HttpAnswer, type HttpOptions } from './http';
 import { concatBytes } from './bytes';
 import type { Receiver } from './receiver';
-
-const respond = ({ status, body, headers }: HttpAnswer): Response =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': JSON_TYPE, ...headers },
-  });
 
 /** The stream's bytes; undefined once they pass `max` (reading stops there). */
 const readUpTo = async (
@@ -38,27 +25,36 @@ const readUpTo = async (
   return concatBytes(parts);
 };
 
+const USED: HttpAnswer = {
+  status: 500,
+  body: {
+    ok: false,
+    problem: 'unread',
+    message:
+      "The webhook request's body was already read before this handler: pass the request as received.",
+  },
+};
+
 /** A fetch handler answering ISAO's deliveries (see Receiver.receive for the statuses). */
 export const createWebHandler =
   (webhooks: Receiver, options: HttpOptions = {}) =>
   async (request: Request): Promise<Response> => {
-    const { pathname: path } = new URL(request.url);
-    const length = request.headers.get('content-length');
-    const early = beforeBody({ path, method: request.method, length }, options);
-    if (early) return respond(early);
-    if (request.bodyUsed) {
-      return respond({
-        status: 500,
-        body: {
-          ok: false,
-          problem: 'unread',
-          message:
-            "The webhook request's body was already read before this handler: pass the request as received.",
+    const answer = await answerDelivery(
+      webhooks,
+      {
+        path: new URL(request.url).pathname,
+        method: request.method,
+        length: request.headers.get('content-length'),
+        headers: request.headers,
+        read: async (max) => {
+          if (request.bodyUsed) return USED;
+          return request.body ? readUpTo(request.body, max) : new Uint8Array();
         },
-      });
-    }
-    const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const body = request.body ? await readUpTo(request.body, max) : new Uint8Array();
-    if (body === undefined) return respond(tooLarge(max));
-    return respond(await webhooks.receive(body, request.headers));
+      },
+      options,
+    );
+    return new Response(answerText(answer), {
+      status: answer.status,
+      headers: { 'Content-Type': JSON_TYPE, ...answer.headers },
+    });
   };

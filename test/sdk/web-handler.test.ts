@@ -3,34 +3,17 @@
  * 127.0.0.1: each request's wire headers and streamed body become a fetch Request, and the
  * handler's Response is written back. The web entry's receiver (Web Crypto) answers.
  */
-import { Readable } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createWebHandler, RetryableError, Webhooks } from '../../sdk/src/web';
 import { signedDelivery } from '../../sdk/src/testing';
 import { expectVectorsOverHttp, listen, post, VECTORS } from './helpers';
+import { toRequest, writeResponse } from './frameworks/bridge';
 
 const SECRET = 'whsec_web_handler';
 
-/** A node:http request as a fetch Request: its wire headers in order, its body as a stream. */
-const toRequest = (req: IncomingMessage): Request => {
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
-  }
-  const body = req.method === 'GET' || req.method === 'HEAD' ? null : Readable.toWeb(req);
-  return new Request(`http://127.0.0.1${req.url ?? '/'}`, {
-    method: req.method,
-    headers,
-    body,
-    duplex: 'half',
-  });
-};
-
 const serve = (handler: (request: Request) => Promise<Response>) =>
   listen(async (req: IncomingMessage, res: ServerResponse) => {
-    const response = await handler(toRequest(req));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    await writeResponse(await handler(toRequest(req)), res);
   });
 
 const signed = (eventId = 'evt_w1') =>
