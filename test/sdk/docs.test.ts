@@ -5,18 +5,15 @@
  * read). A sample with no way to run it here fails the test.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { buildPackage } from './build';
+import { packageProject } from './build';
 import { post, ROOT } from './helpers';
 import { signedDelivery } from '../../sdk/src/testing';
 
-const built = buildPackage();
-const project = join(built.dir, 'project');
-mkdirSync(join(project, 'node_modules', '@isao'), { recursive: true });
-symlinkSync(built.dir, join(project, 'node_modules', '@isao', 'webhooks'), 'dir');
-afterAll(built.remove);
+const { dir: project, remove } = packageProject();
+afterAll(remove);
 
 const SECRET = 'whsec_docs';
 
