@@ -18,6 +18,21 @@ const FRAMEWORKS = ['express', 'hono', '@hono/node-server'];
 /** Node runs the TypeScript of the route and the bridge as ES modules, without a word. */
 const NODE_FLAGS = ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'];
 
+/**
+ * A module serving the Next.js route module `route` at /api/isao on PORT through the node:http →
+ * Request bridge, as Next.js would serve app/api/isao/route.*; it prints where it listens.
+ */
+export const routeServer = (route: string): string => `
+import { serveFetch } from ${JSON.stringify(join(ROOT, 'test', 'sdk', 'frameworks', 'bridge.ts'))};
+import { POST } from ${JSON.stringify(route)};
+const notFound = () => Promise.resolve(new Response(null, { status: 404 }));
+const { url } = await serveFetch(
+  (request) => (new URL(request.url).pathname === '/api/isao' ? POST(request) : notFound()),
+  Number(process.env.PORT),
+);
+console.log('Webhook server listening on port ' + new URL(url).port);
+`;
+
 let project: { dir: string; remove: () => void } | undefined;
 
 /** The project the examples run in, made at the first start. */
@@ -26,19 +41,7 @@ const projectDir = (): string => {
   project = packageProject(FRAMEWORKS);
   cpSync(join(ROOT, 'examples'), project.dir, { recursive: true });
   cpSync(join(__dirname, 'guide-sample.js'), join(project.dir, 'guide-sample.js'));
-  writeFileSync(
-    join(project.dir, 'nextjs', 'serve.mjs'),
-    `// serves the route module at /api/isao, as Next.js would for app/api/isao/route.ts
-import { serveFetch } from ${JSON.stringify(join(ROOT, 'test', 'sdk', 'frameworks', 'bridge.ts'))};
-import { POST } from './app/api/isao/route.ts';
-const notFound = () => Promise.resolve(new Response(null, { status: 404 }));
-const { url } = await serveFetch(
-  (request) => (new URL(request.url).pathname === '/api/isao' ? POST(request) : notFound()),
-  Number(process.env.PORT),
-);
-console.log('Webhook server listening on port ' + new URL(url).port);
-`,
-  );
+  writeFileSync(join(project.dir, 'nextjs', 'serve.mjs'), routeServer('./app/api/isao/route.ts'));
   return project.dir;
 };
 

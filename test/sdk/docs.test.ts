@@ -5,14 +5,21 @@
  * read). A sample with no way to run it here fails the test.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { packageProject } from './build';
 import { post, ROOT } from './helpers';
+import { routeServer } from '../examples/servers';
 import { signedDelivery } from '../../sdk/src/testing';
 
-const { dir: project, remove } = packageProject();
+const { dir: project, remove } = packageProject([
+  'express',
+  'fastify',
+  'koa',
+  'hono',
+  '@hono/node-server',
+]);
 afterAll(remove);
 
 const SECRET = 'whsec_docs';
@@ -36,9 +43,13 @@ const freePort = (): Promise<number> =>
 const node = (file: string, args: string[] = []): string =>
   execFileSync(process.execPath, [file, ...args], { cwd: project, encoding: 'utf8' });
 
-/** How each sample is run, by its file name. */
-const RUN: Record<string, (file: string) => Promise<void>> = {
-  'server.mjs': async (file) => {
+/**
+ * Runs a server sample on a free port, and sends it a signed deal.won at `path` (200, printing
+ * `expected`, or what it gives for the port), the same again (a duplicate) and a tampered copy
+ * (401).
+ */
+const served =
+  (path: string, expected: string | ((port: number) => string)) => async (file: string) => {
     const port = await freePort();
     const child = spawn(process.execPath, [file], {
       cwd: project,
@@ -47,7 +58,7 @@ const RUN: Record<string, (file: string) => Promise<void>> = {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     try {
-      const url = `http://127.0.0.1:${String(port)}`;
+      const url = `http://127.0.0.1:${String(port)}${path}`;
       const sent = signedDelivery('deal.won', { secret: SECRET });
       let reply;
       for (let tries = 0; reply === undefined && tries < 100; tries += 1) {
@@ -62,13 +73,33 @@ const RUN: Record<string, (file: string) => Promise<void>> = {
         );
       }
       expect(reply?.status).toBe(200);
+      // ISAO's retry of the same event: answered, not run again
+      expect((await post(url, sent.body, sent.headers)).body).toMatchObject({ duplicates: 1 });
       expect(
         (await post(url, sent.text.replace('Tech Corp', 'Tech Co'), sent.headers)).status,
       ).toBe(401);
-      expect(out).toBe('won: Enterprise plan – Tech Corp for 12000 EUR\n');
+      expect(out).toBe(typeof expected === 'string' ? expected : expected(port));
     } finally {
       child.kill();
     }
+  };
+
+const WON = 'won: Enterprise plan – Tech Corp\n';
+
+/** How each sample is run, by its file name. */
+const RUN: Record<string, (file: string) => Promise<void>> = {
+  'server.mjs': served('/', 'won: Enterprise plan – Tech Corp for 12000 EUR\n'),
+  'express.mjs': served('/webhook/isao', WON),
+  'fastify.mjs': served('/webhook/isao', WON),
+  'koa.mjs': served('/webhook/isao', WON),
+  'hono.mjs': served('/webhook/isao', WON),
+  'app/api/isao/route.js': (file) => {
+    // served as Next.js serves app/api/isao/route.js (Next.js is not installed here)
+    writeFileSync(join(project, 'serve-route.mjs'), routeServer(`./${file}`));
+    return served(
+      '/api/isao',
+      (port) => `Webhook server listening on port ${String(port)}\n${WON}`,
+    )('serve-route.mjs');
   },
   'worker.mjs': (file) => {
     // a runtime calling the module's fetch handler with a signed Request
@@ -103,11 +134,12 @@ describe('the code samples', () => {
   const all = [...samples('docs/custom.md'), ...samples('sdk/README.md')];
 
   it('are found, each with a way to run it', () => {
-    expect(all.length).toBeGreaterThanOrEqual(6);
+    expect(all.length).toBeGreaterThanOrEqual(11);
     expect(all.map(([file]) => file).filter((file) => !(file in RUN))).toEqual([]);
   });
 
   it.each(all)('%s runs as the page says', async (file, code) => {
+    mkdirSync(dirname(join(project, file)), { recursive: true });
     writeFileSync(join(project, file), code);
     await RUN[file]?.(file);
   });
