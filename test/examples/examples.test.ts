@@ -13,6 +13,10 @@ import { deliverTo, startIsao } from '../sdk/frameworks/isao';
 import { FRAMEWORK_SECRET, type Started } from '../sdk/frameworks/servers';
 import { EXAMPLES, removeExamples, runInProject, startNode } from './servers';
 
+// the first start builds the package and each example is a node process: slower than 5 s on a
+// loaded machine
+jest.setTimeout(30_000);
+
 let sandbox: Sandbox;
 beforeEach(async () => {
   sandbox = await startIsao();
