@@ -37,8 +37,18 @@ const ONLY_SEPARATORS = new RegExp(`^[${INVISIBLE},]*$`, 'v');
  */
 export const withoutHidden = (value: string): string => value.replace(ANY_HIDDEN, '');
 
-/** The text without invisible characters at either end (a string of them becomes ''). */
-const trimmed = (value: string): string => value.replace(EDGE_INVISIBLE, '');
+/** A visible ASCII character (not a space, not a control): no invisible run ends in one. */
+const isVisibleAscii = (code: number): boolean => code > 0x20 && code < 0x7f;
+
+/**
+ * The text without invisible characters at either end (a string of them becomes ''). A value
+ * that begins and ends with a visible ASCII character has nothing to trim: it is returned without
+ * running the pattern (most values are such, and this runs for every field of every record).
+ */
+const trimmed = (value: string): string =>
+  isVisibleAscii(value.charCodeAt(0)) && isVisibleAscii(value.charCodeAt(value.length - 1))
+    ? value
+    : value.replace(EDGE_INVISIBLE, '');
 
 /** The trimmed text of a string (or a finite number), undefined when blank or absent. */
 export const text = (value: unknown): string | undefined => {

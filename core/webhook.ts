@@ -19,9 +19,20 @@ export interface UnwrappedEvent {
   meta: Partial<EventMeta>;
 }
 
-/** Only the metadata that is known. */
-const defined = (meta: Record<string, string | undefined>): Partial<EventMeta> =>
-  Object.fromEntries(Object.entries(meta).filter((entry) => entry[1] !== undefined));
+/** The metadata an envelope may carry, in the order records list it. */
+const META_KEYS = ['id', 'occurred_at', 'source', 'company_id'] as const;
+
+/** Only the metadata that is known (a loop: this runs for every event of every delivery). */
+const defined = (
+  meta: Partial<Record<(typeof META_KEYS)[number], string | undefined>>,
+): Partial<EventMeta> => {
+  const known: Partial<EventMeta> = {};
+  for (const key of META_KEYS) {
+    const value = meta[key];
+    if (value !== undefined) known[key] = value;
+  }
+  return known;
+};
 
 /** An ISAO event name (`contact.created`, `deal.stage_changed`). */
 const EVENT_NAME = /^[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*$/;

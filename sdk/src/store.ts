@@ -30,14 +30,18 @@ export interface DedupStore {
   release: (eventId: string, token: string) => boolean | Promise<boolean>;
 }
 
-/** An event id's state: claimed (with its token) or completed (no token), until `until`. */
-interface Entry {
-  token: string | undefined;
-  until: number;
-}
-
 /** How many event ids the memory store holds by default. */
 export const MEMORY_STORE_ENTRIES = 10_000;
+
+/** The first key of a map (its oldest insertion). */
+const oldest = <K, V>(map: Map<K, V>): [K, V] | undefined => map.entries().next().value;
+
+/** Drops the oldest entries of `map` while they expired by `now`. */
+const dropExpired = <K>(map: Map<K, { until: number }>, now: number): void => {
+  for (let head = oldest(map); head && head[1].until <= now; head = oldest(map)) {
+    map.delete(head[0]);
+  }
+};
 
 /**
  * The default store: in this process's memory, bounded. Its guarantee: within one process and
@@ -45,11 +49,15 @@ export const MEMORY_STORE_ENTRIES = 10_000;
  * by no other request. Not shared between processes, and lost on a restart (a retry then runs
  * again: a duplicate is better than a lost event). When it holds `maxEntries` ids, a new claim
  * first drops the expired ones, then the oldest completed one; when every id held is a live
- * claim, the claim fails (the receiver answers 503).
+ * claim, the claim fails (the receiver answers 503). Each claim costs the same however full it
+ * is: claims and completions are kept in two maps in the order they were made, so with the
+ * receiver's one lease and one keep the expired ones are the oldest of each, found at its head.
  */
 export class MemoryStore implements DedupStore {
-  /** Insertion order: completed ids are moved to the end, so the first completed is the oldest. */
-  private readonly entries = new Map<string, Entry>();
+  /** Live claims by id, in the order they were made. */
+  private readonly claims = new Map<string, { token: string; until: number }>();
+  /** Completed ids, in the order they completed. */
+  private readonly done = new Map<string, { until: number }>();
   private issued = 0;
 
   constructor(readonly maxEntries = MEMORY_STORE_ENTRIES) {
@@ -60,47 +68,46 @@ export class MemoryStore implements DedupStore {
 
   /** How many event ids are held. */
   get size(): number {
-    return this.entries.size;
+    return this.claims.size + this.done.size;
   }
 
   claim(eventId: string, { now, leaseMs }: { now: number; leaseMs: number }): Claim {
-    const entry = this.entries.get(eventId);
-    if (entry && entry.until > now) {
-      return entry.token === undefined
-        ? { state: 'duplicate' }
-        : { state: 'in-flight', until: entry.until };
-    }
+    const completed = this.done.get(eventId);
+    if (completed && completed.until > now) return { state: 'duplicate' };
+    const held = this.claims.get(eventId);
+    if (held && held.until > now) return { state: 'in-flight', until: held.until };
     // absent, or expired: a lease whose worker is gone, or a completion past its keep
-    this.entries.delete(eventId);
+    this.done.delete(eventId);
+    this.claims.delete(eventId);
     this.makeRoom(now);
     this.issued += 1;
     const token = `claim-${String(this.issued)}`;
-    this.entries.set(eventId, { token, until: now + leaseMs });
+    this.claims.set(eventId, { token, until: now + leaseMs });
     return { state: 'first', token };
   }
 
   complete(eventId: string, token: string, { now, keepMs }: { now: number; keepMs: number }) {
-    if (this.entries.get(eventId)?.token !== token) return false;
-    this.entries.delete(eventId);
-    this.entries.set(eventId, { token: undefined, until: now + keepMs });
+    if (this.claims.get(eventId)?.token !== token) return false;
+    this.claims.delete(eventId);
+    this.done.set(eventId, { until: now + keepMs });
     return true;
   }
 
   release(eventId: string, token: string): boolean {
-    if (this.entries.get(eventId)?.token !== token) return false;
-    return this.entries.delete(eventId);
+    if (this.claims.get(eventId)?.token !== token) return false;
+    return this.claims.delete(eventId);
   }
 
   /** Room for one more id: the expired ones go, then the oldest completed one. */
   private makeRoom(now: number): void {
-    if (this.entries.size < this.maxEntries) return;
-    for (const [id, entry] of this.entries) if (entry.until <= now) this.entries.delete(id);
-    if (this.entries.size < this.maxEntries) return;
-    for (const [id, entry] of this.entries) {
-      if (entry.token === undefined) {
-        this.entries.delete(id);
-        return;
-      }
+    if (this.size < this.maxEntries) return;
+    dropExpired(this.done, now);
+    dropExpired(this.claims, now);
+    if (this.size < this.maxEntries) return;
+    const first = oldest(this.done);
+    if (first) {
+      this.done.delete(first[0]);
+      return;
     }
     throw new Error(
       `The memory store holds ${String(this.maxEntries)} events being handled now and no room for another: answer later.`,
