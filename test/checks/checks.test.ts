@@ -16,17 +16,14 @@ import {
 } from './evidence';
 import {
   flatten,
-  formatFailure,
-  isIso8601,
-  looksLikeDate,
   MINIMAL_RUN,
-  RULES,
-  titleCase,
   type ActionDef,
   type Evidence,
   type FieldDef,
   type Rule,
-} from './rules';
+} from './definition';
+import { formatFailure, RULES } from './rules';
+import { isIso8601, looksLikeDate, titleCase } from './values';
 
 /*
  * The static evidence (definition, modules, halts: none of the app's operations run for it) is
