@@ -34,7 +34,7 @@ import {
   type FieldDef,
   type Produced,
   MINIMAL_RUN,
-} from './rules';
+} from './definition';
 import { hookBundle } from '../../sandbox/hook-bundle';
 import { createAppHandler } from '../../sandbox/local-zapier';
 

@@ -1,7 +1,7 @@
 /**
  * From a webhook's items to one trigger's records (core/delivery.ts), as every platform gets
  * them; through Zapier's runtime: test/lib/hooks.test.ts and test/triggers/, through n8n's:
- * test/n8n/nodes/IsaoTrigger.test.ts.
+ * test/n8n/nodes/IsaoTrigger.deliveries.test.ts.
  */
 import {
   deliveryOf,

@@ -1,6 +1,6 @@
 /**
  * The API's own words in an error body, read and made safe to show (core/errors.ts); the
- * failures by status, through Zapier's runtime: test/lib/api.test.ts.
+ * failures by status, through Zapier's runtime: test/lib/api.errors.test.ts.
  */
 import { apiErrorDetail, apiErrorFields, failureFor, sanitise } from '../../core/errors';
 

@@ -1,6 +1,6 @@
 /**
  * The signature check and the replay rule every platform applies (core/signatures.ts); through
- * Zapier's runtime: test/lib/delivery.test.ts, through n8n's: test/n8n/.
+ * Zapier's runtime: test/lib/delivery.signatures.test.ts, through n8n's: test/n8n/.
  */
 import { createHmac } from 'node:crypto';
 import {
