@@ -9,6 +9,15 @@ import { verify } from './verify';
 export { verify, verifyOrThrow } from './verify';
 export { createNodeMiddleware, type NodeRequest } from './node';
 export { createWebHandler } from './web-handler';
+export {
+  IsaoApiError,
+  IsaoClient,
+  type ClientOptions,
+  type ContactInput,
+  type Ensured,
+  type Subscribed,
+  type Subscription,
+} from './client';
 export * from './common';
 
 /** The receiver (see Receiver), verifying with node:crypto. */
