@@ -118,19 +118,22 @@ export const run = async (
   },
 ): Promise<number> => {
   const [command, ...rest] = argv;
-  let out: Output = outputFor(false, io.stdout, io.stderr, io.env);
+  // --json and --help, which every command takes, before the command's own options
+  const out: Output = outputFor(rest.includes('--json'), io.stdout, io.stderr, io.env);
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out.line(USAGE);
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
     if (!(command in OPTIONS)) throw new UsageError(`Unknown command "${command}".`);
+    if (rest.includes('--help')) {
+      out.line(command === 'webhooks' ? WEBHOOKS_USAGE : USAGE);
+      return EXIT.ok;
+    }
     const parse = <O extends ParseArgsConfig['options']>(options: O) =>
       parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
     if (command === 'webhooks') {
       const { values, positionals } = parse(OPTIONS.webhooks);
-      out = outputFor(values.json, io.stdout, io.stderr, io.env);
-      if (values.help) return (out.line(WEBHOOKS_USAGE), EXIT.ok);
       const client = clientOf(values['api-key'], values['base-url'], io.env);
       await webhooks(
         client,
@@ -141,8 +144,6 @@ export const run = async (
     }
     if (command === 'trigger') {
       const { values, positionals } = parse(OPTIONS.trigger);
-      out = outputFor(values.json, io.stdout, io.stderr, io.env);
-      if (values.help) return (out.line(USAGE), EXIT.ok);
       const times = Number(values.times);
       if (!Number.isInteger(times) || times < 1 || times > 1000) {
         throw new UsageError(
@@ -167,8 +168,6 @@ export const run = async (
     }
     if (command === 'check') {
       const { values, positionals } = parse(OPTIONS.check);
-      out = outputFor(values.json, io.stdout, io.stderr, io.env);
-      if (values.help) return (out.line(USAGE), EXIT.ok);
       const event = values.event === undefined ? 'contact.created' : eventOf(values.event);
       const ok = await check(
         urlOf(positionals[0], 'The receiver URL'),
@@ -180,14 +179,10 @@ export const run = async (
     }
     if (command === 'sign') {
       const { values, positionals } = parse(OPTIONS.sign);
-      out = outputFor(values.json, io.stdout, io.stderr, io.env);
-      if (values.help) return (out.line(USAGE), EXIT.ok);
       signCommand(bytesOf(positionals[0], io.stdinIsTTY), secretOf(values.secret, io.env), out);
       return EXIT.ok;
     }
     const { values, positionals } = parse(OPTIONS.verify);
-    out = outputFor(values.json, io.stdout, io.stderr, io.env);
-    if (values.help) return (out.line(USAGE), EXIT.ok);
     if (values.vectors) return vectorsCommand(positionals[0], out) ? EXIT.ok : EXIT.failed;
     const secrets = values.secret.length > 0 ? values.secret : [secretOf(undefined, io.env)];
     const now =

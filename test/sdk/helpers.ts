@@ -11,6 +11,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import type { Vector } from '../../scripts/sdk/vectors';
 
@@ -24,6 +25,17 @@ export const bytesOf = (vector: Vector): Uint8Array => Buffer.from(vector.body.b
 
 /** A vector's headers as node:http hands them over, and a result in the vectors' terms. */
 export { outcomeOf as outcome, vectorHeaders as nodeHeaders } from '../../sdk/src/vectors';
+
+/** A port on 127.0.0.1 that nothing listens on now. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createNetServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+  });
 
 /** A server on 127.0.0.1 at a free port, and its URL; close() ends it and its connections. */
 export const listen = async (

@@ -35,7 +35,7 @@ const eventsOf = (names: readonly string[]): IsaoEvent[] =>
 const row = (s: Subscription): string =>
   [
     s.id,
-    s.event ?? '?',
+    (s.event ?? '?').padEnd(19),
     s.active ? 'active  ' : 'inactive',
     s.createdAt ?? '?',
     s.targetUrl ?? '?',

@@ -10,6 +10,9 @@ import { createNodeMiddleware, verify, Webhooks } from '../../../sdk/src/index';
 import { listen } from '../helpers';
 import { builtCli } from './run';
 
+// each command is a child process, and check and --like-isao take seconds by design
+jest.setTimeout(60_000);
+
 const SECRET = 'whsec_check';
 const cli = builtCli();
 afterAll(cli.remove);

@@ -10,6 +10,9 @@ import { verify } from '../../../sdk/src/verify';
 import { listen, ROOT } from '../helpers';
 import { builtCli } from './run';
 
+// each command is a child process, and check and --like-isao take seconds by design
+jest.setTimeout(60_000);
+
 const SECRET = 'whsec_trigger';
 const cli = builtCli();
 const dir = mkdtempSync(join(tmpdir(), 'isao-cli-'));

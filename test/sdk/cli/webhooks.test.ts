@@ -7,6 +7,9 @@ import { IsaoClient } from '../../../sdk/src/client';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import { builtCli } from './run';
 
+// each command is a child process, and check and --like-isao take seconds by design
+jest.setTimeout(60_000);
+
 const cli = builtCli();
 let sandbox: Sandbox;
 let client: IsaoClient;

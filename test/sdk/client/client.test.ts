@@ -3,9 +3,9 @@
  * one per event and URL, samples, recent records, Create Contact, and every failure as words a
  * person can act on, naming the status, permission or field, never holding the key.
  */
-import { createServer } from 'node:net';
 import { IsaoApiError, IsaoClient } from '../../../sdk/src/client';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
+import { freePort } from '../helpers';
 
 let sandbox: Sandbox;
 let client: IsaoClient;
@@ -31,17 +31,6 @@ const failure = async (call: Promise<unknown>): Promise<IsaoApiError> => {
     throw new Error(`expected an IsaoApiError, got ${String(error)}`);
   return error;
 };
-
-/** A port on 127.0.0.1 that nothing listens on. */
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
 
 describe('subscriptions', () => {
   it('subscribes, lists and unsubscribes; a second unsubscribe is already gone', async () => {
@@ -210,7 +199,7 @@ describe('failures', () => {
   });
 
   it('names the host when nothing answers', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const closed = new IsaoClient({
       apiKey: sandbox.apiKey,
       baseUrl: `http://127.0.0.1:${String(port)}/api`,
