@@ -155,13 +155,15 @@ export const removableBeside = <L extends Listed>(
  * (an unknown age counts as the oldest; of equals, the last listed). Undefined when none is
  * active: ISAO delivers nothing through an inactive one.
  */
-export const newestActive = <L extends ListedSubscription>(listed: readonly L[]): L | undefined =>
-  listed
+export const newestActive = <L extends ListedSubscription>(listed: readonly L[]): L | undefined => {
+  const age = (item: L): number => (Number.isNaN(item.createdAt) ? -Infinity : item.createdAt);
+  return listed
     .filter((item) => item.active)
     .reduce<L | undefined>(
-      (best, item) => (best === undefined || !(item.createdAt < best.createdAt) ? item : best),
+      (best, item) => (best === undefined || age(item) >= age(best) ? item : best),
       undefined,
     );
+};
 
 export const NOT_A_LIST = 'ISAO answered GET /webhooks without a list of subscriptions.';
 
