@@ -6,7 +6,13 @@
  * worded for a person, naming the status, the permission or the field, never holding the key.
  * Global fetch only: no dependency.
  */
-import { DEFAULT_API_URL, unwrapData, unwrapList, type IsaoCall } from '../../core/api';
+import {
+  API_KEY_HELP,
+  DEFAULT_API_URL,
+  unwrapData,
+  unwrapList,
+  type IsaoCall,
+} from '../../core/api';
 import { callIsao, type SentRequest } from '../../core/call';
 import { contactBody, createContactCall, createdContact } from '../../core/contacts';
 import type { RawRecord } from '../../core/entities';
@@ -14,7 +20,7 @@ import type { EntityRecord } from '../../core/records';
 import { REQUEST_TIMEOUT_MS, type Answer } from '../../core/errors';
 import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import type { FilterValues } from '../../core/filters';
-import { isRecord, quote } from '../../core/inputs';
+import { isRecord, quote, text } from '../../core/inputs';
 import {
   createdAt,
   LIST_CALL,
@@ -137,6 +143,12 @@ export class IsaoClient {
 
   /** One call: the parsed answer, or an IsaoApiError. */
   private async call(request: IsaoCall): Promise<{ status: number; data: unknown }> {
+    if (text(this.apiKey) === undefined) {
+      throw new IsaoApiError(`No API key: pass apiKey to IsaoClient. ${API_KEY_HELP}`, {
+        status: 0,
+        code: 'invalid_api_key',
+      });
+    }
     // what the answer's headers said, read after the call
     const seen: { retryAfter: string | null } = { retryAfter: null };
     const send = async ({ method, url, headers, body }: SentRequest): Promise<Answer> => {

@@ -142,6 +142,14 @@ describe('failures', () => {
     expect(JSON.stringify([error.message, error.code, error.field])).not.toContain(key);
   });
 
+  it('refuses to call without a key, before any request', async () => {
+    const error = await failure(new IsaoClient({ apiKey: ' ', baseUrl: sandbox.baseUrl }).list());
+    expect(error).toMatchObject({ status: 0, code: 'invalid_api_key' });
+    expect(error.message).toMatch(
+      /^No API key: pass apiKey to IsaoClient\. Find or create your API key/,
+    );
+  });
+
   it('403: names the permission the key lacks', async () => {
     const restricted = new IsaoClient({
       apiKey: sandbox.restrictedApiKey,
