@@ -83,25 +83,86 @@ export const subscribed = (
   return { subscription, id, ...(secret === undefined ? {} : { secret }) };
 };
 
+/** A subscription as `GET /webhooks` lists it, with its event and hook URL as ISAO gives them. */
+export interface ListedWebhook extends ListedSubscription {
+  event: string | undefined;
+  targetUrl: string | undefined;
+}
+
+/**
+ * Every subscription a `GET /webhooks` answer lists (each with a subscription_id; an item without
+ * one could not be removed). The list may come bare or in an envelope (`unwrapList`); undefined
+ * when the answer is no list.
+ */
+export const listedWebhooks = (data: unknown): ListedWebhook[] | undefined => {
+  const items = unwrapList(data);
+  if (!items) return undefined;
+  return items.filter(isRecord).flatMap((item) => {
+    const id = text(item.subscription_id);
+    return id === undefined
+      ? []
+      : [
+          {
+            id,
+            event: typeof item.event_type === 'string' ? item.event_type : undefined,
+            targetUrl: typeof item.target_url === 'string' ? item.target_url : undefined,
+            createdAt: createdAt(item),
+            active: item.is_active === true,
+          },
+        ];
+  });
+};
+
 /**
  * The subscriptions a `GET /webhooks` answer lists for `event` and exactly this hook URL, active
  * or not: only those, so another workflow's (another URL) or another event's are never touched.
- * The list may come bare or in an envelope (`unwrapList`); undefined when the answer is no list.
+ * Undefined when the answer is no list.
  */
 export const listedFor = (
   data: unknown,
   event: IsaoEvent,
   targetUrl: string,
-): ListedSubscription[] | undefined => {
-  const items = unwrapList(data);
-  if (!items) return undefined;
-  return items.filter(isRecord).flatMap((item) => {
-    const id = text(item.subscription_id);
-    const mine = item.event_type === event && item.target_url === targetUrl;
-    return id !== undefined && mine
-      ? [{ id, createdAt: createdAt(item), active: item.is_active === true }]
-      : [];
-  });
+): ListedSubscription[] | undefined =>
+  listedWebhooks(data)
+    ?.filter((item) => item.event === event && item.targetUrl === targetUrl)
+    .map(({ id, createdAt, active }) => ({ id, createdAt, active }));
+
+/**
+ * Which of the other subscriptions listed for one event and hook URL may be removed beside `own`:
+ * those `older` allows given their creation time and own's (`own.createdAt`, else the list's entry
+ * for `own.id`). One whose age is unknown, or all when own's is unknown, could be the live one:
+ * they are `unknown`, never removable (NaN compares false).
+ */
+export const removableBeside = <L extends Listed>(
+  listed: readonly L[],
+  own: Listed,
+  older: (other: number, own: number) => boolean,
+): { ownCreated: number; others: L[]; removable: L[]; unknown: L[] } => {
+  const ownCreated = Number.isNaN(own.createdAt)
+    ? (listed.find((other) => other.id === own.id)?.createdAt ?? NaN)
+    : own.createdAt;
+  const others = listed.filter((other) => other.id !== own.id);
+  return {
+    ownCreated,
+    others,
+    removable: others.filter((other) => older(other.createdAt, ownCreated)),
+    unknown: others.filter((other) => Number.isNaN(other.createdAt) || Number.isNaN(ownCreated)),
+  };
+};
+
+/**
+ * The one subscription to keep of those listed for one event and hook URL: the newest active one
+ * (an unknown age counts as the oldest; of equals, the last listed). Undefined when none is
+ * active: ISAO delivers nothing through an inactive one.
+ */
+export const newestActive = <L extends ListedSubscription>(listed: readonly L[]): L | undefined => {
+  const age = (item: L): number => (Number.isNaN(item.createdAt) ? -Infinity : item.createdAt);
+  return listed
+    .filter((item) => item.active)
+    .reduce<L | undefined>(
+      (best, item) => (best === undefined || age(item) >= age(best) ? item : best),
+      undefined,
+    );
 };
 
 export const NOT_A_LIST = 'ISAO answered GET /webhooks without a list of subscriptions.';

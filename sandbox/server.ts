@@ -103,6 +103,10 @@ export interface Sandbox {
   /** Resolves when every queued webhook has been delivered or given up. */
   idle: () => Promise<void>;
   setRateLimit: (limit: RateLimit | false) => void;
+  /** Stops a subscription as ISAO does: listed with `is_active: false`, delivered nothing. */
+  deactivate: (subscriptionId: string) => boolean;
+  /** The next `count` API requests are answered `status` (a server fault, a gateway's 502…). */
+  failNext: (status: number, count?: number) => void;
   /** A real HTTP request to the sandbox, e.g. `call('POST', '/sandbox/deals', {title: 'X'})`. */
   call: (method: string, path: string, body?: unknown, apiKey?: string) => Promise<CallResult>;
   close: () => Promise<void>;
@@ -124,7 +128,10 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     delivery: { ...DEFAULT_DELIVERY, ...options.delivery },
     limits,
     signingSecret: () => options.signingSecret,
-    isActive: (id) => subscriptions.has(id),
+    isActive: (id) => {
+      const subscription = subscriptions.get(id);
+      return subscription !== undefined && subscription.active !== false;
+    },
     log,
   });
 
@@ -139,7 +146,10 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     return () => {
       for (const env of emitted) {
         const targets = [...subscriptions.values()].filter(
-          (sub) => sub.event === env.event && matchesFilters(env.data, sub.filters),
+          (sub) =>
+            sub.active !== false &&
+            sub.event === env.event &&
+            matchesFilters(env.data, sub.filters),
         );
         dispatcher.dispatch(env, targets);
       }
@@ -160,7 +170,15 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     emit,
     log,
   });
+  const faults = { status: 500, count: 0 };
   const server = createServer((req, res) => {
+    if (faults.count > 0) {
+      faults.count -= 1;
+      res
+        .writeHead(faults.status, { 'Content-Type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify({ success: false, message: 'Sandbox fault, as asked' }));
+      return;
+    }
     void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -200,6 +218,14 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     },
     idle: dispatcher.idle,
     setRateLimit: rateLimiter.set,
+    deactivate: (subscriptionId) => {
+      const subscription = subscriptions.get(subscriptionId);
+      if (subscription) subscription.active = false;
+      return subscription !== undefined;
+    },
+    failNext: (status, count = 1) => {
+      Object.assign(faults, { status, count });
+    },
     call: (method, path, body, key = apiKey) => callSandbox(baseUrl, key, method, path, body),
     close: async () => {
       dispatcher.close();

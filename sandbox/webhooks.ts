@@ -13,6 +13,12 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SIGNATURE_HEADER } from '../core/signatures';
+import {
+  deliverOnSchedule,
+  delivered,
+  ISAO_DELIVERY,
+  type DeliverySchedule,
+} from '../core/schedule';
 import type { FilterValues } from '../core/filters';
 import type { IsaoEvent } from '../core/events';
 import { DEFAULT_LIMITS, keepNewest, type SandboxLimits } from './limits';
@@ -30,6 +36,8 @@ export interface Subscription {
   /** Only records that pass the app's own `matchesFilters` (core/filters.ts) are delivered. */
   filters?: FilterValues;
   created_at: string;
+  /** False once ISAO stopped it (`Sandbox.deactivate`): still listed, never delivered to. */
+  active?: boolean;
 }
 
 export interface Envelope {
@@ -52,16 +60,10 @@ export const envelope = (
   metadata: { companyId, eventId: `evt_${randomUUID()}`, source },
 });
 
-export interface DeliveryOptions {
-  /** Retries after the first attempt (ISAO: up to 3). */
-  retries: number;
-  /** Delay before retry n is backoffMs × 2^(n-1). */
-  backoffMs: number;
-  /** Per attempt (ISAO: 30 s). */
-  timeoutMs: number;
-}
+/** Retries, backoff and per-attempt timeout: ISAO's schedule (core/schedule.ts) by default. */
+export type DeliveryOptions = DeliverySchedule;
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { retries: 3, backoffMs: 1000, timeoutMs: 30_000 };
+export const DEFAULT_DELIVERY: DeliveryOptions = ISAO_DELIVERY;
 
 export interface DeliveryAttempt {
   eventId: string;
@@ -178,36 +180,41 @@ export const createDispatcher = ({
       ...(secret ? { [SIGNATURE_HEADER]: signWebhook(secret, body) } : {}),
     };
     const url = new URL(subscription.target_url);
-    for (let attempt = 1; attempt <= delivery.retries + 1; attempt += 1) {
-      if (isStopped() || !isActive(subscription.subscription_id)) return;
-      const result = await post(
-        url,
-        body,
-        { ...headers, 'X-Isao-Delivery-Attempt': String(attempt) },
-        delivery.timeoutMs,
-        track,
-      );
-      if (isStopped()) return;
-      const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
-      attempts.push({
-        eventId: event.metadata.eventId,
-        event: event.event,
-        subscriptionId: subscription.subscription_id,
-        targetUrl: subscription.target_url,
-        attempt,
-        ok,
-        ...result,
-        at: new Date().toISOString(),
-      });
-      keepNewest(attempts, limits.deliveryAttempts);
-      const outcome = result.status === undefined ? result.error : `HTTP ${String(result.status)}`;
-      log(
-        `webhook ${event.event} ${event.metadata.eventId} → ${subscription.target_url} (attempt ${String(attempt)}): ${String(outcome)}`,
-      );
-      if (ok) return;
-      if (attempt <= delivery.retries) await wait(delivery.backoffMs * 2 ** (attempt - 1));
+    const { outcome } = await deliverOnSchedule(
+      delivery,
+      async (attempt) => {
+        if (isStopped() || !isActive(subscription.subscription_id)) return undefined;
+        const result = await post(
+          url,
+          body,
+          { ...headers, 'X-Isao-Delivery-Attempt': String(attempt) },
+          delivery.timeoutMs,
+          track,
+        );
+        if (isStopped()) return undefined;
+        attempts.push({
+          eventId: event.metadata.eventId,
+          event: event.event,
+          subscriptionId: subscription.subscription_id,
+          targetUrl: subscription.target_url,
+          attempt,
+          ok: delivered(result.status),
+          ...result,
+          at: new Date().toISOString(),
+        });
+        keepNewest(attempts, limits.deliveryAttempts);
+        const outcome =
+          result.status === undefined ? result.error : `HTTP ${String(result.status)}`;
+        log(
+          `webhook ${event.event} ${event.metadata.eventId} → ${subscription.target_url} (attempt ${String(attempt)}): ${String(outcome)}`,
+        );
+        return result;
+      },
+      wait,
+    );
+    if (outcome === 'given up') {
+      log(`webhook ${event.metadata.eventId} to ${subscription.target_url} given up`);
     }
-    log(`webhook ${event.metadata.eventId} to ${subscription.target_url} given up`);
   };
 
   /** Delivers a subscription's waiting events one after another, then forgets the queue. */

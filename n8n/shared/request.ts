@@ -8,16 +8,10 @@
  * credential's Test is `testCredential`, named by both nodes' `testedBy`.
  */
 import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
-import { apiUrlProblem, DEFAULT_API_URL, keyProblem, type IsaoCall } from '../../core/api';
-import {
-  failureFor,
-  type Failure,
-  MAX_DETAIL,
-  networkFailure,
-  parseBody,
-  REQUEST_TIMEOUT_MS,
-} from '../../core/errors';
-import { isRecord, reasonOf, text } from '../../core/inputs';
+import { DEFAULT_API_URL, type IsaoCall } from '../../core/api';
+import { callIsao as callCore, type Outcome, type SentRequest } from '../../core/call';
+import { REQUEST_TIMEOUT_MS } from '../../core/errors';
+import { text } from '../../core/inputs';
 import type { CredentialTestContext, RequestContext } from './contexts';
 import { apiError, operationError } from './errors';
 
@@ -64,86 +58,28 @@ const isFullResponse = (value: unknown): value is { statusCode: number; body?: u
   'statusCode' in value &&
   typeof value.statusCode === 'number';
 
-/** A request as the package sends it: the transport (n8n's) adds nothing but the key. */
-interface Sent {
-  method: IsaoRequest['method'];
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/** What one call to ISAO came to: its answer, or why not, in the core's words. */
-type Outcome =
-  | { status: number; data: unknown }
-  /** Refused before sending, never sent, or unreadable: the node's own error. */
-  | { problem: string }
-  /** ISAO's answer is a failure: an API error with its status. */
-  | { failure: Failure };
-
-/**
- * One call under the package's rules, whatever n8n transport `send` is: a Base URL or key the core
- * refuses is refused before anything is sent; the answer is asked for in full, any status, as
- * text, and a redirect is never followed (its Location could be another host, where n8n would
- * carry the Bearer header) but refused, naming the Base URL to check.
- */
-const callIsao = async (
+/** A request through n8n's transport, under the core's rules (core/call.ts). */
+const callIsao = (
   credentials: IsaoCredentials,
   request: IsaoRequest,
-  send: (sent: Sent) => Promise<unknown>,
-): Promise<Outcome> => {
-  // Stryker disable next-line ArrayDeclaration: one more text to redact, which no message holds
-  const secrets = [credentials.apiKey, credentials.signingSecret, ...(request.secrets ?? [])];
-  const urlProblem = apiUrlProblem(credentials.baseUrl, BASE_URL_SETTING, secrets);
-  if (urlProblem) return { problem: urlProblem };
-  const badKey = credentials.apiKey && keyProblem(credentials.apiKey);
-  if (badKey) return { problem: badKey };
-  const base = credentials.baseUrl.replace(/\/+$/, '');
-  // apiUrlProblem has checked it is a URL
-  const host = new URL(base).host;
-  let answer: unknown;
-  try {
-    answer = await send({
-      method: request.method,
-      url: `${base}${request.path}`,
-      headers: {
-        Accept: 'application/json',
-        ...(request.body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      // serialised here: n8n's client would take the object, but its type admits JSON data only
-      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-    });
-  } catch (error) {
-    // fetch and n8n's own wrapping keep the system error (ECONNREFUSED…) as the cause
-    const network =
-      networkFailure(error, host) ??
-      networkFailure(isRecord(error) ? error.cause : undefined, host);
-    return {
-      problem:
-        network ??
-        `Could not call the ISAO API at ${host}: ${reasonOf(error, secrets, MAX_DETAIL)}`,
-    };
-  }
-  if (!isFullResponse(answer)) {
-    return {
-      problem: `The ISAO API at ${host} gave an answer without a status, so it could not be read.`,
-    };
-  }
-  const status = answer.statusCode;
-  const content = contentOf(answer.body);
-  if (status >= 300 && status < 400) {
-    return {
-      failure: {
-        kind: 'error',
-        code: 'unsafe_redirect',
-        status,
-        message: `The ISAO API at ${host} answered ${String(status)} (a redirect); the API key is only ever sent to the Base URL, so the redirect was not followed. Check the Base URL of the ISAO API credential.`,
-      },
-    };
-  }
-  const where = { method: request.method, path: new URL(`${base}${request.path}`).pathname, host };
-  const failure = failureFor({ status, content }, request, where, secrets);
-  return failure ? { failure } : { status, data: parseBody(content).value };
-};
+  send: (sent: SentRequest) => Promise<unknown>,
+): Promise<Outcome> =>
+  callCore(
+    {
+      apiKey: credentials.apiKey,
+      baseUrl: credentials.baseUrl,
+      secrets: [credentials.signingSecret, ...(request.secrets ?? [])],
+      setting: BASE_URL_SETTING,
+      redirectFix: 'Check the Base URL of the ISAO API credential.',
+    },
+    request,
+    async (sent) => {
+      const answer = await send(sent);
+      return isFullResponse(answer)
+        ? { status: answer.statusCode, content: contentOf(answer.body) }
+        : undefined;
+    },
+  );
 
 /**
  * The one way the nodes call ISAO (callIsao's rules), through n8n's authenticated request, which

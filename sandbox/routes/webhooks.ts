@@ -132,7 +132,7 @@ export const webhookRoutes = ({ subscriptions, limits, attempts }: WebhookState)
     return { body: { success: true, message: 'Webhook unsubscribed successfully' } };
   };
 
-  /** Exactly the documented item: the event as `event_type`, no filters, always active. */
+  /** Exactly the documented item: the event as `event_type`, no filters. */
   const listWebhooks = (): Reply => ({
     body: {
       success: true,
@@ -141,7 +141,7 @@ export const webhookRoutes = ({ subscriptions, limits, attempts }: WebhookState)
         subscription_id: sub.subscription_id,
         event_type: sub.event,
         target_url: sub.target_url,
-        is_active: true,
+        is_active: sub.active !== false,
         created_at: sub.created_at,
       })),
     },

@@ -1,8 +1,10 @@
 // `npm run sdk:build`: the @isao/webhooks package's dist/, ESM (.mjs) and CommonJS (.cjs), with
 // the ISAO core bundled in (no runtime dependency). Three entries: the package (node), `web`
 // (no node:crypto: the core's one synchronous hash comes from sdk/src/crypto-web.ts, the HMAC
-// from Web Crypto) and `testing` (signed deliveries for tests). The build checks what each
-// output imports at run time: node:crypto for the node entries, nothing for `web`.
+// from Web Crypto) and `testing` (signed deliveries for tests); and the `isao` CLI (the bin,
+// CommonJS only, with the conformance vectors beside it for `isao verify --vectors`). The build
+// checks what each output imports at run time: node built-ins for the node entries, nothing for
+// `web`.
 //
 // node scripts/sdk/build.js [packageDir] [--no-types]
 //   packageDir: where the package is written (default sdk/); another folder gets a copy of
@@ -26,6 +28,13 @@ const ENTRIES = [
   { name: 'index', platform: 'node', allowed: ['node:crypto'] },
   { name: 'web', platform: 'neutral', allowed: [] },
   { name: 'testing', platform: 'node', allowed: ['node:crypto'] },
+  {
+    name: 'cli',
+    platform: 'node',
+    formats: ['cjs'],
+    banner: '#!/usr/bin/env node',
+    allowed: ['node:crypto', 'node:fs', 'node:http', 'node:https', 'node:path', 'node:util'],
+  },
 ];
 
 /** The web build's node:crypto: the core's synchronous sha256, nothing else. */
@@ -38,7 +47,7 @@ const webCrypto = {
   },
 };
 
-const bundle = async ({ name, platform, allowed }, format) => {
+const bundle = async ({ name, platform, allowed, banner }, format) => {
   const outfile = path.join(dist, `${name}.${format === 'esm' ? 'mjs' : 'cjs'}`);
   const result = await esbuild.build({
     entryPoints: [path.join(sdk, 'src', `${name}.ts`)],
@@ -50,6 +59,7 @@ const bundle = async ({ name, platform, allowed }, format) => {
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
+    ...(banner ? { banner: { js: banner } } : {}),
     plugins: platform === 'neutral' ? [webCrypto] : [],
     // a neutral build resolves no package.json "main" by default; nothing here needs one
     mainFields: ['module', 'main'],
@@ -80,16 +90,19 @@ const types = () => {
 const build = async () => {
   fs.rmSync(dist, { recursive: true, force: true });
   for (const entry of ENTRIES) {
-    await bundle(entry, 'esm');
-    await bundle(entry, 'cjs');
+    for (const format of entry.formats ?? ['esm', 'cjs']) await bundle(entry, format);
   }
+  fs.chmodSync(path.join(dist, 'cli.cjs'), 0o755);
+  fs.copyFileSync(path.join(root, 'conformance', 'vectors.json'), path.join(dist, 'vectors.json'));
   if (!args.includes('--no-types')) types();
   if (packageDir !== sdk) {
     for (const file of ['package.json', 'README.md', 'LICENSE']) {
       fs.copyFileSync(path.join(sdk, file), path.join(packageDir, file));
     }
   }
-  console.log(`${path.relative(root, dist) || dist}: ${ENTRIES.length} entries, ESM and CommonJS`);
+  console.log(
+    `${path.relative(root, dist) || dist}: ${ENTRIES.length - 1} entries, ESM and CommonJS, and the isao CLI`,
+  );
 };
 
 build().catch((error) => {

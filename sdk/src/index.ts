@@ -11,6 +11,15 @@ export { createNodeMiddleware, type NodeRequest } from './node';
 export { createWebHandler } from './web-handler';
 export { createKoaMiddleware, type KoaContext } from './koa';
 export { createFastifyPlugin, type FastifyScope } from './fastify';
+export {
+  IsaoApiError,
+  IsaoClient,
+  type ClientOptions,
+  type ContactInput,
+  type Ensured,
+  type Subscribed,
+  type Subscription,
+} from './client';
 export * from './common';
 
 /** The receiver (see Receiver), verifying with node:crypto. */

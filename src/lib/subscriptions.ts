@@ -17,6 +17,7 @@ import {
   listedFor,
   NOT_A_LIST,
   LIST_CALL,
+  removableBeside,
   subscribeCall,
   subscribed,
   unsubscribeCall,
@@ -111,12 +112,8 @@ const removeOthers = async (
     );
     return [];
   }
-  const ownCreated = Number.isNaN(own.createdAt)
-    ? (listed.find((other) => other.id === own.id)?.createdAt ?? NaN)
-    : own.createdAt;
-  const others = listed.filter((other) => other.id !== own.id);
   // NaN compares false: an unknown age on either side is never removable
-  const removable = others.filter((other) => older(other.createdAt, ownCreated));
+  const { removable, unknown, ownCreated } = removableBeside(listed, own, older);
   const removed: string[] = [];
   const skipped: string[] = [];
   for (const id of removable.map((other) => other.id)) {
@@ -144,9 +141,6 @@ const removeOthers = async (
       `ISAO: did not remove ${String(skipped.length)} other ${event} subscription(s) for this Zap's hook URL (${named(skipped)}): the clean-up's ${String(CLEANUP_BUDGET_MS / 1000)} s were used up. ${LEFT_OVER}`,
     );
   }
-  const unknown = others.filter(
-    (other) => Number.isNaN(other.createdAt) || Number.isNaN(ownCreated),
-  );
   if (unknown.length > 0) {
     const whose = Number.isNaN(ownCreated) ? "this Zap's own subscription was" : 'they were';
     z.console.log(

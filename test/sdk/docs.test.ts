@@ -6,11 +6,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { packageProject } from './build';
-import { post, ROOT } from './helpers';
+import { freePort, post, ROOT } from './helpers';
 import { routeServer } from '../examples/servers';
+import { startSandbox } from '../../sandbox/server';
 import { signedDelivery } from '../../sdk/src/testing';
 
 const { dir: project, remove } = packageProject([
@@ -29,16 +29,6 @@ const samples = (page: string): [string, string][] =>
   [...readFileSync(join(ROOT, page), 'utf8').matchAll(/```js\n\/\/ (\S+)\n([\s\S]*?)```/g)].map(
     ([code = '', file = '']) => [file, code.replace(/^```js\n/, '').replace(/```$/, '')],
   );
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
 
 const node = (file: string, args: string[] = []): string =>
   execFileSync(process.execPath, [file, ...args], { cwd: project, encoding: 'utf8' });
@@ -127,6 +117,30 @@ console.log(response.status, JSON.stringify(await response.json()));`,
   'vectors.mjs': (file) => {
     expect(node(file, [join(ROOT, 'conformance', 'vectors.json')])).toBe('71 of 71 passed\n');
     return Promise.resolve();
+  },
+  'client.mjs': async (file) => {
+    const sandbox = await startSandbox();
+    try {
+      const env = { ISAO_API_KEY: sandbox.apiKey, ISAO_BASE_URL: sandbox.baseUrl };
+      const run = (): Promise<string> =>
+        new Promise((resolve, reject) => {
+          // asynchronous: the sandbox answers from this process
+          const child = spawn(process.execPath, [file], {
+            cwd: project,
+            env: { ...process.env, ...env },
+          });
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+          child.on('error', reject);
+          child.on('close', () => {
+            resolve(out);
+          });
+        });
+      expect(await run()).toBe('subscribed deal.won\ninvalid_input phoneNumber\n');
+      expect(await run()).toBe('already subscribed deal.won\ninvalid_input phoneNumber\n');
+    } finally {
+      await sandbox.close();
+    }
   },
 };
 

@@ -11,9 +11,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import type { Vector } from '../../scripts/sdk/vectors';
-import type { VerifyResult } from '../../sdk/src/types';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -23,31 +23,19 @@ export const VECTORS: readonly Vector[] = (
 
 export const bytesOf = (vector: Vector): Uint8Array => Buffer.from(vector.body.base64, 'base64');
 
-/** A vector's headers as node:http hands them over: lower-case names, repeats joined by ", ". */
-export const nodeHeaders = (vector: Vector): Record<string, string> => {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of vector.headers) {
-    const key = name.toLowerCase();
-    headers[key] = key in headers ? `${headers[key] ?? ''}, ${value}` : value;
-  }
-  return headers;
-};
+/** A vector's headers as node:http hands them over, and a result in the vectors' terms. */
+export { outcomeOf as outcome, vectorHeaders as nodeHeaders } from '../../sdk/src/vectors';
 
-/** A result in the vectors' terms (events and records as JSON carries them). */
-export const outcome = (result: VerifyResult): unknown =>
-  JSON.parse(
-    JSON.stringify(
-      result.ok
-        ? {
-            ok: true,
-            signedWith: result.signedWith,
-            events: result.events,
-            unknown: result.unknown,
-            skipped: result.skipped.length,
-          }
-        : { ok: false, status: result.status, problem: result.problem },
-    ),
-  );
+/** A port on 127.0.0.1 that nothing listens on now. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createNetServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+  });
 
 /** A server on 127.0.0.1 at a free port, and its URL; close() ends it and its connections. */
 export const listen = async (

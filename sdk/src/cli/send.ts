@@ -1,0 +1,77 @@
+/**
+ * One POST of exact bytes to a receiver, as ISAO sends a delivery: a timeout per attempt, the
+ * answer's status, time and text; optionally the body in slow chunks. Never throws: a refused
+ * connection or a timeout is the result's `error`.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export interface Sent {
+  status?: number;
+  /** The answer's body, as text. */
+  text?: string;
+  error?: string;
+  ms: number;
+}
+
+export interface SendOptions {
+  timeoutMs: number;
+  /** Send the body in this many pieces, `gapMs` apart (the slow path). */
+  chunks?: number;
+  gapMs?: number;
+}
+
+const pause = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+export const send = (
+  url: URL,
+  body: Uint8Array,
+  headers: Readonly<Record<string, string>>,
+  { timeoutMs, chunks = 1, gapMs = 0 }: SendOptions,
+): Promise<Sent> =>
+  new Promise((resolve) => {
+    const started = Date.now();
+    const done = (result: Omit<Sent, 'ms'>): void => {
+      resolve({ ...result, ms: Date.now() - started });
+    };
+    const post = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = post(url, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Length': String(body.length), Connection: 'close' },
+      timeout: timeoutMs,
+    });
+    req.on('response', (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.on('end', () => {
+        done({ status: res.statusCode, text: Buffer.concat(parts).toString('utf8') });
+      });
+      res.on('error', (error) => {
+        done({ status: res.statusCode, error: error.message });
+      });
+    });
+    req.on('timeout', () => {
+      req.destroy(new Error(`no answer within ${String(timeoutMs / 1000)} s`));
+    });
+    req.on('error', (error) => {
+      done({ error: error.message });
+    });
+    const size = Math.ceil(body.length / chunks);
+    void (async () => {
+      for (let at = 0; at < body.length; at += size) {
+        if (at > 0) await pause(gapMs);
+        if (req.destroyed) return;
+        req.write(body.subarray(at, at + size));
+      }
+      req.end();
+    })();
+  });
+
+/** An answer in a few words: `200 in 12 ms`, or the error. */
+export const described = (sent: Sent): string =>
+  sent.status === undefined
+    ? `no answer (${sent.error ?? 'unknown error'})`
+    : `${String(sent.status)} in ${String(sent.ms)} ms`;

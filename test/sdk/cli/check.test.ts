@@ -1,0 +1,146 @@
+/**
+ * `isao check` grades real receivers on 127.0.0.1: the package's own (createNodeMiddleware on
+ * node:http) passes every line; one written like ISAO's guide (express.json(), no verification,
+ * 200 to everything) and one that verifies but runs every duplicate again fail, each on the
+ * right lines of the report card, with exit code 1.
+ */
+import express from 'express';
+import type { Server } from 'node:http';
+import { createNodeMiddleware, verify, Webhooks } from '../../../sdk/src/index';
+import { listen } from '../helpers';
+import { builtCli } from './run';
+
+// each command is a child process, and check and --like-isao take seconds by design
+jest.setTimeout(60_000);
+
+const SECRET = 'whsec_check';
+const cli = builtCli();
+afterAll(cli.remove);
+
+const LINES = [
+  'a valid event is taken',
+  'a tampered copy is refused',
+  'an unsigned event is refused',
+  'a stale event is refused',
+  'the same event 5 times at once runs once',
+  'emoji and U+2028 in the body are taken',
+  'a pretty-printed body is taken',
+  'a body arriving in slow chunks is taken',
+];
+
+/** Each line of the report card: its check and PASS or FAIL. */
+const card = (stdout: string): Record<string, string> =>
+  Object.fromEntries(
+    LINES.map((line) => [
+      line,
+      /^(PASS|FAIL) /m.exec(stdout.split('\n').find((l) => l.includes(line)) ?? '')?.[1] ??
+        'missing',
+    ]),
+  );
+
+const expected = (failing: readonly string[]): Record<string, string> =>
+  Object.fromEntries(LINES.map((line) => [line, failing.includes(line) ? 'FAIL' : 'PASS']));
+
+it("passes the package's own receiver on node:http, and says so as JSON", async () => {
+  const handled: string[] = [];
+  const webhooks = new Webhooks({ secrets: SECRET });
+  webhooks.onAny(async (event) => {
+    // a little work, so that the concurrent copies find the event in flight
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    handled.push(event.id ?? '');
+  });
+  const server = await listen(createNodeMiddleware(webhooks));
+  try {
+    const ran = await cli.isao(['check', `${server.url}/`, '--secret', SECRET]);
+    expect(card(ran.stdout)).toEqual(expected([]));
+    expect(ran.stdout).toContain('8 of 8 checks passed.');
+    expect(ran.code).toBe(0);
+    // five valid deliveries (the valid one, the burst, emoji, pretty, slow), each run once
+    expect(new Set(handled).size).toBe(handled.length);
+    expect(handled).toHaveLength(5);
+    const json = await cli.isao(['check', server.url, '--json'], {
+      env: { ISAO_WEBHOOK_SECRET: SECRET },
+    });
+    const report: unknown = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ passed: true, grades: expect.any(Array) });
+    expect(json.code).toBe(0);
+  } finally {
+    await server.close();
+  }
+});
+
+it("fails a receiver written like ISAO's guide (express.json(), no verification) on the lines it gets wrong", async () => {
+  const app = express();
+  app.use(express.json());
+  app.post('/webhook/isao', (_req, res) => {
+    res.status(200).json({ received: true });
+  });
+  const server: Server = await new Promise((resolve) => {
+    const started = app.listen(0, '127.0.0.1', () => {
+      resolve(started);
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    const ran = await cli.isao([
+      'check',
+      `http://127.0.0.1:${String(port)}/webhook/isao`,
+      '--secret',
+      SECRET,
+    ]);
+    expect(card(ran.stdout)).toEqual(
+      expected([
+        'a tampered copy is refused',
+        'an unsigned event is refused',
+        'a stale event is refused',
+        'the same event 5 times at once runs once',
+      ]),
+    );
+    expect(ran.stdout).toContain(
+      'fix: Verify the X-Isao-Hmac-Sha256 signature over the exact bytes received',
+    );
+    expect(ran.stdout).toContain('4 of 8 checks failed.');
+    expect(ran.code).toBe(1);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+it('fails a receiver that verifies but runs every duplicate again, on that line only', async () => {
+  const server = await listen(async (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise((resolve) => req.on('end', resolve));
+    const result = verify(Buffer.concat(chunks), req.headers, { secrets: SECRET });
+    res.writeHead(result.ok ? 200 : result.status, { 'Content-Type': 'application/json' });
+    res.end(
+      JSON.stringify(result.ok ? { ok: true, handled: result.events.length } : { ok: false }),
+    );
+  });
+  try {
+    const ran = await cli.isao(['check', server.url, '--secret', SECRET, '--event', 'deal.won']);
+    expect(card(ran.stdout)).toEqual(expected(['the same event 5 times at once runs once']));
+    expect(ran.stdout).toMatch(
+      /FAIL {2}the same event 5 times .*: handled, handled, handled, handled, handled; a retry after them: handled/,
+    );
+    expect(ran.code).toBe(1);
+  } finally {
+    await server.close();
+  }
+});
+
+it('exits 2 on a command line that cannot run, naming what is wrong', async () => {
+  const noSecret = await cli.isao(['check', 'http://127.0.0.1:1/']);
+  expect(noSecret).toMatchObject({ code: 2, stdout: '' });
+  expect(noSecret.stderr).toContain(
+    'Give the signing secret: --secret S (or ISAO_WEBHOOK_SECRET).',
+  );
+  const badUrl = await cli.isao(['check', 'ftp://x', '--secret', 's']);
+  expect(badUrl.code).toBe(2);
+  expect(badUrl.stderr).toContain('The receiver URL must be an http(s) URL, not "ftp://x".');
+  const badOption = await cli.isao(['check', '--colour']);
+  expect(badOption.code).toBe(2);
+  expect(badOption.stderr).toContain("Unknown option '--colour'");
+});

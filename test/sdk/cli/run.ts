@@ -1,0 +1,60 @@
+/**
+ * The `isao` CLI as users run it: the package built by its own build script, and its bin
+ * (package.json's `bin.isao`, in dist/) run as a child process, never blocking the test's event
+ * loop, so the receivers and the sandbox the test runs can answer it.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildPackage } from '../build';
+
+export interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Builds the package once for a test file; `isao(args)` runs its bin. */
+export const builtCli = (): {
+  bin: string;
+  isao: (
+    args: readonly string[],
+    options?: { env?: NodeJS.ProcessEnv; input?: string | Uint8Array },
+  ) => Promise<Ran>;
+  remove: () => void;
+} => {
+  const built = buildPackage();
+  const manifest: unknown = JSON.parse(readFileSync(join(built.dir, 'package.json'), 'utf8'));
+  const relative =
+    typeof manifest === 'object' &&
+    manifest !== null &&
+    'bin' in manifest &&
+    typeof manifest.bin === 'object' &&
+    manifest.bin !== null &&
+    'isao' in manifest.bin &&
+    typeof manifest.bin.isao === 'string'
+      ? manifest.bin.isao
+      : '';
+  const bin = join(built.dir, relative);
+  const isao = (
+    args: readonly string[],
+    options: { env?: NodeJS.ProcessEnv; input?: string | Uint8Array } = {},
+  ): Promise<Ran> =>
+    new Promise((resolve, reject) => {
+      // no ISAO_* from the test's own environment: each test says what it sets
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !name.startsWith('ISAO_')),
+      );
+      const child = spawn(bin, [...args], { env: { ...env, ...options.env }, stdio: 'pipe' });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        resolve({ code, stdout, stderr });
+      });
+      child.stdin.end(options.input ?? '');
+    });
+  return { bin, isao, remove: built.remove };
+};
