@@ -13,6 +13,7 @@ import type { Claim, DedupStore } from './store';
 import { newToken } from './redis-store';
 import {
   PG_TABLE,
+  PG_END,
   PG_TRY_LOCK,
   pgClaim,
   pgComplete,
@@ -78,6 +79,13 @@ const claimOf = (result: PgResult, token: string, now: number): Claim => {
 
 const whole = (ms: number): number => Math.max(1, Math.ceil(ms));
 
+/** A transactional claim: its token, its connection and that connection's server process. */
+interface Claimed<C> {
+  token: string;
+  client: C;
+  pid: unknown;
+}
+
 /** The store with leases: any `query`-able client or pool. */
 export class PostgresStore implements DedupStore {
   readonly table: string;
@@ -127,13 +135,14 @@ export class PostgresStore implements DedupStore {
 /**
  * The transactional store: each claim holds a transaction on a connection of `pool` until the
  * event completes (COMMIT: the handler's writes and the completion together) or is released
- * (the connection is closed: PostgreSQL rolls everything back). Another claim of the event
- * while one is open answers in flight at once (a transaction-scoped advisory lock), so it needs
- * no lease: a worker that dies loses its connection, and with it the claim and its writes.
+ * (its connection closed and its server process ended: PostgreSQL rolls everything back).
+ * Another claim of the event while one is open answers in flight at once (a transaction-scoped
+ * advisory lock), so it needs no lease: a worker that dies loses its connection, and with it the
+ * claim and its writes.
  */
 export class PostgresTransactionalStore<C extends PgPoolClient> implements DedupStore {
   readonly table: string;
-  private readonly open = new Map<string, { token: string; client: C }>();
+  private readonly open = new Map<string, Claimed<C>>();
 
   constructor(
     private readonly pool: PgPool<C>,
@@ -186,7 +195,8 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
           )
         : { state: 'in-flight', until: now + leaseMs };
       if (claim.state === 'first') {
-        this.open.set(eventId, { token, client });
+        const pid = typeof lock === 'object' && lock !== null && 'pid' in lock ? lock.pid : null;
+        this.open.set(eventId, { token, client, pid });
         return claim;
       }
       await client.query('ROLLBACK');
@@ -207,31 +217,52 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
     const open = this.take(eventId, token);
     if (open === undefined) return false;
     try {
-      const done = await open.query(pgComplete(this.table), [eventId, token, now, whole(keepMs)]);
+      const done = await open.client.query(pgComplete(this.table), [
+        eventId,
+        token,
+        now,
+        whole(keepMs),
+      ]);
       if (done.rowCount !== 1) throw new Error('the claim row was not there to complete');
-      await open.query('COMMIT');
+      await open.client.query('COMMIT');
     } catch (cause) {
-      open.release(true);
+      await this.end(open);
       throw new RetryableError(
         `the transaction of event ${JSON.stringify(eventId)} could not commit, so none of its writes were kept`,
         { cause },
       );
     }
-    open.release();
+    open.client.release();
     return true;
   }
 
-  /** Closes the connection: PostgreSQL rolls the claim and the handler's writes back. */
-  release(eventId: string, token: string): boolean {
+  /** Ends the claim's transaction: PostgreSQL rolls back the claim and the handler's writes. */
+  async release(eventId: string, token: string): Promise<boolean> {
     const open = this.take(eventId, token);
-    open?.release(true);
-    return open !== undefined;
+    if (open === undefined) return false;
+    await this.end(open);
+    return true;
   }
 
-  private take(eventId: string, token: string): C | undefined {
+  /**
+   * Closes the claim's connection, and ends its server process from another connection, waiting
+   * until it is gone: at once even when a handler's query is still running there (the deadline),
+   * and the event's lock is free when this resolves, so a retry can claim it.
+   */
+  private async end({ client, pid }: Claimed<C>): Promise<void> {
+    client.release(true);
+    const other = await this.pool.connect();
+    try {
+      await other.query(PG_END, [pid]);
+    } finally {
+      other.release();
+    }
+  }
+
+  private take(eventId: string, token: string): Claimed<C> | undefined {
     const open = this.open.get(eventId);
     if (open?.token !== token) return undefined;
     this.open.delete(eventId);
-    return open.client;
+    return open;
   }
 }

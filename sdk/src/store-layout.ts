@@ -75,7 +75,15 @@ export const pgPrune = (table: string): string => `DELETE FROM ${table} WHERE he
 
 /**
  * The transactional mode's lock, taken first in the claim's transaction: $1 the table's name,
- * $2 the event id. False when another transaction holds the event (in flight); held until that
- * transaction ends, whatever ends it (commit, rollback, a lost connection).
+ * $2 the event id. `locked` is false when another transaction holds the event (in flight); held
+ * until that transaction ends, whatever ends it (commit, rollback, a lost connection). `pid` is
+ * the connection's server process, for PG_END.
  */
-export const PG_TRY_LOCK = `SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0)) AS locked`;
+export const PG_TRY_LOCK = `SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0)) AS locked, pg_backend_pid() AS pid`;
+
+/**
+ * A release in the transactional mode, from another connection once the claim's own is closed:
+ * $1 the claim's `pid`. Ends that server process, a query of the handler still running included,
+ * and waits (up to 5 s) until it is gone: its transaction is rolled back and its lock free.
+ */
+export const PG_END = `SELECT pg_terminate_backend($1, 5000)`;

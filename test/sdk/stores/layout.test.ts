@@ -33,6 +33,7 @@ describe('conformance/stores.md', () => {
       layout.pgRelease(table),
       layout.pgPrune(table),
       layout.PG_TRY_LOCK,
+      layout.PG_END,
     ]) {
       expect(page).toContain(fenced('sql', sql));
     }

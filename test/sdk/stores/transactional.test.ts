@@ -158,6 +158,25 @@ describe('PostgresTransactionalStore', () => {
     expect(await count()).toBe('1');
   });
 
+  it('a release rolls back at once, a handler query still running included: the retry claims it', async () => {
+    const { store, count, write } = await setup();
+    for (const round of [1, 2, 3]) {
+      const id = `evt_release_${String(round)}`;
+      const claim = await store.claim(id, { now: 0, leaseMs: 1000 });
+      if (claim.state !== 'first') throw new Error(`expected a first claim, got ${claim.state}`);
+      const db = store.transaction({ id });
+      await write(db, id);
+      // a handler past its deadline, in the middle of a long query
+      const running = db.query('SELECT pg_sleep(30)').catch(() => 'ended');
+      expect(await store.release(id, claim.token)).toBe(true);
+      const retry = await store.claim(id, { now: 0, leaseMs: 1000 });
+      expect(retry.state).toBe('first');
+      expect(await running).toBe('ended');
+      if (retry.state === 'first') await store.release(id, retry.token);
+    }
+    expect(await count()).toBe('0');
+  });
+
   it('has no transaction for an event without an id, nor outside a handler', async () => {
     const { store } = await setup();
     expect(() => store.transaction({ id: null, name: 'deal.won' })).toThrow(
