@@ -70,8 +70,12 @@ export const useServers = () => {
     started = await startServers();
   }, 120_000);
   afterAll(async () => {
-    await connect.close();
-    await started?.stop();
+    try {
+      // a client still waiting on a query (a failed test) must not keep the servers running
+      await Promise.race([connect.close(), sleep(5000)]);
+    } finally {
+      await started?.stop();
+    }
   }, 60_000);
   return { servers, connect };
 };
