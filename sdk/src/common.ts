@@ -22,4 +22,21 @@ export {
 } from './receiver';
 export type { HeaderSource, RawBody } from './request';
 export { MEMORY_STORE_ENTRIES, MemoryStore, type Claim, type DedupStore } from './store';
+export {
+  RedisStore,
+  type IoRedisClient,
+  type NodeRedisClient,
+  type RedisClient,
+  type RedisStoreOptions,
+} from './redis-store';
+export {
+  PostgresStore,
+  PostgresTransactionalStore,
+  postgresTableSql,
+  type PgPool,
+  type PgPoolClient,
+  type PgQueryable,
+  type PgResult,
+  type PostgresStoreOptions,
+} from './postgres-store';
 export type * from './types';

@@ -267,15 +267,28 @@ export class Receiver {
     return undefined;
   }
 
-  /** Marks the event id done; a store that cannot is told to onError (the event was handled). */
-  private async complete(event: AnyIsaoEvent, id: string, token: string): Promise<void> {
+  /**
+   * Marks the event id done; a store that cannot is told to onError (the event was handled). A
+   * store whose completion kept nothing (a transaction that could not commit) throws a
+   * RetryableError: the delivery then stops with 503, so ISAO's retry runs the event again.
+   */
+  private async complete(
+    event: AnyIsaoEvent,
+    id: string,
+    token: string,
+  ): Promise<Stop | undefined> {
     const keepMs = (this.verifyOptions.tolerance ?? DEDUP_TTL_SECONDS) * 1000;
     try {
       await this.store.complete(id, token, { now: this.now(), keepMs });
     } catch (cause) {
+      if (cause instanceof RetryableError) {
+        const message = `Event ${named(event)} was not kept: ${cause.message.slice(0, 200)}. ISAO will retry it.`;
+        return { stop: failure('store', message), cause };
+      }
       const message = `Event ${named(event)} was handled, but the de-duplication store could not mark it done: a retry may run it again.`;
       this.report(failure('store', message), event, cause);
     }
+    return undefined;
   }
 
   /** The events in order, each claimed, run and completed; the answer once done or stopped. */
@@ -317,7 +330,8 @@ export class Receiver {
       const token = id === null ? undefined : held.get(id);
       if (id !== null && token !== undefined && lastOf.get(id) === i) {
         held.delete(id);
-        await this.complete(event, id, token);
+        const lost = await this.complete(event, id, token);
+        if (lost) return stop(lost, event);
       }
     }
     const message = `Handled ${String(handled)} event(s)${duplicates > 0 ? `; ${String(duplicates)} already handled` : ''}.`;

@@ -1,0 +1,5 @@
+/**
+ * The code samples of docs/custom.md that need the stores' servers: run by
+ * test/sdk/stores/docs.test.ts, which starts them (test/sdk/docs.test.ts runs the others).
+ */
+export const SERVER_SAMPLES: readonly string[] = ['redis-receiver.mjs', 'postgres-receiver.mjs'];
