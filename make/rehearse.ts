@@ -163,7 +163,8 @@ export const rehearse = async (
   }
 };
 
-const summary = (run: Run): string => {
+/** One deploy of the rehearsal in one line, as `npm run make:rehearse` prints it. */
+export const summary = (run: Run): string => {
   const done = run.calls.filter((call) => call.status < 400);
   const count = (method: string) => done.filter((call) => call.method === method).length;
   const limited = run.calls.filter((call) => call.status === 429).length;
