@@ -169,7 +169,7 @@ test.each<[string, (byId: Record<string, Record<string, unknown>>) => void, stri
     (byId) => {
       delete record(byId.createContact, 'createContact').connection;
     },
-    'makecomapp.json names a connection undefined that is not in the app',
+    'makecomapp.json: module createContact names no connection',
   ],
 ])('%s stops the deploy, naming it', async (_case, edit, message) => {
   await expect(dryRun(edited(edit))).rejects.toThrow(message);
