@@ -15,6 +15,7 @@ const files = [...filesIn(APP_DIR)].filter(([name]) => name !== 'README.md');
 test('every generated file but the readme has a schema of Make to pass', () => {
   expect(files.filter(([name]) => schemaFor(name) === undefined).map(([name]) => name)).toEqual([]);
   expect(files.length).toBeGreaterThan(80);
+  expect(schemaFor('README.md')).toBeUndefined();
 });
 
 test.each(files)('%s passes Make’s schema', (name, content) => {
@@ -50,6 +51,8 @@ describe('the judge is not vacuous', () => {
       fs.rmSync(path.join(copy, 'imljson', 'groups.json'));
       const partial = loadJudge(copy);
       expect(partial('parameters.json', [])).toEqual([]);
+      // every problem, not the first only
+      expect(partial('makecomapp.schema.json', { fileVersion: 1 })).toHaveLength(3);
       expect(() => partial('groups.json', [])).toThrow(
         `Make's schema groups.json is not in ${copy}`,
       );
