@@ -17,7 +17,9 @@ test('a core value that is not JSON data stops the generator', () => {
 });
 
 test('a call without a body is a request without one', () => {
-  expect(request({ path: '/webhooks/sub_1', method: 'DELETE' })).toEqual({
+  expect(
+    request({ path: '/webhooks/sub_1', method: 'DELETE', permission: 'webhooks:write' }),
+  ).toEqual({
     url: '/webhooks/sub_1',
     method: 'DELETE',
   });
