@@ -5,6 +5,18 @@
  * checks and the body do on real inputs is in create-contact.test.ts.
  */
 import { emailPattern, makeHelp, phonePattern } from '../../make/contact';
+import { moduleNamed, paramsOf } from './app-code';
+import { record } from './app-files';
+
+test('the patterns are the ones Create a contact checks', () => {
+  const params = paramsOf(moduleNamed('createContact'), 'mappableParams');
+  const pattern = (name: string) =>
+    record(params.find((param) => param.name === name)?.validate, name).pattern;
+  expect(emailPattern()).toBe(pattern('email'));
+  expect(phonePattern()).toBe(pattern('phoneNumber'));
+  // a $ or a ^ inside the core's address pattern is kept
+  expect(emailPattern(/^[^$\s]+@x$/)).toContain('[^$\\s]+@x)');
+});
 
 test('the phone number’s bound is the core’s, whatever its digits', () => {
   expect(phonePattern(/^\+?\d{10,12}$/)).toMatch(/\\d\)\{10,12\}/);

@@ -28,6 +28,7 @@ test.each([
   ['without the words after a colon', message((w) => `Refused ${w}.`, 'Refused.')],
   ['otherwise before them', message((w) => `Refused: ${w}.`, 'Denied.')],
   ['otherwise after them', message((w) => `Refused: ${w}.`, 'Refused!')],
+  ['not at all', () => 'Refused.'],
 ])('a core that words them %s stops the generator', (_case, worded) => {
   expect(() => partsOf(worded)).toThrow(/^core\/errors\.ts words the API's words differently: /);
 });

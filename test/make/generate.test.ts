@@ -25,6 +25,12 @@ test('writes exactly the generated files, what was there before removed', () => 
   expect(filesIn(dir)).toEqual(generated);
 });
 
+test('writes into a folder that is not there yet', () => {
+  const dir = path.join(work, 'new', 'app');
+  expect(writeApp(dir)).toBe(generatedFiles().size);
+  expect(filesIn(dir)).toEqual(generatedFiles());
+});
+
 test('a folder that is not there holds no file', () => {
   expect(filesIn(path.join(work, 'none'))).toEqual(new Map());
 });
