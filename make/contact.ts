@@ -63,10 +63,9 @@ export const emailPattern = (
     .replaceAll('\\p{L}\\p{M}\\p{N}', 'A-Za-z0-9\\u0080-\\uffff');
   // Stryker disable next-line Regex: MAILTO's source holds one ^, its first character
   const mailto = `(?:${MAILTO.source.replace(/^\^/, '').replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`)})?`;
-  const named = NAME_ADDR.source
-    // Stryker disable next-line Regex: NAME_ADDR's source holds one $, its last character
-    .replace(/^\^|\$$/g, '')
-    .replace('([^<>]*)', `\\s*${mailto}${address}\\s*`);
+  // Stryker disable next-line Regex: NAME_ADDR's source holds one $, its last character
+  const nameAddr = NAME_ADDR.source.replace(/^\^|\$$/g, '');
+  const named = nameAddr.replace('([^<>]*)', `\\s*${mailto}${address}\\s*`);
   if (`${address}${named}`.includes('\\p{') || !named.includes(address))
     throw new Error('core/contacts.ts reads an address in a way this pattern does not follow');
   return `^\\s*(?:${named}|${mailto}${address})${classOf(trailing)}*$`;
