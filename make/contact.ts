@@ -62,7 +62,8 @@ export const emailPattern = (
     .replaceAll('\\p{C}', '\\x00-\\x1f\\x7f-\\x9f')
     .replaceAll('\\p{L}\\p{M}\\p{N}', 'A-Za-z0-9\\u0080-\\uffff');
   // Stryker disable next-line Regex: MAILTO's source holds one ^, its first character
-  const mailto = `(?:${MAILTO.source.replace(/^\^/, '').replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`)})?`;
+  const mailtoSource = MAILTO.source.replace(/^\^/, '');
+  const mailto = `(?:${mailtoSource.replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`)})?`;
   // Stryker disable next-line Regex: NAME_ADDR's source holds one $, its last character
   const nameAddr = NAME_ADDR.source.replace(/^\^|\$$/g, '');
   const named = nameAddr.replace('([^<>]*)', `\\s*${mailto}${address}\\s*`);
