@@ -81,7 +81,7 @@ export const buildApp = (): AppDef => {
           url: `${DEFAULT_API_URL}/test`,
           method: 'GET',
           headers: { Authorization: BEARER('parameters') },
-          response: responseFor({ path: '/test', permission: 'webhooks:read', authTest: true }),
+          response: responseFor({ path: '/test', permission: 'webhooks:read' }),
           log: LOG,
         },
         params: [

@@ -62,6 +62,7 @@ export const CONNECTION_ID = 'isao';
 /** A value from the core as JSON: plain data only (a function or a symbol would be a bug here). */
 export const toJson = (value: unknown): Json => {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for anything but a number
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (Array.isArray(value)) return value.map(toJson);
   if (isRecord(value)) {

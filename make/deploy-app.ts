@@ -11,8 +11,8 @@ import { quote } from '../core/inputs';
 import { buildApp, MODULE_TYPE_IDS } from './app';
 import { answerOf, type MakeCalls } from './deploy-calls';
 import { digest, type DeployState } from './deploy-state';
-import { CODES, MANIFEST } from './layout';
-import { readManifest, type DeployComponent } from './manifest';
+import { MANIFEST } from './layout';
+import { readManifest, sectionFiles, type DeployComponent } from './manifest';
 
 /** Runs one step; a failure names the step (component, section) before what Make said. */
 const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
@@ -90,10 +90,12 @@ export const deployApp = async (
     );
   }
 
-  const remote = (kind: DeployComponent['kind'], id: string | undefined): string => {
-    const name = id === undefined ? undefined : state.names[kind][id];
+  /** The name Make knows `of`'s `kind` by (`of` itself, or the one it refers to). */
+  const remote = (of: DeployComponent, kind: DeployComponent['kind'], id?: string): string => {
+    if (id === undefined) throw new Error(`makecomapp.json: ${of.kind} ${of.id} names no ${kind}`);
+    const name = state.names[kind][id];
     if (name === undefined)
-      throw new Error(`makecomapp.json names a ${kind} ${String(id)} that is not in the app`);
+      throw new Error(`makecomapp.json names a ${kind} ${id} that is not in the app`);
     return name;
   };
 
@@ -147,13 +149,15 @@ export const deployApp = async (
   const linksOf = (component: DeployComponent): Record<string, JSONValue> => {
     const { kind, label } = component;
     if (kind === 'connection') return { label };
-    const connection = remote('connection', component.connection);
+    const connection = remote(component, 'connection', component.connection);
     if (kind === 'webhook') return { label, connection };
     return {
       label,
       description: component.description ?? label,
       connection,
-      ...(component.webhook === undefined ? {} : { webhook: remote('webhook', component.webhook) }),
+      ...(component.webhook === undefined
+        ? {}
+        : { webhook: remote(component, 'webhook', component.webhook) }),
       ...(component.actionCrud === undefined ? {} : { crud: component.actionCrud }),
     };
   };
@@ -171,7 +175,7 @@ export const deployApp = async (
       if (linked) state.digests[linksKey] = digest(JSON.stringify(links));
       created(`${kind} ${id}`, made.name);
     }
-    const name = remote(kind, id);
+    const name = remote(component, kind, id);
     if (!linked) {
       await upload(linksKey, `${kind} ${id}, its label and links`, JSON.stringify(links), () =>
         kind === 'connection'
@@ -181,10 +185,7 @@ export const deployApp = async (
             : calls.linkModule(ref, name, links),
       );
     }
-    const sections: Readonly<Record<string, readonly [string, string]>> = CODES[kind];
-    for (const [code, file] of Object.entries(component.codeFiles)) {
-      const section = sections[code]?.[1];
-      if (section === undefined) continue;
+    for (const [section, file] of sectionFiles(component)) {
       const content = read(file);
       const what = `${kind} ${id}, section ${section} (${file})`;
       await upload(`${kind}/${id}/${section}`, what, content, () =>

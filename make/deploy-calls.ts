@@ -25,7 +25,8 @@ export class PacedMake extends Make {
   }
 
   protected override calculateRetryDelay(response: Response, attempt: number): number {
-    const asked = response.headers.get('retry-after')?.trim() ?? '';
+    // a header's value comes without the spaces around it (the Fetch standard's Headers)
+    const asked = response.headers.get('retry-after') ?? '';
     const ms = /^\d+$/.test(asked) ? Number(asked) * 1000 : RATE_LIMIT.fallbackMs * 2 ** attempt;
     if (ms > RATE_LIMIT.maxWaitMs) {
       throw new Error(

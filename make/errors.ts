@@ -8,7 +8,13 @@
  * app-components/base/error-handling). A 429 is each platform's own: this is Make's.
  */
 import { DEFAULT_API_URL } from '../core/api';
-import { failureFor, MAX_DETAIL, type CallPolicy, type Permission } from '../core/errors';
+import {
+  failureFor,
+  MAX_DETAIL,
+  type CallPolicy,
+  type Failure,
+  type Permission,
+} from '../core/errors';
 import { firstOf, fn, iml, imlRegex, imlText, type JsonObject } from './iml';
 
 /** Make's error types this app uses (Make knows a few more). */
@@ -58,8 +64,11 @@ interface Parts {
   after: string;
 }
 
-/** The parts of the core's message, from the message with words and the one without. */
-const partsOf = (message: (body: Record<string, unknown>) => string): Parts => {
+/**
+ * The parts of the core's message, from the message with words and the one without; an error when
+ * the core no longer words them as `<before>: <words><after>` and `<before><none><after>`.
+ */
+export const partsOf = (message: (body: Record<string, unknown>) => string): Parts => {
   const withWords = message({ message: MARK });
   const without = message({});
   const at = withWords.indexOf(`: ${MARK}`);
@@ -83,26 +92,36 @@ export interface CallSite {
   path?: string;
   /** The permission named by a 403; omitted where none can be named (the universal module). */
   permission?: Permission;
-  /** The connection test: a 401 there is wrong input, not a connection to renew. */
-  authTest?: boolean;
 }
+
+/** The core's failure for `status`; an error when the core no longer calls that status one. */
+export const wordedFailure = (failure: Failure | undefined, status: number): Failure => {
+  if (failure === undefined)
+    throw new Error(`core/errors.ts words no failure for ${String(status)}`);
+  return failure;
+};
 
 /** The core's message for `status` on this call, around the API's words. */
 const coreParts = (status: number, site: CallSite, extra: Record<string, unknown> = {}): Parts =>
   partsOf((body) => {
+    // the core words a failure alike whether the call is the connection test (authTest: that
+    // changes only the kind of failure, which the Make error type of TYPED_STATUSES stands for
+    // here) and whatever its method (which matters only for an answer that is not JSON)
     const policy: CallPolicy = {
+      // Stryker disable next-line StringLiteral: a 403 is worded only for a call naming its permission (errorDirective)
       permission: site.permission ?? 'webhooks:read',
-      authTest: site.authTest ?? false,
+      // Stryker disable next-line BooleanLiteral: see above: the words are the same either way
+      authTest: false,
     };
     const failure = failureFor(
       { status, content: JSON.stringify({ ...extra, ...body }) },
       policy,
+      // Stryker disable next-line StringLiteral: the method matters only for an answer that is not JSON; a 404 is worded only for a call whose path is known (errorDirective)
       { method: 'GET', path: site.path ?? '', host: new URL(DEFAULT_API_URL).host },
+      // Stryker disable next-line ArrayDeclaration: no secret; one that no message holds changes nothing
       [],
     );
-    if (failure === undefined)
-      throw new Error(`core/errors.ts words no failure for ${String(status)}`);
-    return failure.message;
+    return wordedFailure(failure, status).message;
   });
 
 /** The statuses the core words on their own, each with the Make error type that fits. */

@@ -3,6 +3,7 @@
  * expressions in `{{…}}`, evaluated on Make's servers. These types describe only what this app
  * writes; nothing here runs IML.
  */
+import { isRecord } from '../core/inputs';
 
 /** A JSON value as a section file holds it (an undefined property is left out when written). */
 export type Json = string | number | boolean | null | Json[] | JsonObject;
@@ -75,9 +76,9 @@ export const imlKey = (key: string): string => (/^[A-Za-z_]\w*$/.test(key) ? key
  */
 export const expressionsIn = (value: Json | undefined): string[] => {
   if (typeof value === 'string')
+    // Stryker disable next-line StringLiteral: the pattern's one group takes part in every match
     return [...value.matchAll(/\{\{(.*?)\}\}/gs)].map((m) => m[1] ?? '');
   if (Array.isArray(value)) return value.flatMap(expressionsIn);
-  if (value !== null && typeof value === 'object')
-    return Object.values(value).flatMap(expressionsIn);
+  if (isRecord(value)) return Object.values(value).flatMap(expressionsIn);
   return [];
 };

@@ -170,5 +170,5 @@ export const appFiles = (app: AppDef): Map<string, string> => {
   files.set(GENERAL_FILES.groups, jsonText(app.groups));
   files.set(GENERAL_FILES.readme, app.readme);
   files.set(MANIFEST, jsonText(manifest));
-  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
+  return files;
 };

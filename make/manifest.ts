@@ -82,6 +82,18 @@ const componentOf = (kind: DeployComponent['kind'], id: string, meta: unknown): 
   return component;
 };
 
+/**
+ * The sections of Make that a component's code files go to, each with its file, in the layout's
+ * order (the manifest names only codes of the layout: `componentOf` refuses any other).
+ */
+export const sectionFiles = (component: DeployComponent): (readonly [string, string])[] =>
+  Object.entries<readonly [string, string]>(CODES[component.kind]).flatMap(
+    ([code, [, section]]): (readonly [string, string])[] => {
+      const file = component.codeFiles[code];
+      return file === undefined ? [] : [[section, file]];
+    },
+  );
+
 /** The manifest's general files and components, connections first (the others name them). */
 export const readManifest = (text: string): DeployManifest => {
   const parsed: unknown = JSON.parse(text);

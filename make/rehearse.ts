@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import { failureLine, runDeploy } from './deploy';
 import { loadState, type DeployState } from './deploy-state';
 import { APP_DIR } from './generate';
-import { CODES, MANIFEST } from './layout';
-import { readManifest } from './manifest';
+import { MANIFEST } from './layout';
+import { readManifest, sectionFiles } from './manifest';
 import { MakeStandin } from './standin';
 import { makeSchemas, seededFaults, type Call, type Faults } from './standin-rules';
 
@@ -71,9 +71,7 @@ export const judge = (appDir: string, standin: MakeStandin, map: DeployState): s
       problems.push(`${where} was not created`);
       continue;
     }
-    const sections: Readonly<Record<string, readonly [string, string]>> = CODES[component.kind];
-    for (const [code, file] of Object.entries(component.codeFiles)) {
-      const section = sections[code]?.[1] ?? code;
+    for (const [section, file] of sectionFiles(component)) {
       const arrived = remote.sections.get(section);
       if (arrived === undefined) problems.push(`${where}: section ${section} is missing`);
       else if (arrived !== read(file))
@@ -119,22 +117,18 @@ export const rehearse = async (
     const printed: string[] = [];
     const errors: string[] = [];
     const started = Date.now();
-    let exitCode: number;
-    try {
-      exitCode = await runDeploy({
-        token,
-        zone,
-        dryRun: false,
-        protocol: 'http',
-        appDir,
-        stateFile,
-        print: (line) => printed.push(line),
-        printError: (line) => errors.push(line),
-      });
-    } catch (error) {
-      errors.push(`deploy failed: ${failureLine(error, [token])}`);
-      exitCode = 1;
-    }
+    // runDeploy words a failed call in the one line it prints, and throws on nothing a run of
+    // the rehearsal can meet (a map it did not write itself, a dry run's manifest)
+    const exitCode = await runDeploy({
+      token,
+      zone,
+      dryRun: false,
+      protocol: 'http',
+      appDir,
+      stateFile,
+      print: (line) => printed.push(line),
+      printError: (line) => errors.push(line),
+    });
     const calls = standin.calls.slice(before);
     return { calls, ms: Date.now() - started, exitCode, printed, errors };
   };
@@ -163,7 +157,8 @@ export const rehearse = async (
   }
 };
 
-const summary = (run: Run): string => {
+/** One deploy of the rehearsal in one line, as `npm run make:rehearse` prints it. */
+export const summary = (run: Run): string => {
   const done = run.calls.filter((call) => call.status < 400);
   const count = (method: string) => done.filter((call) => call.method === method).length;
   const limited = run.calls.filter((call) => call.status === 429).length;

@@ -4,6 +4,7 @@
  * before upload, Make would refuse.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { APP_DIR, filesIn, ROOT } from '../../make/generate';
 import { loadJudge, schemaFor, schemasDir } from '../../make/schemas';
@@ -14,6 +15,7 @@ const files = [...filesIn(APP_DIR)].filter(([name]) => name !== 'README.md');
 test('every generated file but the readme has a schema of Make to pass', () => {
   expect(files.filter(([name]) => schemaFor(name) === undefined).map(([name]) => name)).toEqual([]);
   expect(files.length).toBeGreaterThan(80);
+  expect(schemaFor('README.md')).toBeUndefined();
 });
 
 test.each(files)('%s passes Make’s schema', (name, content) => {
@@ -30,6 +32,33 @@ describe('the judge is not vacuous', () => {
   });
   test('a manifest without its components is refused by makecomapp.schema.json', () => {
     expect(judge('makecomapp.schema.json', { fileVersion: 1 })).not.toEqual([]);
+  });
+  test('each problem says where (the value itself is /) and what, naming a property too many', () => {
+    expect(judge('makecomapp.schema.json', { fileVersion: 1 })).toEqual(
+      ['components', 'generalCodeFiles', 'origins'].map((key) => ({
+        at: '/',
+        message: `must have required property '${key}'`,
+      })),
+    );
+    expect(judge('parameters.json', [{ name: 'x', type: 'text', nonsense: 1 }])).toEqual([
+      { at: '/0', message: 'must NOT have additional properties (nonsense)' },
+    ]);
+  });
+  test('a schema missing from the folder is named', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'isao-make-schemas-'));
+    try {
+      fs.cpSync(schemasDir(ROOT), copy, { recursive: true });
+      fs.rmSync(path.join(copy, 'imljson', 'groups.json'));
+      const partial = loadJudge(copy);
+      expect(partial('parameters.json', [])).toEqual([]);
+      // every problem, not the first only
+      expect(partial('makecomapp.schema.json', { fileVersion: 1 })).toHaveLength(3);
+      expect(() => partial('groups.json', [])).toThrow(
+        `Make's schema groups.json is not in ${copy}`,
+      );
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
   test('a missing schema folder fails loudly', () => {
     expect(() => loadJudge('/nonexistent')).toThrow(/ENOENT/);
