@@ -213,6 +213,20 @@ describe('the receiver', () => {
     expect(claim).toHaveBeenCalledWith('evt_r1', { now: NOW, leaseMs: 7000 });
   });
 
+  it('takes a deadline, lease and replay window of 0 as given, not as the defaults', async () => {
+    const { webhooks, store } = setup({ deadline: 0, lease: 0, tolerance: 0 });
+    webhooks.on('deal.won', () => new Promise((resolve) => setTimeout(resolve, 20)));
+    const claim = jest.spyOn(store, 'claim');
+    const sent = signedDelivery('deal.won', { secret: SECRET, eventId: 'evt_r0', now: NOW });
+    expect((await webhooks.receive(sent.body, sent.headers)).body.problem).toBe('deadline');
+    expect(claim).toHaveBeenCalledWith('evt_r0', { now: NOW, leaseMs: 0 });
+    // a completion is kept for the replay window: 0 s
+    const { webhooks: quick, store: quickStore } = setup({ tolerance: 0 });
+    const complete = jest.spyOn(quickStore, 'complete');
+    expect((await quick.receive(sent.body, sent.headers)).status).toBe(200);
+    expect(complete).toHaveBeenCalledWith('evt_r0', expect.any(String), { now: NOW, keepMs: 0 });
+  });
+
   it('runs a batch in order, stopping at the first failure; the retry runs what is left', async () => {
     const { webhooks, store } = setup();
     const body = JSON.stringify(
