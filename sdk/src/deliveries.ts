@@ -81,9 +81,11 @@ const readItem = (item: RawRecord, now: number, toleranceMs: number): ItemReadin
     const one = { events: [item], unreadable: [] };
     // Stryker disable next-line ObjectLiteral: unsigned, deliveryOf reads neither now nor filters, so {} is the same options
     const delivery = deliveryOf(EVENTS[name], one, { signed: false, now, filters: undefined });
+    // one item: one record, or one reason it has none
     const [record] = delivery.records;
-    if (record === undefined || entity === undefined)
-      return skipped(`${delivery.skipped.join('; ')}.`);
+    const [reason] = delivery.skipped;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: the core makes a record exactly when the item carries an entity (both are checked to narrow their types)
+    if (record === undefined || entity === undefined) return skipped(`${String(reason)}.`);
     known = { name, data: entity, record };
   }
   const replay = replayOf(meta, now, toleranceMs);
