@@ -333,7 +333,12 @@ describe('the receiver', () => {
     const down = setup({ store: broken });
     const handler = jest.fn();
     down.webhooks.on('deal.won', handler);
-    expect((await receive(down.webhooks)).body).toMatchObject({ problem: 'store' });
+    expect((await receive(down.webhooks)).body).toEqual({
+      ok: false,
+      problem: 'store',
+      message:
+        'Could not claim event deal.won "evt_r1": the de-duplication store failed. ISAO will retry it.',
+    });
     expect(handler).not.toHaveBeenCalled();
     const memory = new MemoryStore();
     const forgetful = setup({
@@ -346,7 +351,14 @@ describe('the receiver', () => {
       },
     });
     expect((await receive(forgetful.webhooks)).status).toBe(200);
-    expect(forgetful.errors.map((error) => error.answer.body.problem)).toEqual(['store']);
+    expect(forgetful.errors.map((error) => error.answer.body)).toEqual([
+      {
+        ok: false,
+        problem: 'store',
+        message:
+          'Event deal.won "evt_r1" was handled, but the de-duplication store could not mark it done: a retry may run it again.',
+      },
+    ]);
   });
 
   it('answers 503 when the store does not answer within the deadline, and gives back a late claim', async () => {
@@ -361,7 +373,12 @@ describe('the receiver', () => {
       release: (id, token) => memory.release(id, token),
     };
     const { webhooks } = setup({ store: slow, deadline: 30 });
-    expect((await receive(webhooks)).body).toMatchObject({ problem: 'deadline' });
+    expect((await receive(webhooks)).body).toEqual({
+      ok: false,
+      problem: 'deadline',
+      message:
+        'The de-duplication store did not answer for event deal.won "evt_r1" within 30 ms. ISAO will retry it.',
+    });
     const release = jest.spyOn(memory, 'release');
     open();
     await new Promise((resolve) => setTimeout(resolve, 10));
