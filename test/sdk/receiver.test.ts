@@ -164,6 +164,8 @@ describe('the receiver', () => {
     });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(signals[0]?.aborted).toBe(true);
+    expect(signals[0]?.reason).toEqual(new RetryableError('The deadline passed.'));
+    expect(signals[0]?.reason).toHaveProperty('name', 'RetryableError');
     expect((await receive(webhooks)).status).toBe(200);
     expect(signals).toHaveLength(2);
     expect(signals[1]?.aborted).toBe(false);
@@ -284,6 +286,13 @@ describe('the receiver', () => {
     await receive(webhooks, sent);
     await receive(webhooks, sent);
     expect(handler).toHaveBeenCalledTimes(2);
+    // a failure names the event without an id
+    handler.mockImplementation(() => {
+      throw new Error('no');
+    });
+    expect((await receive(webhooks, sent)).body.message).toBe(
+      'A handler failed on event contact.updated. ISAO will retry it.',
+    );
   });
 
   it('acknowledges unknown events by default, or refuses them with 400 when told to', async () => {
@@ -298,7 +307,11 @@ describe('the receiver', () => {
     ignoring.onAny(any);
     expect((await receive(ignoring, sent)).body).toMatchObject({ ok: true, handled: 0 });
     expect(any).not.toHaveBeenCalled();
-    expect(await receive(setup({ unknownEvents: 'refuse' }).webhooks, sent)).toEqual({
+    const refusing = setup({ unknownEvents: 'refuse' });
+    // the events it knows are handled
+    expect((await receive(refusing.webhooks)).status).toBe(200);
+    expect(refusing.errors.map((error) => error.name)).toEqual([]);
+    expect(await receive(refusing.webhooks, sent)).toEqual({
       status: 400,
       body: {
         ok: false,
@@ -306,6 +319,7 @@ describe('the receiver', () => {
         message: 'This receiver refuses events it does not know: "invoice.paid".',
       },
     });
+    expect(refusing.errors.map((error) => error.name)).toEqual(['WebhookError']);
   });
 
   it('answers a refusal with its status and tells onError; what onError throws changes nothing', async () => {
