@@ -39,6 +39,7 @@ const secretsOf = (secrets: unknown): string[] => {
 };
 
 const atLeastZero = (value: unknown, name: string): number => {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for anything but a number (the typeof narrows the type)
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new TypeError(`@isao/webhooks: \`${name}\` must be a finite number of at least 0.`);
   }
@@ -79,6 +80,7 @@ export const conclude = (prepared: Prepared, verdict: Verdict): VerifyResult => 
   if ('ok' in items) return items;
   const { events, unknown, skipped, replays } = eventsOf(items, prepared.now, prepared.toleranceMs);
   const [first] = skipped;
+  // Stryker disable next-line ConditionalExpression: every item is an event, an unknown one or skipped, so with neither of the first two there is a first skipped (the check narrows its type)
   if (events.length === 0 && unknown.length === 0 && first !== undefined) {
     const more = skipped.length > 1 ? ` (and ${String(skipped.length - 1)} more)` : '';
     const message = `Nothing in the webhook can be used. ${first}${more}`;

@@ -86,6 +86,9 @@ describe('digestOf (the web path reading the signature header)', () => {
     }
     expect(sameDigest(copy.subarray(1), DIGEST.subarray(1))).toBe(true);
     expect(sameDigest(copy.subarray(1), DIGEST)).toBe(false);
+    // a prefix is no match, nor a digest with its prefix
+    expect(sameDigest(copy.subarray(0, 31), DIGEST)).toBe(false);
+    expect(sameDigest(copy, DIGEST.subarray(0, 31))).toBe(false);
   });
 });
 

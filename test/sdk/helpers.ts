@@ -11,7 +11,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import type { Vector } from '../../scripts/sdk/vectors';
 
@@ -128,3 +128,15 @@ export const expectVectorsOverHttp = async (url: string): Promise<void> => {
     });
   }
 };
+
+/** The first bytes answered to a POST that declares `length` bytes of body and sends none. */
+export const answerToHeadersOnly = (url: string, length: number): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(String(data));
+    });
+    socket.once('error', reject);
+    socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(length)}\r\n\r\n`);
+  });

@@ -11,7 +11,7 @@ import type { NodeRequest } from '../../sdk/src/node';
 import { PARSED_BODY } from '../../sdk/src/problems';
 import { signedDelivery } from '../../sdk/src/testing';
 import { createDispatcher, envelope } from '../../sandbox/webhooks';
-import { expectVectorsOverHttp, listen, post, VECTORS } from './helpers';
+import { answerToHeadersOnly, expectVectorsOverHttp, listen, post, VECTORS } from './helpers';
 
 const SECRET = 'whsec_node_middleware';
 
@@ -174,7 +174,7 @@ describe('createNodeMiddleware', () => {
       const get = await post(`${server.url}/isao/webhooks`, '', {}, 'GET');
       expect(get).toMatchObject({
         status: 405,
-        body: { message: 'ISAO delivers webhooks with POST.' },
+        body: { ok: false, message: 'ISAO delivers webhooks with POST.' },
       });
       expect(get.headers.allow).toBe('POST');
     } finally {
@@ -190,10 +190,18 @@ describe('createNodeMiddleware', () => {
       const declared = await post(server.url, big, { 'Content-Type': 'application/json' });
       expect(declared).toMatchObject({
         status: 413,
-        body: { message: 'The webhook body is larger than 100 bytes (maxBodyBytes).' },
+        body: { ok: false, message: 'The webhook body is larger than 100 bytes (maxBodyBytes).' },
       });
+      // the rest is not read: the connection is closed after the answer
+      expect(declared.headers.connection).toBe('close');
       const streamed = await post(server.url, big, { 'Transfer-Encoding': 'chunked' });
       expect(streamed.status).toBe(413);
+      // a declared length past the bound is answered at once, before any of the body arrives
+      expect(await answerToHeadersOnly(server.url, 5000)).toMatch(/^HTTP\/1\.1 413 /);
+      // exactly maxBodyBytes is read, streamed or declared
+      const full = 'x'.repeat(100);
+      expect((await post(server.url, full, { 'Transfer-Encoding': 'chunked' })).status).toBe(401);
+      expect((await post(server.url, full)).status).toBe(401);
     } finally {
       await server.close();
     }
@@ -202,13 +210,13 @@ describe('createNodeMiddleware', () => {
   it('lets go of a request cut off before its body ended, without a hang', async () => {
     const webhooks = new Webhooks({ secrets: SECRET });
     const middleware = createNodeMiddleware(webhooks);
-    const results: boolean[] = [];
+    const results: [boolean, number][] = [];
     let done: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => {
       done = resolve;
     });
     const server = await listen(async (req, res) => {
-      results.push(await middleware(req, res));
+      results.push([await middleware(req, res), res.statusCode]);
       done();
     });
     try {
@@ -217,7 +225,8 @@ describe('createNodeMiddleware', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       socket.destroy();
       await finished;
-      expect(results).toEqual([true]);
+      // answered 400 (cut off), though nobody is left to read it
+      expect(results).toEqual([[true, 400]]);
     } finally {
       await server.close();
     }

@@ -164,6 +164,8 @@ describe('the receiver', () => {
     });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(signals[0]?.aborted).toBe(true);
+    expect(signals[0]?.reason).toEqual(new RetryableError('The deadline passed.'));
+    expect(signals[0]?.reason).toHaveProperty('name', 'RetryableError');
     expect((await receive(webhooks)).status).toBe(200);
     expect(signals).toHaveLength(2);
     expect(signals[1]?.aborted).toBe(false);
@@ -211,6 +213,20 @@ describe('the receiver', () => {
     const claim = jest.spyOn(store, 'claim');
     await receive(webhooks);
     expect(claim).toHaveBeenCalledWith('evt_r1', { now: NOW, leaseMs: 7000 });
+  });
+
+  it('takes a deadline, lease and replay window of 0 as given, not as the defaults', async () => {
+    const { webhooks, store } = setup({ deadline: 0, lease: 0, tolerance: 0 });
+    webhooks.on('deal.won', () => new Promise((resolve) => setTimeout(resolve, 20)));
+    const claim = jest.spyOn(store, 'claim');
+    const sent = signedDelivery('deal.won', { secret: SECRET, eventId: 'evt_r0', now: NOW });
+    expect((await webhooks.receive(sent.body, sent.headers)).body.problem).toBe('deadline');
+    expect(claim).toHaveBeenCalledWith('evt_r0', { now: NOW, leaseMs: 0 });
+    // a completion is kept for the replay window: 0 s
+    const { webhooks: quick, store: quickStore } = setup({ tolerance: 0 });
+    const complete = jest.spyOn(quickStore, 'complete');
+    expect((await quick.receive(sent.body, sent.headers)).status).toBe(200);
+    expect(complete).toHaveBeenCalledWith('evt_r0', expect.any(String), { now: NOW, keepMs: 0 });
   });
 
   it('runs a batch in order, stopping at the first failure; the retry runs what is left', async () => {
@@ -270,6 +286,13 @@ describe('the receiver', () => {
     await receive(webhooks, sent);
     await receive(webhooks, sent);
     expect(handler).toHaveBeenCalledTimes(2);
+    // a failure names the event without an id
+    handler.mockImplementation(() => {
+      throw new Error('no');
+    });
+    expect((await receive(webhooks, sent)).body.message).toBe(
+      'A handler failed on event contact.updated. ISAO will retry it.',
+    );
   });
 
   it('acknowledges unknown events by default, or refuses them with 400 when told to', async () => {
@@ -284,7 +307,11 @@ describe('the receiver', () => {
     ignoring.onAny(any);
     expect((await receive(ignoring, sent)).body).toMatchObject({ ok: true, handled: 0 });
     expect(any).not.toHaveBeenCalled();
-    expect(await receive(setup({ unknownEvents: 'refuse' }).webhooks, sent)).toEqual({
+    const refusing = setup({ unknownEvents: 'refuse' });
+    // the events it knows are handled
+    expect((await receive(refusing.webhooks)).status).toBe(200);
+    expect(refusing.errors.map((error) => error.name)).toEqual([]);
+    expect(await receive(refusing.webhooks, sent)).toEqual({
       status: 400,
       body: {
         ok: false,
@@ -292,6 +319,7 @@ describe('the receiver', () => {
         message: 'This receiver refuses events it does not know: "invoice.paid".',
       },
     });
+    expect(refusing.errors.map((error) => error.name)).toEqual(['WebhookError']);
   });
 
   it('answers a refusal with its status and tells onError; what onError throws changes nothing', async () => {
@@ -319,7 +347,12 @@ describe('the receiver', () => {
     const down = setup({ store: broken });
     const handler = jest.fn();
     down.webhooks.on('deal.won', handler);
-    expect((await receive(down.webhooks)).body).toMatchObject({ problem: 'store' });
+    expect((await receive(down.webhooks)).body).toEqual({
+      ok: false,
+      problem: 'store',
+      message:
+        'Could not claim event deal.won "evt_r1": the de-duplication store failed. ISAO will retry it.',
+    });
     expect(handler).not.toHaveBeenCalled();
     const memory = new MemoryStore();
     const forgetful = setup({
@@ -332,7 +365,14 @@ describe('the receiver', () => {
       },
     });
     expect((await receive(forgetful.webhooks)).status).toBe(200);
-    expect(forgetful.errors.map((error) => error.answer.body.problem)).toEqual(['store']);
+    expect(forgetful.errors.map((error) => error.answer.body)).toEqual([
+      {
+        ok: false,
+        problem: 'store',
+        message:
+          'Event deal.won "evt_r1" was handled, but the de-duplication store could not mark it done: a retry may run it again.',
+      },
+    ]);
   });
 
   it('answers 503 when the store does not answer within the deadline, and gives back a late claim', async () => {
@@ -347,7 +387,12 @@ describe('the receiver', () => {
       release: (id, token) => memory.release(id, token),
     };
     const { webhooks } = setup({ store: slow, deadline: 30 });
-    expect((await receive(webhooks)).body).toMatchObject({ problem: 'deadline' });
+    expect((await receive(webhooks)).body).toEqual({
+      ok: false,
+      problem: 'deadline',
+      message:
+        'The de-duplication store did not answer for event deal.won "evt_r1" within 30 ms. ISAO will retry it.',
+    });
     const release = jest.spyOn(memory, 'release');
     open();
     await new Promise((resolve) => setTimeout(resolve, 10));

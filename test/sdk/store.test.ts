@@ -88,7 +88,36 @@ describe('MemoryStore', () => {
     expect(store.claim('a', { now: 1, ...LEASE }).state).toBe('in-flight');
   });
 
+  it('drops every expired id, but no live completion, to make room', () => {
+    const store = new MemoryStore(3);
+    store.complete('a', tokenOf(store.claim('a', { now: 0, ...LEASE })), { now: 0, keepMs: 10 });
+    store.complete('b', tokenOf(store.claim('b', { now: 0, ...LEASE })), { now: 0, keepMs: 20 });
+    store.complete('c', tokenOf(store.claim('c', { now: 0, ...LEASE })), { now: 0, ...KEEP });
+    // a and b expired by 20 (a lease or keep ends at its last millisecond): both go, c stays
+    expect(store.claim('d', { now: 20, ...LEASE }).state).toBe('first');
+    expect(store.size).toBe(2);
+    expect(store.claim('c', { now: 21, ...LEASE }).state).toBe('duplicate');
+  });
+
+  it('gives an id claimed again its new place in the order, so its old lease does not block', () => {
+    const store = new MemoryStore(3);
+    store.claim('a', { now: 0, leaseMs: 10 });
+    store.claim('b', { now: 5, leaseMs: 10 });
+    // a's lease ran out: claimed again, it now expires after b
+    expect(store.claim('a', { now: 12, leaseMs: 10 }).state).toBe('first');
+    store.claim('c', { now: 13, leaseMs: 10 });
+    // full: b, expired, makes room
+    expect(store.claim('d', { now: 16, leaseMs: 10 }).state).toBe('first');
+    expect(store.claim('a', { now: 17, leaseMs: 10 }).state).toBe('in-flight');
+    // a completion past its keep, claimed again, is held once
+    const one = new MemoryStore(2);
+    one.complete('x', tokenOf(one.claim('x', { now: 0, ...LEASE })), { now: 0, keepMs: 10 });
+    expect(one.claim('x', { now: 10, ...LEASE }).state).toBe('first');
+    expect(one.size).toBe(1);
+  });
+
   it('needs a whole number of entries', () => {
+    expect(new MemoryStore(1).maxEntries).toBe(1);
     for (const bad of [0, -1, 1.5, Number.NaN]) {
       expect(() => new MemoryStore(bad)).toThrow(
         'MemoryStore needs maxEntries, a whole number from 1.',

@@ -59,6 +59,23 @@ describe('signedDelivery', () => {
     expect(sent.headers).toMatchObject({ 'X-Trace': 't1', 'User-Agent': 'mine' });
   });
 
+  it('takes 0 and empty overrides as given, not as the defaults', () => {
+    const zero = signedDelivery('deal.won', {
+      secret: SECRET,
+      timestamp: 0,
+      eventId: '',
+      companyId: '',
+      source: '',
+    });
+    expect(JSON.parse(zero.text)).toMatchObject({
+      timestamp: 0,
+      metadata: { companyId: '', eventId: '', source: '' },
+    });
+    expect(zero.headers['X-Isao-Event-Id']).toBe('');
+    const epoch = signedDelivery('deal.won', { secret: SECRET, now: 0 });
+    expect(JSON.parse(epoch.text)).toMatchObject({ timestamp: '1970-01-01T00:00:00.000Z' });
+  });
+
   it('sends exact bytes of its own, signed as they are, or no signature at all', () => {
     const bytes = Uint8Array.from([0xff, 0xfe, 0x7b]);
     const raw = signedDelivery('deal.won', { secret: SECRET, body: bytes });

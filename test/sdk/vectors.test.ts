@@ -13,6 +13,17 @@ import { bytesOf, nodeHeaders, outcome, ROOT, VECTORS } from './helpers';
 
 const PRETTIER = require.resolve('prettier/bin/prettier.cjs');
 
+/**
+ * The committed copy of a generated file. In Stryker's sandbox (`npm run mutate`) Stryker has
+ * added a `// @ts-nocheck` line to every .ts file: that line is Stryker's, not the generator's.
+ */
+const committed = (path: string): string => {
+  const content = readFileSync(join(ROOT, path), 'utf8');
+  return process.env.STRYKER_MUTATOR_WORKER === undefined
+    ? content
+    : content.replace(/^\/\/ @ts-nocheck\n\n?/m, '');
+};
+
 describe('conformance vectors', () => {
   it('are what the core gives today, as are the typed events (npm run sdk:generate)', () => {
     for (const [path, source] of sources()) {
@@ -22,7 +33,7 @@ describe('conformance vectors', () => {
         cwd: ROOT,
         encoding: 'utf8',
       });
-      expect({ path, content: readFileSync(join(ROOT, path), 'utf8') }).toEqual({ path, content });
+      expect({ path, content: committed(path) }).toEqual({ path, content });
     }
   });
 

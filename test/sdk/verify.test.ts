@@ -179,6 +179,15 @@ describe('verify', () => {
     expect((await both(fresh, { [HEADER]: sign(fresh) }, { ...options, tolerance })).ok).toBe(true);
   });
 
+  it('takes `now` and `tolerance` as given, 0 included: not the system clock, not the default', async () => {
+    // at epoch 0 the body's event is in the future, never a replay (the system clock is years on)
+    expect((await both(BODY, { [HEADER]: sign(BODY) }, { secrets: SECRET, now: 0 })).ok).toBe(true);
+    // a window of 0 s refuses an event a second old, which the default 2-hour window takes
+    const refused = await both(BODY, { [HEADER]: sign(BODY) }, { ...options, tolerance: 0 });
+    expect(refused).toMatchObject({ status: 401, problem: 'replay' });
+    expect(!refused.ok && refused.message).toMatch(/older than the replay window of 0 s/);
+  });
+
   it('names what it skipped, with the event id when there is one', async () => {
     const stale = JSON.stringify([
       { event: 'deal.won', timestamp: '2024-11-08T01:00:00.000Z', data: { id: 'd1' } },

@@ -78,6 +78,9 @@ describe('createWebHandler', () => {
       const big = 'x'.repeat(5000);
       expect((await post(server.url, big, {})).status).toBe(413);
       expect((await post(server.url, big, { 'Transfer-Encoding': 'chunked' })).status).toBe(413);
+      // exactly maxBodyBytes is read
+      const full = 'x'.repeat(100);
+      expect((await post(server.url, full, { 'Transfer-Encoding': 'chunked' })).status).toBe(401);
     } finally {
       await server.close();
     }

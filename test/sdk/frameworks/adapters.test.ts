@@ -9,7 +9,7 @@ import Koa from 'koa';
 import { text } from 'node:stream/consumers';
 import { createFastifyPlugin, createKoaMiddleware, Webhooks } from '../../../sdk/src/index';
 import { signedDelivery } from '../../../sdk/src/testing';
-import { listen, post } from '../helpers';
+import { answerToHeadersOnly, listen, post } from '../helpers';
 import { FRAMEWORK_SECRET } from './servers';
 
 const sent = () => signedDelivery('deal.won', { secret: FRAMEWORK_SECRET });
@@ -37,6 +37,18 @@ describe('createKoaMiddleware', () => {
         status: 405,
         allow: 'POST',
       });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers a declared length past maxBodyBytes at once, before any of the body arrives', async () => {
+    const app = new Koa();
+    const webhooks = new Webhooks({ secrets: FRAMEWORK_SECRET });
+    app.use(createKoaMiddleware(webhooks, { maxBodyBytes: 100 }));
+    const server = await listen(app.callback());
+    try {
+      expect(await answerToHeadersOnly(server.url, 5000)).toMatch(/^HTTP\/1\.1 413 /);
     } finally {
       await server.close();
     }
