@@ -29,16 +29,11 @@ module.exports = {
     '<rootDir>/test/core/boundary.test.ts',
     '<rootDir>/test/n8n/scan.test.ts',
     '<rootDir>/test/n8n/package.test.ts',
-    // the receiver package's tests that fail in the sandbox (seen in a Stryker run there):
-    // package.test.ts type-checks and bundles a build of sdk/ with tsc and esbuild run from the
-    // sandbox's node_modules, which are not found there when node_modules is a link; docs.test.ts
-    // and test/examples/ start node servers in child processes from a project beside the build,
-    // which time out or cannot resolve their frameworks there. A child process never has a
-    // mutant switched on, so they could kill none anyway. (web-build.test.ts runs: it loads the
-    // build in this process; vectors.test.ts runs: it reads the committed events.generated.ts
-    // without the `// @ts-nocheck` Stryker adds to it.)
-    '<rootDir>/test/sdk/package.test.ts',
-    '<rootDir>/test/sdk/docs.test.ts',
+    // the receiver package (sdk/) is not counted yet: its tests run in its own mutation runs
+    // (sdk.config.mjs, with jest.sdk.config.js), not in the counted one, whose mutants of core/
+    // they would otherwise cover and retest; and the examples start node servers in child
+    // processes (no mutant is ever switched on in a child process)
+    '<rootDir>/test/sdk/',
     '<rootDir>/test/examples/',
   ],
   testEnvironment: path.join(__dirname, 'jest-environment.js'),
