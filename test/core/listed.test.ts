@@ -21,7 +21,7 @@ describe('listedWebhooks', () => {
         item('sub_1', '2024-11-08T10:30:00.000Z'),
         { event_type: 'deal.won' },
         'x',
-        { subscription_id: 'sub_2', event_type: 7, is_active: 'yes' },
+        { subscription_id: 'sub_2', event_type: 7, target_url: 8, is_active: 'yes' },
       ],
     });
     expect(listed).toEqual([
