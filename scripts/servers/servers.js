@@ -49,10 +49,14 @@ const run = (command, args) => {
   return done.stdout;
 };
 
+/** runuser is in sbin, which a PATH (CI's, a login's without it) may leave out. */
+const RUNUSER =
+  ['/usr/sbin/runuser', '/sbin/runuser'].find((file) => fs.existsSync(file)) ?? 'runuser';
+
 /** PostgreSQL's tools as the user it runs as: `postgres` under root, else the current one. */
 const asPostgres = (bin, tool, args) =>
   isRoot
-    ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args])
+    ? run(RUNUSER, ['-u', 'postgres', '--', path.join(bin, tool), ...args])
     : run(path.join(bin, tool), args);
 
 const owned = (dir) => {
