@@ -4,7 +4,6 @@
  * client, and the contract's checks. A server that cannot start fails the file's tests with the
  * reason (never a skip).
  */
-import { createServer as createNetServer } from 'node:net';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
 import { Client, Pool } from 'pg';
@@ -85,17 +84,7 @@ export const tokenOf = (claim: Claim): string => {
   return claim.token;
 };
 
-/** A port of 127.0.0.1 free now. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createNetServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
+export { freePort } from '../helpers';
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
