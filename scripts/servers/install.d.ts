@@ -6,3 +6,5 @@ export declare function postgresBin(): string | undefined;
 /** The commands that install the packages. */
 export declare const APT_COMMANDS: readonly (readonly string[])[];
 export declare const PACKAGES: readonly string[];
+/** The modules the Python tests import, each with the Debian package that installs it. */
+export declare const PYTHON_MODULES: Readonly<Record<string, string>>;

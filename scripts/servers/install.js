@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The servers the shared de-duplication stores are tested on (test/sdk/stores/): Debian's
-// `redis-server` and `postgresql`. When they are installed it says so; when one is missing it
-// installs both with apt-get (as root: CI, and containers like this project's machines), and
-// otherwise says in one line what to run. Never a silent skip: the store tests need them.
+// `redis-server` and `postgresql`; and for the Python package's tests (python/, run by
+// test/python/), Debian's /usr/bin/python3 with the python3-* packages they import (Debian's
+// interpreter, not another python3 on PATH: only it sees Debian's packages). When all are
+// installed it says so; when one is missing it installs what is missing with apt-get (as root:
+// CI, and containers like this project's machines), and otherwise says in one line what to run.
+// Never a silent skip: the tests need them.
 // Run by `npm test`'s pretest hook and by CI's "== servers" step.
 //   node scripts/servers/install.js
 'use strict';
@@ -51,30 +54,80 @@ const postgresBin = () => {
 /** What is installed: the redis-server and the PostgreSQL bin folder, each or undefined. */
 const found = () => ({ redis: onPath('redis-server'), postgres: postgresBin() });
 
-/** The commands that install the packages, as apt-get runs them unattended. */
-const APT_COMMANDS = [
-  ['apt-get', 'update'],
-  ['apt-get', 'install', '-y', '--no-install-recommends', ...PACKAGES],
-];
+/** The modules the Python tests import, each with the Debian package that installs it. */
+const PYTHON_MODULES = {
+  pytest: 'python3-pytest',
+  redis: 'python3-redis',
+  psycopg2: 'python3-psycopg2',
+  flask: 'python3-flask',
+  fastapi: 'python3-fastapi',
+  django: 'python3-django',
+  uvicorn: 'python3-uvicorn',
+  httpx: 'python3-httpx',
+  build: 'python3-build',
+};
 
-const missingOf = (have) => [
-  ...(have.redis ? [] : ['redis-server']),
-  ...(have.postgres ? [] : ['postgresql']),
+/** Debian's interpreter (another path only for this script's own test). */
+const python = () => process.env.ISAO_SERVERS_PYTHON ?? '/usr/bin/python3';
+
+/** The Debian packages of the modules python cannot import; python3 and all when it is absent. */
+const pythonMissing = () => {
+  const modules = Object.keys(PYTHON_MODULES);
+  const check = spawnSync(
+    python(),
+    [
+      '-c',
+      'import importlib.util, sys; print(" ".join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))',
+      ...modules,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (check.status !== 0) return ['python3', ...Object.values(PYTHON_MODULES)];
+  return check.stdout
+    .split(/\s+/)
+    .filter((module) => module in PYTHON_MODULES)
+    .map((module) => PYTHON_MODULES[module]);
+};
+
+/** The commands that install `packages`, as apt-get runs them unattended. */
+const aptCommands = (packages) => [
+  ['apt-get', 'update'],
+  ['apt-get', 'install', '-y', '--no-install-recommends', ...packages],
 ];
+/** The servers' commands. */
+const APT_COMMANDS = aptCommands(PACKAGES);
+
+/** What is missing: the servers (both are installed when one is missing) and Python's. */
+const missingOf = (have) => {
+  const servers = [
+    ...(have.redis ? [] : ['redis-server']),
+    ...(have.postgres ? [] : ['postgresql']),
+  ];
+  const forPython = pythonMissing();
+  return {
+    names: [...servers, ...forPython],
+    packages: [...(servers.length > 0 ? PACKAGES : []), ...forPython],
+  };
+};
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (names) =>
+  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 const main = () => {
   let have = found();
-  if (missingOf(have).length > 0) {
-    const missing = missingOf(have).join(' and ');
+  const { names, packages } = missingOf(have);
+  if (names.length > 0) {
+    const missing = listed(names);
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     if (!isRoot || !onPath('apt-get')) {
       console.error(
-        `servers: ${missing} not installed, and this ${isRoot ? 'machine has no apt-get' : 'user is not root'}: the store tests need them. Install Debian's packages as root: apt-get install ${PACKAGES.join(' ')}`,
+        `servers: ${missing} not installed, and this ${isRoot ? 'machine has no apt-get' : 'user is not root'}: the store and Python tests need them. Install Debian's packages as root: apt-get install ${packages.join(' ')}`,
       );
       return 1;
     }
-    console.log(`servers: ${missing} not installed: installing Debian's ${PACKAGES.join(' and ')}`);
-    for (const [command, ...args] of APT_COMMANDS) {
+    console.log(`servers: ${missing} not installed: installing Debian's ${listed(packages)}`);
+    for (const [command, ...args] of aptCommands(packages)) {
       const run = spawnSync(command, args, {
         stdio: 'inherit',
         env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
@@ -85,17 +138,19 @@ const main = () => {
       }
     }
     have = found();
-    if (missingOf(have).length > 0) {
-      console.error(`servers: still no ${missingOf(have).join(' and ')} after apt-get install`);
+    const still = missingOf(have).names;
+    if (still.length > 0) {
+      console.error(`servers: still no ${listed(still)} after apt-get install`);
       return 1;
     }
   }
   console.log(
     `servers: redis-server (${have.redis}) and PostgreSQL (${have.postgres}) are installed`,
   );
+  console.log(`servers: ${python()} imports ${Object.keys(PYTHON_MODULES).join(', ')}`);
   return 0;
 };
 
-module.exports = { found, postgresBin, APT_COMMANDS, PACKAGES };
+module.exports = { found, postgresBin, APT_COMMANDS, PACKAGES, PYTHON_MODULES };
 
 if (require.main === module) process.exitCode = main();

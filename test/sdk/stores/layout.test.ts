@@ -55,56 +55,122 @@ describe('scripts/servers/install.js', () => {
     return { status: done.status, output: `${done.stdout}${done.stderr}` };
   };
 
-  it('says so when redis-server and PostgreSQL are installed, and installs nothing', () => {
+  it('says so when the servers and Python’s packages are installed, and installs nothing', () => {
     expect(run({})).toEqual({
       status: 0,
       output: expect.stringMatching(
-        /^servers: redis-server \(\S+redis-server\) and PostgreSQL \(\S+\/bin\) are installed\n$/,
+        /^servers: redis-server \(\S+redis-server\) and PostgreSQL \(\S+\/bin\) are installed\nservers: \/usr\/bin\/python3 imports pytest, redis, psycopg2, flask, fastapi, django, uvicorn, httpx, build\n$/,
       ),
     });
   });
 
-  it('installs both with apt-get when one is missing, or says what to run', () => {
+  /**
+   * A folder with an apt-get that records its calls and, on install, puts the servers where
+   * Debian does and makes the fake python3 (ISAO_SERVERS_PYTHON) find every module; before
+   * that, python3 says `missing` are missing. `servers`: the servers are there from the start.
+   */
+  const fakeDebian = (missing: string, servers = false) => {
     const dir = mkdtempSync(join(tmpdir(), 'isao-install-'));
-    try {
-      const log = join(dir, 'apt.log');
-      // an apt-get that records its calls and, on install, puts the binaries where Debian does
-      writeFileSync(
-        join(dir, 'apt-get'),
-        `#!/bin/sh
-echo "$DEBIAN_FRONTEND apt-get $*" >> ${log}
-if [ "$1" = install ]; then
-  /bin/mkdir -p ${dir}/pg/15/bin
+    // the postgres user (not root) runs the fake python3 too
+    chmodSync(dir, 0o755);
+    const log = join(dir, 'apt.log');
+    const put = `/bin/mkdir -p ${dir}/pg/15/bin
   for f in ${dir}/redis-server ${dir}/pg/15/bin/initdb ${dir}/pg/15/bin/pg_ctl; do
     printf '#!/bin/sh\\n' > $f; /bin/chmod +x $f
-  done
+  done`;
+    writeFileSync(
+      join(dir, 'apt-get'),
+      `#!/bin/sh
+echo "$DEBIAN_FRONTEND apt-get $*" >> ${log}
+if [ "$1" = install ]; then
+  ${put}
+  : > ${dir}/python-ok
 fi
 `,
-      );
-      chmodSync(join(dir, 'apt-get'), 0o755);
-      const env = { PATH: dir, ISAO_SERVERS_PG_ROOT: join(dir, 'pg') };
-      if (process.getuid?.() === 0) {
+    );
+    writeFileSync(
+      join(dir, 'python3'),
+      `#!/bin/sh\n[ -f ${dir}/python-ok ] || echo "${missing}"\n`,
+    );
+    if (servers) writeFileSync(join(dir, 'setup'), `#!/bin/sh\n${put}\n`);
+    for (const file of ['apt-get', 'python3', ...(servers ? ['setup'] : [])]) {
+      chmodSync(join(dir, file), 0o755);
+    }
+    if (servers) spawnSync(join(dir, 'setup'));
+    const env = {
+      PATH: dir,
+      ISAO_SERVERS_PG_ROOT: join(dir, 'pg'),
+      ISAO_SERVERS_PYTHON: join(dir, 'python3'),
+    };
+    return {
+      dir,
+      env,
+      apt: () => readFileSync(log, 'utf8'),
+      remove: () => {
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+  const root = process.getuid?.() === 0;
+
+  it('installs both servers with apt-get when one is missing, or says what to run', () => {
+    const { dir, env, apt, remove } = fakeDebian('');
+    try {
+      if (root) {
         // not root: a clear message, nothing run
         expect(run(env, ['/usr/sbin/runuser', '-u', 'postgres', '--'])).toEqual({
           status: 1,
           output:
-            "servers: redis-server and postgresql not installed, and this user is not root: the store tests need them. Install Debian's packages as root: apt-get install redis-server postgresql\n",
+            "servers: redis-server and postgresql not installed, and this user is not root: the store and Python tests need them. Install Debian's packages as root: apt-get install redis-server postgresql\n",
         });
       }
       expect(run(env)).toEqual({
-        status: process.getuid?.() === 0 ? 0 : 1,
+        status: root ? 0 : 1,
         output: expect.stringContaining('servers: redis-server and postgresql not installed'),
       });
-      if (process.getuid?.() === 0) {
-        expect(readFileSync(log, 'utf8')).toBe(
+      if (root) {
+        expect(apt()).toBe(
           'noninteractive apt-get update\nnoninteractive apt-get install -y --no-install-recommends redis-server postgresql\n',
         );
         expect(run(env).output).toBe(
-          `servers: redis-server (${dir}/redis-server) and PostgreSQL (${dir}/pg/15/bin) are installed\n`,
+          `servers: redis-server (${dir}/redis-server) and PostgreSQL (${dir}/pg/15/bin) are installed\nservers: ${dir}/python3 imports pytest, redis, psycopg2, flask, fastapi, django, uvicorn, httpx, build\n`,
         );
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      remove();
+    }
+  });
+
+  it('installs the python3-* packages Python cannot import, only those', () => {
+    const { env, apt, remove } = fakeDebian('pytest psycopg2', true);
+    try {
+      const first = run(env);
+      expect(first.output).toContain(
+        root
+          ? "servers: python3-pytest and python3-psycopg2 not installed: installing Debian's python3-pytest and python3-psycopg2\n"
+          : 'apt-get install python3-pytest python3-psycopg2',
+      );
+      if (root) {
+        expect(first.status).toBe(0);
+        expect(apt()).toBe(
+          'noninteractive apt-get update\nnoninteractive apt-get install -y --no-install-recommends python3-pytest python3-psycopg2\n',
+        );
+      }
+    } finally {
+      remove();
+    }
+  });
+
+  it('installs python3 and every package when Debian’s python3 is not there', () => {
+    const { env, remove } = fakeDebian('', true);
+    try {
+      expect(
+        run({ ...env, ISAO_SERVERS_PYTHON: '/nowhere/python3' }, ['/usr/bin/env']).output,
+      ).toContain(
+        'python3, python3-pytest, python3-redis, python3-psycopg2, python3-flask, python3-fastapi, python3-django, python3-uvicorn, python3-httpx and python3-build not installed',
+      );
+    } finally {
+      remove();
     }
   });
 });
