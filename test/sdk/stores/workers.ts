@@ -29,12 +29,14 @@ interface Worker {
   said: (pattern: RegExp) => Promise<void>;
 }
 
-/** worker.ts bundled by esbuild into a temporary folder, for node to run. */
-const bundleWorker = (): { bundle: string; remove: () => void } => {
+/** worker.ts (or another entry) bundled by esbuild into a temporary folder, for node to run. */
+export const bundleWorker = (
+  entry = join(__dirname, 'worker.ts'),
+): { bundle: string; remove: () => void } => {
   const dir = mkdtempSync(join(tmpdir(), 'isao-workers-'));
   const bundle = join(dir, 'worker.cjs');
   buildSync({
-    entryPoints: [join(__dirname, 'worker.ts')],
+    entryPoints: [entry],
     outfile: bundle,
     bundle: true,
     platform: 'node',
