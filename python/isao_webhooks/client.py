@@ -118,7 +118,7 @@ class IsaoClient:
             raise IsaoApiError(f"No API key: pass api_key to IsaoClient. {API_KEY_HELP}", status=0, code="invalid_api_key")
         secrets = [key]
         fix = f"Pass the ISAO API base URL as base_url, for example {DEFAULT_API_URL}."
-        problem = url_problem(self.base_url, "The base URL", fix, secrets) or key_problem(key)
+        problem = url_problem(self.base_url, "base_url", fix, secrets) or key_problem(key)
         if problem:
             raise IsaoApiError(problem, status=0, code="request_failed")
         base = self.base_url.strip().rstrip("/")
@@ -140,7 +140,7 @@ class IsaoClient:
             raise IsaoApiError(self._unreached(error, host, secrets), status=0, code="request_failed") from None
         if 300 <= status < 400:
             raise IsaoApiError(
-                f"The ISAO API at {host} answered {status} (a redirect); the API key is only ever sent to the base URL, so the redirect was not followed. Check the base URL.",
+                f"The ISAO API at {host} answered {status} (a redirect); the API key is only ever sent to the base_url, so the redirect was not followed. Check the base_url.",
                 status=status, code="unsafe_redirect",
             )
         if status in accept:

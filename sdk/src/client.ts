@@ -176,10 +176,10 @@ export class IsaoClient {
         baseUrl: this.baseUrl,
         secrets: [],
         setting: {
-          name: 'The base URL',
+          name: 'baseUrl',
           fix: `Pass the ISAO API base URL as baseUrl, for example ${DEFAULT_API_URL}.`,
         },
-        redirectFix: 'Check the base URL.',
+        redirectFix: 'Check the baseUrl.',
       },
       request,
       send,

@@ -45,7 +45,7 @@ export const python = async (
   if (status !== 0) throw new Error(`client_runner.py failed: ${err}`);
   // the one difference in words: each client names its own argument
   const text = out
-    .replaceAll('base URL as base_url,', 'base URL as baseUrl,')
+    .replaceAll('base_url', 'baseUrl')
     .replaceAll('pass api_key to', 'pass apiKey to');
   const answers: unknown = JSON.parse(text);
   if (!isAnswers(answers)) throw new Error(`client_runner.py printed ${text}`);

@@ -249,9 +249,10 @@ describe('the Python client against the Node client, on a recording server', () 
     const { node: expected, python: actual } = await both(['list'], script);
     expect(actual.sent).toEqual(expected.sent);
     expect(actual.sent).toHaveLength(1);
+    expect(actual.answer).toEqual(expected.answer);
     expect(actual.answer).toEqual({
       error: {
-        message: `The ISAO API at ${new URL(base).host} answered 302 (a redirect); the API key is only ever sent to the base URL, so the redirect was not followed. Check the base URL.`,
+        message: `The ISAO API at ${new URL(base).host} answered 302 (a redirect); the API key is only ever sent to the baseUrl, so the redirect was not followed. Check the baseUrl.`,
         status: 302,
         code: 'unsafe_redirect',
         field: null,
