@@ -319,6 +319,10 @@ AnyHandler = Callable[[AnyIsaoEvent], object]
 class TypedDispatch:
     """`on(name)`: the handler's event typed by the name (a decorator, or given the handler)."""
 
+    def _checked(self, names: Tuple[str, ...]) -> Tuple[str, ...]:
+        """The names, once known to be events (a ValueError names one that is not)."""
+        raise NotImplementedError
+
     def _register(self, names: Tuple[str, ...], handler: AnyHandler) -> None:
         raise NotImplementedError
 
@@ -373,7 +377,7 @@ class TypedDispatch:
         handler: Optional[AnyHandler] = None,
     ) -> Union[AnyHandler, Callable[[AnyHandler], AnyHandler]]:
         """Runs the handler for each event of this name (or these names)."""
-        names = (event,) if isinstance(event, str) else tuple(event)
+        names = self._checked((event,) if isinstance(event, str) else tuple(event))
 
         def register(given: AnyHandler) -> AnyHandler:
             self._register(names, given)
