@@ -33,7 +33,7 @@ RawBody = Union[bytes, bytearray, memoryview, str]
 HeaderValue = Union[str, bytes, Sequence[Union[str, bytes]], None]
 #: Request headers as Python servers hand them over: a mapping (a dict, Flask's, Starlette's or
 #: Django's headers, a WSGI environ), or name and value pairs (ASGI's ``scope["headers"]``).
-Headers = Union[Mapping[str, HeaderValue], Iterable[Tuple[Union[str, bytes], HeaderValue]], None]
+Headers = Union[Mapping[str, object], Iterable[Tuple[Union[str, bytes], HeaderValue]], None]
 
 
 class VerificationError(Exception):
