@@ -3,8 +3,8 @@
  * a separate /usr/bin/python3 process on 127.0.0.1 (servers.ts), held to the delivery matrix the
  * Node frameworks are held to (test/sdk/frameworks/deliveries.ts: the sandbox's own signed
  * deliveries, ISAO's retries included, tampered and unsigned bodies refused 401), and graded by
- * `isao check`, the Node CLI, as the Node receivers are. The Flask example (examples/flask) is
- * run and graded too.
+ * `isao check`, the Node CLI, as the Node receivers are. The examples (examples/flask, fastapi,
+ * django) are run as their users run them and graded too.
  */
 import { signedDelivery } from '../../sdk/src/testing';
 import { post } from '../sdk/helpers';

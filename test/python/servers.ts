@@ -53,6 +53,8 @@ export const PYTHON_FRAMEWORKS: readonly FrameworkServer[] = [
 /** The Python examples, run as their users run them (their handlers cannot be made to fail). */
 export const PYTHON_EXAMPLES: readonly FrameworkServer[] = [
   ['examples/flask', join(ROOT, 'examples', 'flask', 'app.py'), '/webhook/isao'],
+  ['examples/fastapi', join(ROOT, 'examples', 'fastapi', 'app.py'), '/webhook/isao'],
+  ['examples/django', join(ROOT, 'examples', 'django', 'app.py'), '/webhook/isao'],
 ].map(([name = '', script = '', path = '']) => ({
   name,
   start: ({ secret = FRAMEWORK_SECRET, failures = 0 } = {}) => {
