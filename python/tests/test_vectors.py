@@ -5,7 +5,7 @@ servers hand them over."""
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple, Union
+from typing import Dict, List, Tuple
 
 import pytest
 
