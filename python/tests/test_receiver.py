@@ -269,3 +269,30 @@ def test_what_cannot_work_is_refused_when_set_up() -> None:
         receiver.on("deal.closed")  # type: ignore[call-overload]
     assert Receiver(secrets=SECRET, deadline=0, lease=0, tolerance=0)._lease_ms == 0
     assert Receiver(secrets=SECRET, deadline=2)._lease_ms == 7000
+
+
+def test_areceive_never_blocks_the_event_loop_on_a_slow_store_or_handler() -> None:
+    store = BrokenStore("slow")  # each claim sleeps 0.5 s in its thread
+    receiver = Receiver(secrets=SECRET, store=store, now=lambda: NOW)
+    receiver.on_any(lambda event: time.sleep(0.3))  # a plain handler, run in a thread
+    sent = delivery()
+
+    async def main() -> "tuple[int, int]":
+        ticks = 0
+        done = False
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while not done:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        beat = asyncio.ensure_future(ticker())
+        answer = await receiver.areceive(sent.body, sent.headers)
+        done = True
+        await beat
+        return answer.status, ticks
+
+    status, ticks = asyncio.run(main())
+    assert status == 200
+    assert ticks > 40  # the loop ran all through the 0.8 s of store and handler
