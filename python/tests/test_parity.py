@@ -37,10 +37,12 @@ def node() -> str:
 
 
 def compiled() -> None:
-    """The Node package compiled into dist/ (as `npm run sdk:generate` leaves it)."""
-    if not (ROOT / "dist" / "sdk" / "src" / "verify.js").exists():
-        tsc = ROOT / "node_modules" / "typescript" / "bin" / "tsc"
-        subprocess.run([node(), str(tsc), "-p", "scripts/sdk/tsconfig.json"], cwd=ROOT, check=True)
+    """The Node package and the core compiled into dist/ as they are now (incremental: quick when
+    nothing changed), so the oracle is never an older build."""
+    tsc = ROOT / "node_modules" / "typescript" / "bin" / "tsc"
+    if not tsc.exists():
+        pytest.skip("no TypeScript compiler (npm ci) to build the oracle")
+    subprocess.run([node(), str(tsc), "-p", "scripts/sdk/tsconfig.json"], cwd=ROOT, check=True)
 
 
 Case = Dict[str, object]
