@@ -11,6 +11,7 @@ import { post } from '../sdk/helpers';
 import { builtCli } from '../sdk/cli/run';
 import { deliveryMatrix, useIsao, withServer } from '../sdk/frameworks/deliveries';
 import { deliverTo } from '../sdk/frameworks/isao';
+import { outputIn } from '../sdk/frameworks/process';
 import { FRAMEWORK_SECRET, type FrameworkServer } from '../sdk/frameworks/servers';
 import { PYTHON_EXAMPLES, PYTHON_FRAMEWORKS } from './servers';
 
@@ -33,6 +34,7 @@ describe.each([...PYTHON_FRAMEWORKS, ...PYTHON_EXAMPLES].map((s) => [s.name, s] 
         const ran = await cli.isao(['check', started.url, '--secret', FRAMEWORK_SECRET, '--json']);
         expect(JSON.parse(ran.stdout)).toMatchObject({ passed: true });
         expect(ran.code).toBe(0);
+        await outputIn();
         // the valid event, the burst of five, emoji, pretty-printed and slow: five events, once each
         expect(started.handled).toHaveLength(5);
         expect(new Set(started.handled).size).toBe(5);
@@ -50,12 +52,14 @@ describe.each(PYTHON_EXAMPLES.map((example) => [example.name, example] as const)
         const { eventId, attempts } = await deliverTo(isao(), server.url, 2);
         const last = new Map(attempts.map(([subscription, , status]) => [subscription, status]));
         expect([...last.values()]).toEqual([200, 200]);
+        await outputIn();
         expect(server.handled).toEqual([eventId]);
         const sent = signedDelivery('contact.created', { secret: FRAMEWORK_SECRET });
         const tampered = await post(server.url, sent.text.replace('Jane', 'Joan'), sent.headers);
         const unsigned = signedDelivery('contact.created', { secret: null });
         const forged = await post(server.url, unsigned.body, unsigned.headers);
         expect([tampered.status, forged.status]).toEqual([401, 401]);
+        await outputIn();
         expect(server.handled).toEqual([eventId]);
       }));
   },

@@ -9,6 +9,7 @@ import { signedDelivery } from '../../../sdk/src/testing';
 import type { Sandbox } from '../../../sandbox/server';
 import { post } from '../helpers';
 import { deliverTo, startIsao } from './isao';
+import { outputIn } from './process';
 import { FRAMEWORK_SECRET, type FrameworkServer, type Started } from './servers';
 
 /** ISAO's sandbox, started before each test of the file and closed after: call it for the one. */
@@ -49,6 +50,7 @@ export const deliveryMatrix = (servers: readonly FrameworkServer[], isao: () => 
           [1, 503],
           [2, 200],
         ]);
+        await outputIn();
         expect(started.handled).toEqual([eventId]);
       }));
 
@@ -58,6 +60,7 @@ export const deliveryMatrix = (servers: readonly FrameworkServer[], isao: () => 
         const { eventId, attempts } = await deliverTo(isao(), started.url, 2);
         const last = new Map(attempts.map(([subscription, , status]) => [subscription, status]));
         expect([...last.values()]).toEqual([200, 200]);
+        await outputIn();
         expect(started.handled).toEqual([eventId]);
       }));
 
@@ -69,8 +72,10 @@ export const deliveryMatrix = (servers: readonly FrameworkServer[], isao: () => 
         const unsigned = signedDelivery('contact.created', { secret: null });
         const refused = await post(started.url, unsigned.body, unsigned.headers);
         expect(refused).toMatchObject({ status: 401, body: { problem: 'missing' } });
+        await outputIn();
         expect(started.handled).toEqual([]);
         expect((await post(started.url, sent.body, sent.headers)).status).toBe(200);
+        await outputIn();
         expect(started.handled).toEqual([sent.eventId]);
       }));
   });

@@ -44,3 +44,14 @@ export const listening = (
     });
   });
 };
+
+/**
+ * Lets the process's output in: its lines come through a pipe that the test may read after the
+ * HTTP answer that followed them (the handlers print before the answer is sent, so the lines are
+ * in the pipe already; a few passes of node's event loop bring them in). Call it before reading
+ * `handled` or `output()` after a request.
+ */
+export const outputIn = (): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, 50);
+  });
