@@ -97,6 +97,10 @@ const post = (
     const req = send(url, {
       method: 'POST',
       headers: { ...headers, 'Content-Length': String(body.length), Connection: 'close' },
+      // a connection of its own, as ISAO opens: node's keep-alive agent would otherwise keep
+      // the socket of a receiver that closes after each answer without saying so (Python's
+      // http.server, under Django's runserver) and hand it to the process's next request
+      agent: false,
       timeout: timeoutMs,
     });
     const untrack = track(req);

@@ -1,13 +1,13 @@
 /**
  * `npm run sdk:generate`: writes what @isao/webhooks derives from the core, formatted as the
- * repository formats it: sdk/src/events.generated.ts (types.ts) and conformance/vectors.json
- * (vectors.ts). `-- --check` writes nothing and fails when a committed file differs; the tests
+ * repository formats it: sdk/src/events.generated.ts (types.ts), conformance/vectors.json
+ * (vectors.ts) and the Python package's tables and typed events (python.ts), as written. `-- --check` writes nothing and fails when a committed file differs; the tests
  * check the same.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { sources } from './sources';
+import { prettierFormats, sources } from './sources';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -15,6 +15,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 export const generated = async (): Promise<[path: string, content: string][]> =>
   Promise.all(
     sources().map(async ([path, source]): Promise<[string, string]> => {
+      if (!prettierFormats(path)) return [path, source];
       const filepath = join(ROOT, path);
       const config = await resolveConfig(filepath);
       return [path, await format(source, { ...config, filepath })];

@@ -1,4 +1,5 @@
 /** What the sdk's generator writes (generate.ts formats and writes it; the tests compare it). */
+import { pythonSources } from './python';
 import { eventTypesSource } from './types';
 import { vectors } from './vectors';
 
@@ -6,4 +7,8 @@ import { vectors } from './vectors';
 export const sources = (): [path: string, source: string][] => [
   ['sdk/src/events.generated.ts', eventTypesSource()],
   ['conformance/vectors.json', JSON.stringify(vectors())],
+  ...pythonSources(),
 ];
+
+/** Whether prettier formats the file (the Python files are written as they are). */
+export const prettierFormats = (path: string): boolean => !path.endsWith('.py');

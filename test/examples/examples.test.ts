@@ -10,6 +10,7 @@ import { signedDelivery } from '../../sdk/src/testing';
 import type { Sandbox } from '../../sandbox/server';
 import { post, ROOT } from '../sdk/helpers';
 import { deliverTo, startIsao } from '../sdk/frameworks/isao';
+import { outputIn } from '../sdk/frameworks/process';
 import { FRAMEWORK_SECRET, type Started } from '../sdk/frameworks/servers';
 import { EXAMPLES, removeExamples, runInProject, startNode } from './servers';
 
@@ -33,6 +34,7 @@ const judge = async (server: Started) => {
   const tampered = await post(server.url, sent.text.replace('Jane', 'Joan'), sent.headers);
   const unsigned = signedDelivery('contact.created', { secret: null });
   const forged = await post(server.url, unsigned.body, unsigned.headers);
+  await outputIn();
   return {
     eventId,
     answers: attempts.map(([, , status]) => status),

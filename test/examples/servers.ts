@@ -11,6 +11,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageProject } from '../sdk/build';
 import { ROOT } from '../sdk/helpers';
+import { listening } from '../sdk/frameworks/process';
 import { FRAMEWORK_SECRET, type FrameworkServer, type Started } from '../sdk/frameworks/servers';
 
 const FRAMEWORKS = ['express', 'hono', '@hono/node-server'];
@@ -72,37 +73,7 @@ export const startNode = (
     cwd: projectDir(),
     env: { ...process.env, PORT: '0', ISAO_WEBHOOK_SECRET: secret },
   });
-  let out = '';
-  let err = '';
-  const handled: string[] = [];
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      handled.splice(
-        0,
-        handled.length,
-        ...[...out.matchAll(/\(event (\S+)\)$/gm)].map(([, id = '']) => id),
-      );
-      const port = /listening on port (\d+)/.exec(out)?.[1];
-      if (port === undefined) return;
-      resolve({
-        url: `http://127.0.0.1:${port}${path}`,
-        handled,
-        output: () => out,
-        close: () =>
-          new Promise((closed) => {
-            child.once('exit', () => {
-              closed();
-            });
-            child.kill();
-          }),
-      });
-    });
-    child.once('exit', (code) => {
-      reject(new Error(`${file} exited (${String(code)}) before listening: ${err}`));
-    });
-  });
+  return listening(child, file, path);
 };
 
 /** The examples, started as their users start them (ISAO's retries cannot be forced here). */

@@ -41,6 +41,10 @@ export const send = (
     const req = post(url, {
       method: 'POST',
       headers: { ...headers, 'Content-Length': String(body.length), Connection: 'close' },
+      // a connection of its own: node's keep-alive agent would otherwise hand a later request a
+      // socket that a server closing after each answer without saying so (Python's http.server,
+      // under Django's runserver and wsgiref) has closed: "socket hang up" for every other one
+      agent: false,
       timeout: timeoutMs,
     });
     req.on('response', (res) => {

@@ -5,6 +5,7 @@
  */
 import { FRAMEWORKS, FRAMEWORK_SECRET, type FrameworkServer } from '../frameworks/servers';
 import { EXAMPLES, removeExamples } from '../../examples/servers';
+import { outputIn } from '../frameworks/process';
 import { builtCli } from './run';
 
 // each check is a child process taking seconds by design (a stale event, slow chunks), and the
@@ -23,6 +24,7 @@ const graded = async (server: FrameworkServer) => {
   try {
     const ran = await cli.isao(['check', started.url, '--secret', FRAMEWORK_SECRET, '--json']);
     const report: unknown = JSON.parse(ran.stdout);
+    await outputIn();
     return { code: ran.code, report, handled: [...started.handled] };
   } finally {
     await started.close();
