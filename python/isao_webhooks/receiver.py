@@ -32,6 +32,7 @@ from typing import Awaitable, Callable, Dict, List, Optional, Sequence, Set, Tup
 
 from . import _core_generated as core
 from ._claims import DedupStore, First, InFlight
+from ._errors import RetryableError
 from ._inputs import quote
 from .events_generated import AnyHandler, AnyIsaoEvent, TypedDispatch
 from .store import MemoryStore
@@ -42,10 +43,6 @@ __all__ = ["Answer", "Receiver", "RetryableError", "WebhookError"]
 DEFAULT_DEADLINE = core.DEFAULT_DEADLINE_MS / 1000
 LEASE_MARGIN = 5.0
 _T = TypeVar("_T")
-
-
-class RetryableError(Exception):
-    """Raise it from a handler to have ISAO retry the event (answered 503, its claim released)."""
 
 
 @dataclass(frozen=True)

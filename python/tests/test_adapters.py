@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Mapping, Tuple
 
 import pytest
 
-from conftest import PYTHON
+from shared import PYTHON
 from isao_webhooks import Receiver, RetryableError
 from isao_webhooks.asgi import IsaoAsgi
 from isao_webhooks.testing import signed_delivery

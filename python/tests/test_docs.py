@@ -20,11 +20,13 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from conftest import PYTHON, ROOT
+from shared import PYTHON, ROOT
 from isao_webhooks.testing import signed_delivery
 
 SECRET = "whsec_docs"
-SECTION = (ROOT / "docs" / "custom.md").read_text("utf-8").split("## Python: isao_webhooks", 1)[1]
+PAGE = (ROOT / "docs" / "custom.md").read_text("utf-8")
+# the section alone: up to the next section of the page
+SECTION = PAGE.split("## Python: isao_webhooks", 1)[1].split("\n## ", 1)[0]
 SAMPLES: Dict[str, str] = {
     match[1]: match[0] for match in re.findall(r"```python\n(# (\S+)\n[\s\S]*?)```", SECTION)
 }

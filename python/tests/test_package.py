@@ -16,7 +16,7 @@ from typing import List
 
 import pytest
 
-from conftest import PYTHON, ROOT
+from shared import PYTHON, ROOT
 
 SMOKE = Path(__file__).with_name("smoke.py")
 

@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import pytest
 
-from conftest import ROOT
+from shared import ROOT
 from isao_webhooks import VerificationError, verify
 from isao_webhooks._js import stringify
 

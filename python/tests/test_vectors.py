@@ -9,7 +9,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from conftest import Vector, body_of, headers_of, vectors
+from shared import Vector, body_of, headers_of, vectors
 from isao_webhooks import VerificationError, verify
 from isao_webhooks.verify import Headers, RawBody
 

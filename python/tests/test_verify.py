@@ -14,7 +14,7 @@ from typing import List, Tuple
 
 import pytest
 
-from conftest import body_of, headers_of, vectors
+from shared import body_of, headers_of, vectors
 from isao_webhooks import VerificationError, verify
 from isao_webhooks.verify import Headers
 

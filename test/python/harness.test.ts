@@ -102,8 +102,8 @@ describe('the store tests without their servers', () => {
       }),
     );
     expect(found.map(({ title }) => title)).toEqual([
-      'python.tests.stores.test_stores_layout::test_redis_writes_the_shared_layout',
-      'python.tests.stores.test_stores_layout::test_postgres_writes_the_shared_layout',
+      'tests.stores.test_stores_layout::test_redis_writes_the_shared_layout',
+      'tests.stores.test_stores_layout::test_postgres_writes_the_shared_layout',
     ]);
     for (const [i, variable] of ['ISAO_REDIS_URL', 'ISAO_POSTGRES_URL'].entries()) {
       const failure = found[i]?.failure;

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import uuid
 
+from .._errors import RetryableError
+
 
 class StoreUnavailable(Exception):
     """The store could not answer (its server is down, a refused connection, a reply it does not
@@ -12,7 +14,7 @@ class StoreUnavailable(Exception):
     retry runs the event once the store is back. The client's own error is ``__cause__``."""
 
 
-class NotKept(StoreUnavailable):
+class NotKept(StoreUnavailable, RetryableError):
     """A transactional completion failed (the complete statement or COMMIT): nothing of the
     event was kept, its writes included. The receiver answers 503 so ISAO retries it."""
 

@@ -16,10 +16,10 @@ from typing import Iterator
 
 import pytest
 
-PYTHON = Path(__file__).resolve().parents[2]
-ROOT = PYTHON.parent
-if str(PYTHON) not in sys.path:
-    sys.path.insert(0, str(PYTHON))
+# the package's source and tests/ (tests/shared.py), also when this folder runs alone
+for folder in (Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[2]):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 
 def server(variable: str) -> str:

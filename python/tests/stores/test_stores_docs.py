@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from conftest import PYTHON, ROOT
+from shared import PYTHON, ROOT
 
 
 def test_the_page_s_python_samples_run(redis_url: str) -> None:

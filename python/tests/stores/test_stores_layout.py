@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from shared import ROOT
 from stores import token_of
 
 from isao_webhooks.stores import PostgresStore, RedisStore, table_sql

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PYTHON
+from shared import PYTHON
 
 from isao_webhooks.stores import SQLiteStore
 
