@@ -156,6 +156,7 @@ export const rehearse = async (
     return { first, second, problems };
   } finally {
     await standin.stop();
+    // Stryker disable next-line BooleanLiteral: force only forgives a path that is missing, and mkdtempSync made this one
     fs.rmSync(work, { recursive: true, force: true });
   }
 };
