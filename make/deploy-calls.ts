@@ -25,12 +25,13 @@ export class PacedMake extends Make {
   }
 
   protected override calculateRetryDelay(response: Response, attempt: number): number {
-    // a header's value comes without the spaces around it (the Fetch standard's Headers)
-    const asked = response.headers.get('retry-after') ?? '';
+    // a header's value comes without the spaces around it (the Fetch standard's Headers); none
+    // is null, which the pattern refuses as it refuses a date
+    const asked = String(response.headers.get('retry-after'));
     const ms = /^\d+$/.test(asked) ? Number(asked) * 1000 : RATE_LIMIT.fallbackMs * 2 ** attempt;
     if (ms > RATE_LIMIT.maxWaitMs) {
       throw new Error(
-        `Make answered 429 Too Many Requests and asked to wait ${asked} s, longer than the deploy waits (${String(RATE_LIMIT.maxWaitMs / 1000)} s): run it again later`,
+        `Make answered 429 Too Many Requests and asked to wait ${String(ms / 1000)} s, longer than the deploy waits (${String(RATE_LIMIT.maxWaitMs / 1000)} s): run it again later`,
       );
     }
     return ms;

@@ -72,21 +72,16 @@ export const runDeploy = async (options: DeployOptions): Promise<number> => {
     printError(`MAKE_ZONE ${quote(zone)} is not a Make zone such as eu1.make.com.`);
     return 1;
   }
-  if (!options.dryRun && (!token || !zone)) {
-    printError(MISSING_SETTINGS);
-    return 1;
-  }
-  const file = options.stateFile ?? (zone ? stateFile(zone) : undefined);
-  const state = file ? loadState(file) : emptyState();
   const appDir = options.appDir ?? APP_DIR;
   if (options.dryRun) {
+    const file = options.stateFile ?? (zone ? stateFile(zone) : undefined);
     print(
       `make:deploy --dry-run: the calls a deploy to ${zone ?? 'a new Make account'} would make`,
     );
     const result = await deployApp(
       appDir,
       printedCalls(print),
-      state,
+      file ? loadState(file) : emptyState(),
       () => undefined,
       () => undefined,
     );
@@ -95,11 +90,16 @@ export const runDeploy = async (options: DeployOptions): Promise<number> => {
     );
     return 0;
   }
-  const make = new PacedMake(token ?? '', zone ?? '', options.sleep ?? sleepFor);
+  if (!token || !zone) {
+    printError(MISSING_SETTINGS);
+    return 1;
+  }
+  const file = options.stateFile ?? stateFile(zone);
+  const state = loadState(file);
+  const make = new PacedMake(token, zone, options.sleep ?? sleepFor);
   make.protocol = options.protocol ?? 'https';
   const save = (next: DeployState) => {
-    // Stryker disable next-line ConditionalExpression: past the dry run MAKE_ZONE is set, so there is always a map file
-    if (file) saveState(file, next);
+    saveState(file, next);
   };
   const started = Date.now();
   let result: DeployResult;
@@ -110,7 +110,7 @@ export const runDeploy = async (options: DeployOptions): Promise<number> => {
     return 1;
   }
   print(
-    `make:deploy: ${String(result.created.length)} created, ${String(result.uploaded.length)} uploaded, ${String(result.unchanged)} unchanged in ${String(Date.now() - started)} ms (map: ${file ? path.relative(ROOT, file) : 'none'})`,
+    `make:deploy: ${String(result.created.length)} created, ${String(result.uploaded.length)} uploaded, ${String(result.unchanged)} unchanged in ${String(Date.now() - started)} ms (map: ${path.relative(ROOT, file)})`,
   );
   return 0;
 };

@@ -86,6 +86,40 @@ test('Make’s words are shown without the token, even when they hold it', async
   expect(run.errors[0]).not.toContain(live.token);
 }, 60_000);
 
+test('a token pasted with spaces or a line break around it is taken without them', async () => {
+  expect((await live.deploy(APP_DIR, ` ${live.token}\n`)).code).toBe(0);
+}, 60_000);
+
+test('a map naming an app Make does not hold stops the deploy at its check, naming the app', async () => {
+  expect((await live.deploy()).code).toBe(0);
+  await live.restart();
+  const run = await live.deploy();
+  expect(run.errors).toEqual([
+    expect.stringMatching(/^make:deploy failed: the app isao v1 in the map: Make answered 404: /),
+  ]);
+  expect(live.standin.calls.map((call) => call.method)).toEqual(['GET']);
+}, 60_000);
+
+test('a refused module create, and Make not saying whether it holds the module: its answer to the look stops the deploy', async () => {
+  const module = '/api/v2/sdk/apps/isao/1/modules';
+  await live.restart({
+    faults: (call) =>
+      call.path === module
+        ? { status: 400, message: 'create refused by the test' }
+        : call.path.startsWith(`${module}/`)
+          ? { status: 429, retryAfter: 1 }
+          : undefined,
+  });
+  const run = await live.deploy();
+  const id = live.standin.calls
+    .find((call) => call.method === 'GET' && call.path.startsWith(`${module}/`))
+    ?.path.slice(module.length + 1);
+  expect(run.errors).toEqual([
+    `make:deploy failed: creating module ${String(id)}: Make answered 429 Too Many Requests 6 times in a row (its rate limit): run the deploy again later`,
+  ]);
+  expect(loadState(live.mapFile).names.module).toEqual({});
+}, 60_000);
+
 test('a wrong token is one line of Make’s words, never the token', async () => {
   const token = randomUUID();
   const run = await live.deploy(APP_DIR, token);

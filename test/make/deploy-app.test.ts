@@ -7,7 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runDeploy } from '../../make/deploy';
-import { loadState } from '../../make/deploy-state';
+import { deployApp } from '../../make/deploy-app';
+import { printedCalls } from '../../make/deploy-calls';
+import { emptyState, loadState } from '../../make/deploy-state';
 import { APP_DIR } from '../../make/generate';
 import { record } from './app-files';
 import { StandinPerTest } from './deploy-harness';
@@ -104,6 +106,7 @@ test('a deploy prints each create and upload; a later one, its check, links and 
 
   const later = edited((byId) => {
     record(byId.isao, 'isao').label = 'ISAO API';
+    record(byId.newDeal, 'newDeal').label = 'New deals (ISAO)';
     record(byId.watchNewContact, 'watchNewContact').webhook = 'dealLost';
   });
   fs.appendFileSync(path.join(later, 'README.md'), '\n');
@@ -112,14 +115,16 @@ test('a deploy prints each create and upload; a later one, its check, links and 
     '  GET /sdk/apps/isao/1',
     '  PUT /sdk/apps/isao/1/readme',
     `  PATCH /sdk/apps/connections/${connection} {"label":"ISAO API"}`,
+    `  PATCH /sdk/apps/webhooks/${names.webhook.newDeal ?? ''} {"label":"New deals (ISAO)","connection":"${connection}"}`,
     `  PATCH /sdk/apps/isao/1/modules/watchNewContact {"label":"Watch new contacts","description":"Triggers when a new contact is created.","connection":"${connection}","webhook":"${lostHook}"}`,
-    // 84 sections and 23 components' links, less the 3 that changed
-    '0 to create, 3 to upload, 104 unchanged',
+    // 84 sections and 23 components' links, less the 4 that changed
+    '0 to create, 4 to upload, 103 unchanged',
   ]);
   const second = await live.deploy(later);
-  expect(second.printed.slice(0, 3)).toEqual([
+  expect(second.printed.slice(0, 4)).toEqual([
     'upload app/readme',
     'upload connection/isao/links',
+    'upload webhook/newDeal/links',
     'upload module/watchNewContact/links',
   ]);
 }, 60_000);
@@ -173,4 +178,21 @@ test.each<[string, (byId: Record<string, Record<string, unknown>>) => void, stri
   ],
 ])('%s stops the deploy, naming it', async (_case, edit, message) => {
   await expect(dryRun(edited(edit))).rejects.toThrow(message);
+});
+
+test('a failed step keeps what failed as its cause, after the words naming the step', async () => {
+  const refused = new Error('refused by the test');
+  const calls = { ...printedCalls(() => undefined), createApp: () => Promise.reject(refused) };
+  const failure: unknown = await deployApp(
+    APP_DIR,
+    calls,
+    emptyState(),
+    () => undefined,
+    () => undefined,
+  ).catch((error: unknown) => error);
+  expect(failure).toBeInstanceOf(Error);
+  expect(failure).toMatchObject({
+    message: 'creating the app isao: refused by the test',
+    cause: refused,
+  });
 });

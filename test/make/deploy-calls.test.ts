@@ -8,6 +8,7 @@
 import * as http from 'node:http';
 import { Make } from '@makehq/sdk';
 import { answerOf, PacedMake, printedCalls, sdkCalls } from '../../make/deploy-calls';
+import './local-only';
 
 /** The deploy's Make, its wait for a 429 answer asked directly. */
 class Probe extends PacedMake {

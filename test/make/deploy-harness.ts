@@ -13,6 +13,7 @@ import { EVENT_NAMES } from '../../core/events';
 import { runDeploy } from '../../make/deploy';
 import { APP_DIR } from '../../make/generate';
 import { MakeStandin, type StandinOptions } from '../../make/standin';
+import './local-only';
 
 /** One app, its connection, a webhook and an instant trigger per event, Create Contact, the universal module. */
 export const CREATES = 1 + 1 + EVENT_NAMES.length * 2 + 2;

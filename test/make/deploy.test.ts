@@ -13,6 +13,7 @@ import { loadState } from '../../make/deploy-state';
 import { APP_DIR, ROOT } from '../../make/generate';
 import { judge, rehearse } from '../../make/rehearse';
 import { CREATES, StandinPerTest } from './deploy-harness';
+import { noneRefused } from './local-only';
 
 test('the rehearsal: everything arrives once, linked, and a second deploy changes nothing', async () => {
   const started = Date.now();
@@ -30,7 +31,11 @@ test('the rehearsal: everything arrives once, linked, and a second deploy change
     second.printed.at(-1) ?? '',
   );
   expect(Number(last?.[1])).toBeLessThanOrEqual(took);
-  expect(last?.[2]).toMatch(/deployment\.json$/);
+  expect(first.printed[0]).toBe('create app → isao v1');
+  // the map was kept in a folder of its own, removed once the rehearsal ended
+  const map = path.resolve(ROOT, last?.[2] ?? '');
+  expect(map).toMatch(/[/\\]isao-make-rehearsal-[^/\\]+[/\\]deployment\.json$/);
+  expect(fs.existsSync(path.dirname(map))).toBe(false);
 }, 60_000);
 
 describe('the rehearsal’s judge', () => {
@@ -115,6 +120,24 @@ describe('settings and the dry run', () => {
     jest.spyOn(console, 'error').mockImplementation((line: string) => errors.push(line));
     expect(await runDeploy({ ...settings, dryRun: false })).toBe(1);
     expect(errors).toEqual([MISSING_SETTINGS]);
+  });
+
+  test('a deploy goes to https://<zone> unless told otherwise', async () => {
+    const errors: string[] = [];
+    const code = await runDeploy({
+      token: randomUUID(),
+      zone: 'eu1.make.com',
+      dryRun: false,
+      stateFile: path.join(work, 'map.json'),
+      print: () => undefined,
+      printError: (line) => errors.push(line),
+    });
+    expect(code).toBe(1);
+    const url = 'https://eu1.make.com/api/v2/sdk/apps';
+    expect(errors).toEqual([
+      `make:deploy failed: creating the app isao: refused a request for ${url}: the Make tests reach only 127.0.0.1`,
+    ]);
+    expect(noneRefused).toThrow(`the test sent a request for ${url}: `);
   });
 
   test('a zone that is not one is named in one line', async () => {

@@ -44,6 +44,22 @@ describe('a rehearsal Make refuses', () => {
   }, 60_000);
 });
 
+describe('a rehearsal whose first deploy stopped', () => {
+  test('names each upload the second run had to make', async () => {
+    const where = (section: string) => `${API}/isao/1/modules/makeApiCall/${section}`;
+    let refused = 0;
+    const { first, second, problems } = await rehearse(APP_DIR, (call) =>
+      call.path === where('expect') && (refused += 1) === 1
+        ? { status: 400, message: 'refused once, by the test' }
+        : undefined,
+    );
+    expect([first.exitCode, second.exitCode]).toEqual([1, 0]);
+    expect(problems).toContain(
+      `the second deploy changed 2 things: PUT ${where('expect')}, PUT ${where('interface')}`,
+    );
+  }, 60_000);
+});
+
 describe('the rehearsal’s judge names what differs', () => {
   const live = new StandinPerTest();
 
