@@ -26,6 +26,15 @@ export const summarise = (values: readonly number[]): Summary => {
   return { median, min: sorted[0] ?? NaN, p90: at(0.9), n: sorted.length };
 };
 
+/**
+ * The list started `round` places further along (wrapping round): contenders measured in this
+ * order each round take turns at going first, so none always runs on a warmer or busier machine.
+ */
+export const rotated = <T>(list: readonly T[], round: number): T[] => {
+  const at = round % list.length;
+  return [...list.slice(at), ...list.slice(0, at)];
+};
+
 export const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 export const ratio = (value: number): string => `${value.toFixed(2)}×`;
 export const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');

@@ -23,14 +23,17 @@ const TOO_LARGE = `larger than ${MAX_SIZE.toLocaleString('en-US')} characters`;
  * Why a value is past the bounds (`nested more than 32 levels deep`, `larger than 1,000,000
  * characters`), or undefined when it is within them. Walked with a list of its own, not by
  * recursion, and given up as soon as a bound is crossed: a list's or an object's values are
- * counted before any is visited, so it visits at most MAX_SIZE values.
+ * counted before any is visited, so it visits at most MAX_SIZE values. Only texts, lists and
+ * objects are visited: any other value adds nothing past what its holder counted for it.
  */
 export const boundsProblem = (value: unknown): string | undefined => {
-  // each value with the level it is at: the item itself is at level 1
-  const pending: [unknown, number][] = [[value, 1]];
+  // the values to visit, each with the level it is at (the item itself is at level 1), in two
+  // lists kept side by side: a pair per value would be one more object per value
+  const pending: unknown[] = [value];
+  const levels: number[] = [1];
   let size = 1;
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [node, level] = next;
+  for (let level = levels.pop(); level !== undefined; level = levels.pop()) {
+    const node = pending.pop();
     let children: unknown[] = [];
     if (typeof node === 'string') size += node.length;
     else if (typeof node === 'object' && node !== null) {
@@ -40,7 +43,12 @@ export const boundsProblem = (value: unknown): string | undefined => {
       if (!Array.isArray(node)) for (const key of Object.keys(node)) size += key.length;
     }
     if (size > MAX_SIZE) return TOO_LARGE;
-    for (const child of children) pending.push([child, level + 1]);
+    for (const child of children) {
+      if (typeof child === 'string' || (typeof child === 'object' && child !== null)) {
+        pending.push(child);
+        levels.push(level + 1);
+      }
+    }
   }
   return undefined;
 };

@@ -20,35 +20,56 @@ import {
   type EventRecord,
 } from './records';
 import { replayProblem } from './signatures';
-import { unwrapEvent, type WebhookItems } from './webhook';
+import { unwrapEvent, type UnwrappedEvent, type WebhookItems } from './webhook';
 
 /** One webhook item or listed record, as one trigger sees it. */
-type Classified =
-  | { kind: 'other' }
-  | { kind: 'unusable'; reason: string }
-  | { kind: 'event'; raw: RawRecord; meta: Partial<EventMeta>; key: string };
-type Found = Extract<Classified, { kind: 'event' }>;
+type Classified = { kind: 'other' } | Unusable | Found;
+type Unusable = { kind: 'unusable'; reason: string };
+type Found = { kind: 'event'; raw: RawRecord; meta: Partial<EventMeta>; key: string };
+
+/** ` "evt_1"`, the event's id as a message names it; '' for an event without one. */
+const idLabel = (meta: Partial<EventMeta>): string => (meta.id ? ` ${quote(meta.id, 60)}` : '');
 
 /**
- * What one webhook item or listed record is to the trigger of `event`. Unwrapping reads only the
- * item's top levels; an item of the trigger's event past the bounds (core/bounds.ts) is unusable
- * before anything walks the whole of it (its digest, its record's shape, the platform's output).
+ * An item read as an event of `event`, once unwrapped (an item naming another event is the
+ * caller's to leave out, as `classify` does): its record's parts, or why it is unusable.
+ * Unwrapping read only the item's top levels; an item past the bounds (core/bounds.ts) is
+ * unusable before anything walks the whole of it (its digest, its record's shape, the
+ * platform's output).
  */
-const classify = (event: IsaoEvent, item: RawRecord): Classified => {
-  const { malformed, event: named, entity: raw, meta } = unwrapEvent(item);
-  const id = meta.id ? ` ${quote(meta.id, 60)}` : '';
-  if (malformed) return { kind: 'unusable', reason: `The ISAO webhook item${id} is ${malformed}` };
-  if (named !== undefined && named !== event) return { kind: 'other' };
+export const eventItem = (
+  event: IsaoEvent,
+  item: RawRecord,
+  { malformed, entity: raw, meta }: UnwrappedEvent,
+): Unusable | Found => {
+  if (malformed) {
+    return { kind: 'unusable', reason: `The ISAO webhook item${idLabel(meta)} is ${malformed}` };
+  }
   const past = boundsProblem(item);
-  if (past) return { kind: 'unusable', reason: `The ISAO ${event} event${id} is ${past}` };
-  if (!raw) return { kind: 'unusable', reason: `The ISAO ${event} event${id} carried no record` };
+  if (past)
+    return { kind: 'unusable', reason: `The ISAO ${event} event${idLabel(meta)} is ${past}` };
+  if (!raw) {
+    return {
+      kind: 'unusable',
+      reason: `The ISAO ${event} event${idLabel(meta)} carried no record`,
+    };
+  }
   return { kind: 'event', raw, meta, key: meta.id ?? fingerprint(item) };
+};
+
+/** What one webhook item or listed record is to the trigger of `event` (see eventItem). */
+const classify = (event: IsaoEvent, item: RawRecord): Classified => {
+  const unwrapped = unwrapEvent(item);
+  const { malformed, event: named } = unwrapped;
+  if (!malformed && named !== undefined && named !== event) return { kind: 'other' };
+  return eventItem(event, item, unwrapped);
 };
 
 /** What a record is made of: the raw record, its event's metadata and its event key. */
 type Parts = Omit<Found, 'kind'>;
 
-const toRecord = (facts: EventFacts, found: Parts): EventRecord =>
+/** The record of an item `eventItem` found usable. */
+export const toRecord = (facts: EventFacts, found: Parts): EventRecord =>
   toEventRecord(facts.entity, found.raw, { ...found.meta, type: facts.event }, found.key);
 
 /** Keeps the first record of each primary key (`id` + event key): Zapier requires them unique. */

@@ -209,8 +209,13 @@ const withDeclaredKeys = (entity: Entity, raw: RawRecord): RawRecord => {
 };
 
 /** The record's own id: the first of its kind's id keys holding one; undefined when none does. */
-export const idOf = (entity: Entity, raw: RawRecord): string | number | undefined =>
-  ID_KEYS[entity.kind].map((key) => asId(raw[key])).find((v) => v !== undefined);
+export const idOf = (entity: Entity, raw: RawRecord): string | number | undefined => {
+  for (const key of ID_KEYS[entity.kind]) {
+    const id = asId(raw[key]);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+};
 
 /**
  * An entity as a Zap record without event metadata (what an action returns): its own id, else
@@ -221,10 +226,10 @@ export const toEntityRecord = (
   raw: RawRecord,
   fallbackId: string | number,
 ): EntityRecord => {
-  const record: EntityRecord = {
-    ...withDeclaredKeys(entity, raw),
+  // set on the copy withDeclaredKeys made: an `id` the record has keeps its place, as in a spread
+  const record: EntityRecord = Object.assign(withDeclaredKeys(entity, raw), {
     id: idOf(entity, raw) ?? fallbackId,
-  };
+  });
   if (entity.kind === 'appointment') record.custom_fields = customFields(raw.fields);
   return record;
 };
@@ -251,14 +256,16 @@ export const toEventRecord = (
   raw: RawRecord,
   meta: Partial<EventMeta> & { type: string },
   eventKey: string,
-): EventRecord => ({
-  ...toEntityRecord(entity, raw, meta.id ?? fingerprint(raw)),
-  isao_event: {
-    type: meta.type,
-    id: meta.id ?? null,
-    occurred_at: meta.occurred_at ?? null,
-    source: meta.source ?? null,
-    company_id: meta.company_id ?? null,
-  },
-  [EVENT_KEY]: eventKey,
-});
+): EventRecord =>
+  // set on the entity record's own copy, in this order: keys the record already has (an
+  // `isao_event` of its own) keep their place, as in a spread
+  Object.assign(toEntityRecord(entity, raw, meta.id ?? fingerprint(raw)), {
+    isao_event: {
+      type: meta.type,
+      id: meta.id ?? null,
+      occurred_at: meta.occurred_at ?? null,
+      source: meta.source ?? null,
+      company_id: meta.company_id ?? null,
+    },
+    [EVENT_KEY]: eventKey,
+  });

@@ -10,6 +10,7 @@
  *   (sequential), or four at a time (concurrent), until all of them are recorded;
  * - **batches**: one request of 100 events, until its one execution is recorded.
  */
+import { rotated } from '../report';
 import { batch, single, type Delivery } from './deliveries';
 import type { Target, TargetId } from './live';
 import type { Recorded } from './recorded';
@@ -65,12 +66,6 @@ export const send = async (target: Target, delivery: Delivery): Promise<number> 
 
 const answeredOk = (target: Target, status: number): void => {
   if (status !== 200) throw new Error(`${target.label} answered HTTP ${String(status)}`);
-};
-
-/** Each round starts the list one further along. */
-const rotated = <T>(list: readonly T[], round: number): T[] => {
-  const at = round % list.length;
-  return [...list.slice(at), ...list.slice(0, at)];
 };
 
 export interface Bench {

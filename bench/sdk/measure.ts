@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { summarise, type Summary } from '../report';
+import { rotated, summarise, type Summary } from '../report';
 import { CONTENDERS, type ContenderName } from './contenders';
 import { delivery, type Delivery } from './deliveries';
 import { load } from './load';
@@ -17,9 +17,6 @@ export const CONTENDER_NAMES = [
   'standardwebhooks',
   'svix',
 ] as const satisfies readonly ContenderName[];
-
-const rotated = <T>(list: readonly T[], by: number): T[] =>
-  list.map((_, i) => list[(i + by) % list.length]).filter((x): x is T => x !== undefined);
 
 /** Microseconds per delivery for each contender: `rounds` rounds of `ops` deliveries each. */
 export const perDelivery = (

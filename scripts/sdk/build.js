@@ -25,7 +25,7 @@ const dist = path.join(packageDir, 'dist');
 
 /** Each entry, its source, platform and what its output may import at run time. */
 const ENTRIES = [
-  { name: 'index', platform: 'node', allowed: ['node:crypto'] },
+  { name: 'index', platform: 'node', allowed: ['node:buffer', 'node:crypto'] },
   { name: 'web', platform: 'neutral', allowed: [] },
   { name: 'testing', platform: 'node', allowed: ['node:crypto'] },
   {
@@ -33,7 +33,15 @@ const ENTRIES = [
     platform: 'node',
     formats: ['cjs'],
     banner: '#!/usr/bin/env node',
-    allowed: ['node:crypto', 'node:fs', 'node:http', 'node:https', 'node:path', 'node:util'],
+    allowed: [
+      'node:buffer',
+      'node:crypto',
+      'node:fs',
+      'node:http',
+      'node:https',
+      'node:path',
+      'node:util',
+    ],
   },
 ];
 

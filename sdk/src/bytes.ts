@@ -1,7 +1,12 @@
 /** Bytes helpers the web build can use (no node Buffer). */
 
-/** The parts as one array. */
+/**
+ * The parts as one array: the part itself when there is one (a body read from a stream mostly
+ * comes in one chunk: no copy of it), else a copy of them all. Its readers never change it.
+ */
 export const concatBytes = (parts: readonly Uint8Array[]): Uint8Array => {
+  const [first] = parts;
+  if (first !== undefined && parts.length === 1) return first;
   const all = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
   let offset = 0;
   for (const part of parts) {

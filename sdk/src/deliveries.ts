@@ -1,11 +1,11 @@
 /**
  * From a verified body's items to its events, with the core's reading of each: the envelope
- * (core/webhook.ts `unwrapEvent`), the record (core/delivery.ts `deliveryOf`, the same records
+ * (core/webhook.ts `unwrapEvent`), the record (core/delivery.ts `eventItem`, `toRecord`: the same records
  * the Zapier and n8n triggers deliver) and the timestamp (core/signatures.ts `eventTime`). Every
  * event of the table counts here, where a Zapier trigger keeps only its own.
  */
 import type { RawRecord } from '../../core/entities';
-import { deliveryOf } from '../../core/delivery';
+import { eventItem, toRecord } from '../../core/delivery';
 import { EVENTS, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { quote } from '../../core/inputs';
 import type { EventMeta, EventRecord } from '../../core/records';
@@ -72,21 +72,18 @@ const skipped = (reason: string, replay = false): ItemReading => ({
 
 /** One item at `now`: an event of the table, another one, or why it is left out. */
 const readItem = (item: RawRecord, now: number, toleranceMs: number): ItemReading => {
-  const { malformed, event: name, entity, meta } = unwrapEvent(item);
+  const unwrapped = unwrapEvent(item);
+  const { malformed, event: name, entity, meta } = unwrapped;
   if (malformed !== undefined) {
     return skipped(`The webhook item${meta.id ? ` ${quote(meta.id, 60)}` : ''} is ${malformed}.`);
   }
   let known: { name: IsaoEvent; data: RawRecord; record: EventRecord } | undefined;
   if (isIsaoEvent(name)) {
-    const one = { events: [item], unreadable: [] };
-    // Stryker disable next-line ObjectLiteral: unsigned, deliveryOf reads neither now nor filters, so {} is the same options
-    const delivery = deliveryOf(EVENTS[name], one, { signed: false, now, filters: undefined });
-    // one item: one record, or one reason it has none
-    const [record] = delivery.records;
-    const [reason] = delivery.skipped;
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: the core makes a record exactly when the item carries an entity (both are checked to narrow their types)
-    if (record === undefined || entity === undefined) return skipped(`${String(reason)}.`);
-    known = { name, data: entity, record };
+    // the core's reading of an item of the event it names, unwrapped once: its record, as
+    // deliveryOf gives it for a webhook of this one item (unsigned, unfiltered), or why none
+    const found = eventItem(name, item, unwrapped);
+    if (found.kind === 'unusable') return skipped(`${found.reason}.`);
+    known = { name, data: found.raw, record: toRecord(EVENTS[name], found) };
   }
   const replay = replayOf(meta, now, toleranceMs);
   if (replay !== undefined) return skipped(replay, true);

@@ -47,7 +47,8 @@ const readUpTo = (req: IncomingMessage, max: number): Promise<Uint8Array | undef
     });
     req.on('error', reject);
     req.on('close', () => {
-      reject(new Error('The request ended before its body did.'));
+      // after its end, a request's close changes nothing (and no error is made for nothing)
+      if (!req.readableEnded) reject(new Error('The request ended before its body did.'));
     });
   });
 

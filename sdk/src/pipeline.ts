@@ -8,7 +8,15 @@ import { text } from '../../core/inputs';
 import { DEDUP_TTL_SECONDS } from '../../core/signatures';
 import { eventsOf } from './deliveries';
 import { refuse, signatureWords, WebhookVerificationError, type Refused } from './problems';
-import { bodyOf, itemsOf, malformedWords, signatureHeader, type Body } from './request';
+import {
+  bodyOf,
+  decodeUtf8,
+  itemsOf,
+  malformedWords,
+  signatureHeader,
+  type Body,
+  type Utf8Decoder,
+} from './request';
 import type { Verified, VerifyOptions, VerifyResult } from './types';
 
 /** What a path needs to judge the signature, and what the rest of the pipeline needs. */
@@ -28,6 +36,9 @@ export const systemNow = (): number => Date.now();
 
 /** The secrets, trimmed as every platform trims them; a TypeError names what is wrong. */
 const secretsOf = (secrets: unknown): string[] => {
+  // one secret, the usual case, read without the lists below (a blank one goes on to be refused)
+  const one = typeof secrets === 'string' ? text(secrets) : undefined;
+  if (one !== undefined) return [one];
   const given: unknown[] = Array.isArray(secrets) ? secrets : [secrets];
   const read = given.map((secret) => (typeof secret === 'string' ? text(secret) : undefined));
   if (given.length === 0 || read.some((secret) => secret === undefined)) {
@@ -70,13 +81,17 @@ export const prepare = (
 };
 
 /** What the verdict and the body give: the events, or why the delivery is refused. */
-export const conclude = (prepared: Prepared, verdict: Verdict): VerifyResult => {
+export const conclude = (
+  prepared: Prepared,
+  verdict: Verdict,
+  decode: Utf8Decoder = decodeUtf8,
+): VerifyResult => {
   if (verdict === 'missing') return refuse('missing', signatureWords.missing);
   if (verdict === 'malformed') return refuse('malformed', malformedWords(prepared.header));
   if (verdict === 'mismatch') {
     return refuse('mismatch', signatureWords.mismatch(prepared.secrets.length));
   }
-  const items = itemsOf(prepared.body);
+  const items = itemsOf(prepared.body, decode);
   if ('ok' in items) return items;
   const { events, unknown, skipped, replays } = eventsOf(items, prepared.now, prepared.toleranceMs);
   const [first] = skipped;

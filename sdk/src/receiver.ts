@@ -17,6 +17,7 @@
 import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { quote } from '../../core/inputs';
 import { DEDUP_TTL_SECONDS } from '../../core/signatures';
+import { attempt, Deadline, DEADLINE } from './deadline';
 import { readOptions, systemNow } from './pipeline';
 import { refuse, type ProblemKind, type ProblemStatus } from './problems';
 import type { HeaderSource, RawBody } from './request';
@@ -97,8 +98,6 @@ const isOneOf = <E extends IsaoEvent>(
   names: readonly E[],
   // Stryker disable next-line ConditionalExpression: a handler is listed only under the names it was given, so the event is one of them (the check narrows its type)
 ): event is EventOf<E> => names.some((name) => name === event.name);
-
-const DEADLINE = Symbol('deadline');
 
 /** Why a delivery stops before its end: the answer, and what caused it. */
 interface Stop {
@@ -182,18 +181,14 @@ export class Receiver {
         answer(refusal.status, { ok: false, problem: refusal.problem, message: refusal.message }),
       );
     }
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<typeof DEADLINE>((resolve) => {
-      timer = setTimeout(() => {
-        controller.abort(new RetryableError('The deadline passed.'));
-        resolve(DEADLINE);
-      }, this.deadlineMs);
-    });
+    const deadline = new Deadline(
+      this.deadlineMs,
+      () => new RetryableError('The deadline passed.'),
+    );
     try {
-      return await this.handle(result.events, controller.signal, deadline);
+      return await this.handle(result.events, deadline);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
@@ -213,21 +208,21 @@ export class Receiver {
   private async claim(
     event: AnyIsaoEvent,
     id: string,
-    deadline: Promise<typeof DEADLINE>,
+    deadline: Deadline,
   ): Promise<{ token: string } | 'duplicate' | Stop> {
-    const claiming = Promise.resolve().then(() =>
+    const claiming = attempt(() =>
       this.store.claim(id, { now: this.now(), leaseMs: this.leaseMs }),
     );
     let claim;
     try {
-      claim = await Promise.race([claiming, deadline]);
+      claim = await deadline.race(claiming);
     } catch (cause) {
       const message = `Could not claim event ${named(event)}: the de-duplication store failed. ISAO will retry it.`;
       return { stop: failure('store', message), cause };
     }
     if (claim === DEADLINE) {
       // a claim answered after the deadline is given back at once
-      void claiming
+      void Promise.resolve(claiming)
         // Stryker disable next-line ConditionalExpression,BooleanLiteral: the result is dropped, and a claim that is not 'first' has no token, which releases nothing
         .then((late) => (late.state === 'first' ? this.store.release(id, late.token) : false))
         // Stryker disable next-line ArrowFunction,BooleanLiteral: the result is dropped
@@ -243,18 +238,19 @@ export class Receiver {
   }
 
   /** Runs the event's handlers, then onAny's, one at a time; why it stopped, if it did. */
-  private async run(
-    event: AnyIsaoEvent,
-    signal: AbortSignal,
-    deadline: Promise<typeof DEADLINE>,
-  ): Promise<Stop | undefined> {
+  private async run(event: AnyIsaoEvent, deadline: Deadline): Promise<Stop | undefined> {
+    const { signal } = deadline;
     try {
       for (const handler of [...(this.handlers.get(event.name) ?? []), ...this.anyHandlers]) {
-        const ran = await Promise.race([
-          Promise.resolve().then(() => handler(event, { signal })),
-          deadline,
-        ]);
-        if (ran === DEADLINE) {
+        // past the deadline (a store's completion outlasted it), a handler is still called, its
+        // answer not waited for; before it, one that answers at once is not raced (deadline.ts)
+        const ran = deadline.passed
+          ? Promise.race([
+              Promise.resolve().then(() => handler(event, { signal })),
+              deadline.reached,
+            ])
+          : handler(event, { signal });
+        if ((await deadline.race(ran)) === DEADLINE) {
           const message = `The handlers of event ${named(event)} did not finish within ${String(this.deadlineMs)} ms. ISAO will retry it.`;
           return { stop: failure('deadline', message) };
         }
@@ -297,11 +293,7 @@ export class Receiver {
   }
 
   /** The events in order, each claimed, run and completed; the answer once done or stopped. */
-  private async handle(
-    events: readonly AnyIsaoEvent[],
-    signal: AbortSignal,
-    deadline: Promise<typeof DEADLINE>,
-  ): Promise<Answer> {
+  private async handle(events: readonly AnyIsaoEvent[], deadline: Deadline): Promise<Answer> {
     const lastOf = new Map(
       events.flatMap((event, i) => (event.id === null ? [] : [[event.id, i]])),
     );
@@ -329,7 +321,7 @@ export class Receiver {
         if ('stop' in claim) return stop(claim, event);
         held.set(id, claim.token);
       }
-      const failed = await this.run(event, signal, deadline);
+      const failed = await this.run(event, deadline);
       if (failed) return stop(failed, event);
       handled += 1;
       const token = id === null ? undefined : held.get(id);

@@ -27,8 +27,12 @@ const headerValues = (headers: unknown): string[] | { notText: unknown } => {
     return typeof value === 'string' ? [value] : [];
   }
   const values: string[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() !== WANTED || value === undefined || value === null) continue;
+  for (const name of Object.keys(headers)) {
+    // a name of another length is another header: none lower-cases to the wanted one's ASCII
+    // from another length (lower-casing lengthens only İ, into a dotted i), so it is not read
+    if (name.length !== WANTED.length || name.toLowerCase() !== WANTED) continue;
+    const value = headers[name];
+    if (value === undefined || value === null) continue;
     const items: unknown[] = Array.isArray(value) ? value : [value];
     for (const item of items) {
       if (typeof item !== 'string') return { notText: value };
@@ -87,31 +91,41 @@ export const bodyOf = (raw: unknown): Body | Refused => {
   return refuse('unread', PARSED_BODY);
 };
 
+/** The text of UTF-8 bytes, or undefined when they are not UTF-8 (nothing replaced, no guess). */
+export type Utf8Decoder = (bytes: Uint8Array) => string | undefined;
+
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const BOM = [0xef, 0xbb, 0xbf];
+
+/** Every runtime's strict decoder (the web path's; the node path has a faster one, verify.ts). */
+export const decodeUtf8: Utf8Decoder = (bytes) => {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+};
 
 /** The text of a body the signature vouches for; a refusal when it is not UTF-8 text. */
-const textOf = ({ bytes, text: given }: Body): string | Refused => {
-  if (BOM.every((byte, i) => bytes[i] === byte)) {
+const textOf = ({ bytes, text: given }: Body, decode: Utf8Decoder): string | Refused => {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return refuse(
       'bom',
       'The webhook body starts with a UTF-8 byte order mark (EF BB BF), which JSON does not allow: ISAO sends none, so something on the way added it.',
     );
   }
   if (given !== undefined) return given;
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return refuse(
+  return (
+    decode(bytes) ??
+    refuse(
       'encoding',
       'The webhook body is not valid UTF-8: ISAO sends JSON in UTF-8, so something on the way re-encoded it (read the body as bytes, not as text in another charset).',
-    );
-  }
+    )
+  );
 };
 
 /** The webhook's items: the body's text, parsed once as JSON (core/webhook.ts's rules). */
-export const itemsOf = (body: Body): WebhookItems | Refused => {
-  const raw = textOf(body);
+export const itemsOf = (body: Body, decode: Utf8Decoder = decodeUtf8): WebhookItems | Refused => {
+  const raw = textOf(body, decode);
   if (typeof raw !== 'string') return raw;
   if (!raw.trim()) return refuse('empty', EMPTY_BODY);
   let parsed: unknown;

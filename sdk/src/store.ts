@@ -33,12 +33,59 @@ export interface DedupStore {
 /** How many event ids the memory store holds by default. */
 export const MEMORY_STORE_ENTRIES = 10_000;
 
-/** The first key of a map (its oldest insertion). */
-const oldest = <K, V>(map: Map<K, V>): [K, V] | undefined => map.entries().next().value;
+/**
+ * A Map that finds its oldest entry at once. A Map's own iterator walks past every entry deleted
+ * since the Map last rehashed: a full store, whose oldest entries go first, walked thousands on
+ * each claim. Here each entry is also listed as it is set; an entry deleted or set again since is
+ * passed over when met, and the list is made again from the Map once it holds more such entries
+ * than live ones: each operation costs the same on average, however full the Map is. An entry
+ * is told from a later one of the same key by its value, an object set once.
+ */
+class OrderedMap<V extends object> {
+  private readonly map = new Map<string, V>();
+  /** Every entry in the order it was set (those before `head` passed over): live or left behind. */
+  private order: (readonly [string, V])[] = [];
+  private head = 0;
 
-/** Drops the oldest entries of `map` while they expired by `now`. */
-const dropExpired = <K>(map: Map<K, { until: number }>, now: number): void => {
-  for (let head = oldest(map); head && head[1].until <= now; head = oldest(map)) {
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  delete(key: string): boolean {
+    return this.map.delete(key);
+  }
+
+  /** Sets the entry as the newest, even for a key already there. */
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    this.order.push([key, value]);
+    if (this.order.length > 2 * this.map.size + OrderedMap.SLACK) {
+      this.order = [...this.map];
+      this.head = 0;
+    }
+  }
+
+  /** The oldest entry, if any. */
+  oldest(): readonly [string, V] | undefined {
+    for (let entry = this.order[this.head]; entry; entry = this.order[this.head]) {
+      if (this.map.get(entry[0]) === entry[1]) return entry;
+      this.head += 1;
+    }
+    return undefined;
+  }
+
+  /** The list is made again once longer than twice the live entries and this many more. */
+  static readonly SLACK = 64;
+}
+
+/** Drops the oldest entries while they expired by `now`. */
+const dropExpired = (map: OrderedMap<{ until: number }>, now: number): void => {
+  for (let head = map.oldest(); head && head[1].until <= now; head = map.oldest()) {
     map.delete(head[0]);
   }
 };
@@ -55,9 +102,9 @@ const dropExpired = <K>(map: Map<K, { until: number }>, now: number): void => {
  */
 export class MemoryStore implements DedupStore {
   /** Live claims by id, in the order they were made. */
-  private readonly claims = new Map<string, { token: string; until: number }>();
+  private readonly claims = new OrderedMap<{ token: string; until: number }>();
   /** Completed ids, in the order they completed. */
-  private readonly done = new Map<string, { until: number }>();
+  private readonly done = new OrderedMap<{ until: number }>();
   private issued = 0;
 
   constructor(readonly maxEntries = MEMORY_STORE_ENTRIES) {
@@ -105,7 +152,7 @@ export class MemoryStore implements DedupStore {
     dropExpired(this.done, now);
     dropExpired(this.claims, now);
     if (this.size < this.maxEntries) return;
-    const first = oldest(this.done);
+    const first = this.done.oldest();
     if (first) {
       this.done.delete(first[0]);
       return;
