@@ -4,7 +4,7 @@
  * ISAO_API_KEY, the base URL from `--base-url` or ISAO_BASE_URL under the core's rules (https,
  * plain http only for this machine). Exit codes: output.ts's EXIT.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs, types, type ParseArgsConfig } from 'node:util';
 import { apiUrlProblem, DEFAULT_API_URL } from '../../core/api';
 import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { IsaoApiError, IsaoClient } from './client';
@@ -203,7 +203,8 @@ export const run = async (
   } catch (error) {
     if (
       error instanceof UsageError ||
-      (error instanceof Error &&
+      // node's own error: isNativeError, not instanceof, holds in any realm (a test's vm too)
+      (types.isNativeError(error) &&
         'code' in error &&
         typeof error.code === 'string' &&
         error.code.startsWith('ERR_PARSE_ARGS'))
