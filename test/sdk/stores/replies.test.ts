@@ -1,0 +1,141 @@
+/**
+ * What the shared stores make of each reply their client gives, without a server: clients that
+ * answer as a script or a statement would, and as none should. A reply the store does not
+ * understand is an error naming the script or statement and the reply (the receiver answers
+ * 503 for it), never a claim read wrongly; and what the stores send: whole milliseconds, at
+ * least 1.
+ */
+import { PostgresStore, type PgResult } from '../../../sdk/src/postgres-store';
+import { RedisStore } from '../../../sdk/src/redis-store';
+
+/** An ioredis-like client answering `reply`, recording each EVAL's arguments. */
+const redis = (reply: unknown) => {
+  const calls: (string | number)[][] = [];
+  const store = new RedisStore(
+    {
+      call: (...args: (string | number)[]) => {
+        calls.push(args);
+        return Promise.resolve(reply);
+      },
+    },
+    { prefix: 'p:' },
+  );
+  return { store, calls };
+};
+
+describe('RedisStore', () => {
+  it('reads each claim reply: first with its token, duplicate, in flight until now + the ms left', async () => {
+    expect(await redis(['first']).store.claim('e', { now: 5, leaseMs: 10 })).toEqual({
+      state: 'first',
+      token: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+    });
+    expect(await redis(['duplicate']).store.claim('e', { now: 5, leaseMs: 10 })).toEqual({
+      state: 'duplicate',
+    });
+    expect(await redis(['in-flight', 700]).store.claim('e', { now: 5, leaseMs: 10 })).toEqual({
+      state: 'in-flight',
+      until: 705,
+    });
+    // PTTL's -1 (a key without expiry) is no time left, not time in the past
+    expect(await redis(['in-flight', -1]).store.claim('e', { now: 5, leaseMs: 10 })).toEqual({
+      state: 'in-flight',
+      until: 5,
+    });
+  });
+
+  it('refuses a claim reply it does not understand, naming the script and the reply', async () => {
+    for (const [reply, shown] of [
+      [undefined, 'nothing'],
+      [null, 'null'],
+      ['first', '"first"'],
+      [['in-flight', '700'], '["in-flight","700"]'],
+      [['in-flight'], '["in-flight"]'],
+      [[], '[]'],
+    ] satisfies [unknown, string][]) {
+      await expect(redis(reply).store.claim('e', { now: 0, leaseMs: 10 })).rejects.toThrow(
+        `@isao/webhooks: the Redis claim script answered ${shown}, not what the store expects.`,
+      );
+    }
+  });
+
+  it('reads complete and release as 1 (done) or 0 (not), and refuses any other reply', async () => {
+    const keep = { now: 0, keepMs: 10 };
+    expect(await redis(1).store.complete('e', 't', keep)).toBe(true);
+    expect(await redis(0).store.complete('e', 't', keep)).toBe(false);
+    expect(await redis(1).store.release('e', 't')).toBe(true);
+    expect(await redis(0).store.release('e', 't')).toBe(false);
+    for (const reply of [2, '1', true, null]) {
+      await expect(redis(reply).store.complete('e', 't', keep)).rejects.toThrow(
+        `the Redis complete script answered ${JSON.stringify(reply)}, not what the store expects.`,
+      );
+      await expect(redis(reply).store.release('e', 't')).rejects.toThrow(
+        `the Redis release script answered ${JSON.stringify(reply)}`,
+      );
+    }
+  });
+
+  it('sends the key under its prefix, claim:<token>, and whole milliseconds of at least 1', async () => {
+    const { store, calls } = redis(['first']);
+    const claim = await store.claim('evt', { now: 0, leaseMs: 0.2 });
+    const token = claim.state === 'first' ? claim.token : '';
+    const completed = redis(1);
+    await completed.store.complete('evt', token, { now: 0, keepMs: 1500.5 });
+    expect(calls[0]?.slice(0, 1)).toEqual(['EVAL']);
+    expect(calls[0]?.slice(2)).toEqual(['1', 'p:evt', `claim:${token}`, '1']);
+    expect(completed.calls[0]?.slice(2)).toEqual(['1', 'p:evt', `claim:${token}`, '1501']);
+  });
+});
+
+/** A pg-like client whose claim returns `rows`; the values each query got. */
+const pg = (rows: unknown[], rowCount: number | null = rows.length) => {
+  const values: unknown[][] = [];
+  const store = new PostgresStore({
+    query: (_text: string, given: unknown[] = []): Promise<PgResult> => {
+      values.push(given);
+      return Promise.resolve({ rows, rowCount });
+    },
+  });
+  return { store, values };
+};
+
+describe('PostgresStore', () => {
+  it('reads the claim row: in flight until held_until, or now when that is past', async () => {
+    expect(
+      await pg([{ token: 'other', held_until: '900' }]).store.claim('e', { now: 1000, leaseMs: 5 }),
+    ).toEqual({ state: 'in-flight', until: 1000 });
+    expect(
+      await pg([{ token: 'other', held_until: 1200 }]).store.claim('e', { now: 1000, leaseMs: 5 }),
+    ).toEqual({ state: 'in-flight', until: 1200 });
+    expect(
+      await pg([{ token: null, held_until: '1200' }]).store.claim('e', { now: 1000, leaseMs: 5 }),
+    ).toEqual({ state: 'duplicate' });
+  });
+
+  it('refuses a claim row it does not understand, naming the rows', async () => {
+    for (const rows of [
+      [null],
+      ['row'],
+      [{ token: 'other' }],
+      [{ held_until: '1' }],
+      [{ token: 'other', held_until: 'soon' }],
+      [{ token: 7, held_until: '1' }],
+    ]) {
+      await expect(pg(rows).store.claim('e', { now: 0, leaseMs: 5 })).rejects.toThrow(
+        `@isao/webhooks: the PostgreSQL claim returned ${JSON.stringify(rows)}, not the row the store expects.`,
+      );
+    }
+  });
+
+  it('sends whole milliseconds of at least 1; counts what the server says it changed', async () => {
+    const { store, values } = pg([], 1);
+    await store.complete('e', 't', { now: 3, keepMs: 0.2 });
+    await store.complete('e', 't', { now: 3, keepMs: 10.1 });
+    expect(values).toEqual([
+      ['e', 't', 3, 1],
+      ['e', 't', 3, 11],
+    ]);
+    expect(await pg([], 2).store.complete('e', 't', { now: 0, keepMs: 1 })).toBe(false);
+    expect(await pg([], 2).store.release('e', 't')).toBe(false);
+    expect(await pg([], null).store.prune(0)).toBe(0);
+  });
+});
