@@ -5,7 +5,14 @@
  * 503 for it), never a claim read wrongly; and what the stores send: whole milliseconds, at
  * least 1.
  */
-import { PostgresStore, type PgResult } from '../../../sdk/src/postgres-store';
+import {
+  PostgresStore,
+  PostgresTransactionalStore,
+  type PgPoolClient,
+  type PgResult,
+} from '../../../sdk/src/postgres-store';
+import { RetryableError } from '../../../sdk/src/receiver';
+import { PG_END, PG_TRY_LOCK } from '../../../sdk/src/store-layout';
 import { RedisStore } from '../../../sdk/src/redis-store';
 
 /** An ioredis-like client answering `reply`, recording each EVAL's arguments. */
@@ -137,5 +144,91 @@ describe('PostgresStore', () => {
     expect(await pg([], 2).store.complete('e', 't', { now: 0, keepMs: 1 })).toBe(false);
     expect(await pg([], 2).store.release('e', 't')).toBe(false);
     expect(await pg([], null).store.prune(0)).toBe(0);
+  });
+});
+
+/**
+ * A pg-like pool whose connections answer each query by `answer` (a thrown error fails the
+ * query); the log of what each connection ran and how it was given back.
+ */
+const pool = (answer: (text: string, values: unknown[]) => PgResult) => {
+  const log: string[] = [];
+  let n = 0;
+  const connect = (): Promise<PgPoolClient> => {
+    n += 1;
+    const name = `c${String(n)}`;
+    return Promise.resolve({
+      query: (text: string, values: unknown[] = []) => {
+        log.push(
+          `${name} ${text === PG_TRY_LOCK ? 'TRY_LOCK' : text === PG_END ? 'END' : (text.split(' ')[0] ?? '')} ${JSON.stringify(values)}`,
+        );
+        return Promise.resolve().then(() => answer(text, values));
+      },
+      release: (destroy?: boolean) => {
+        log.push(`${name} ${destroy === true ? 'destroyed' : 'released'}`);
+      },
+    });
+  };
+  return { store: new PostgresTransactionalStore({ connect }, { table: 't' }), log };
+};
+
+const lockRow = (locked: boolean): PgResult => ({ rows: [{ locked, pid: 42 }], rowCount: 1 });
+
+describe('PostgresTransactionalStore', () => {
+  it('a lock held elsewhere: in flight for the lease, the transaction rolled back, the connection given back', async () => {
+    const { store, log } = pool((text) =>
+      text === PG_TRY_LOCK ? lockRow(false) : { rows: [], rowCount: null },
+    );
+    expect(await store.claim('e', { now: 1000, leaseMs: 250 })).toEqual({
+      state: 'in-flight',
+      until: 1250,
+    });
+    expect(log).toEqual(['c1 BEGIN []', 'c1 TRY_LOCK ["t","e"]', 'c1 ROLLBACK []', 'c1 released']);
+  });
+
+  it('a claim whose query fails closes its connection and fails', async () => {
+    const { store, log } = pool((text) => {
+      if (text === PG_TRY_LOCK) throw new Error('connection lost');
+      return { rows: [], rowCount: null };
+    });
+    await expect(store.claim('e', { now: 0, leaseMs: 1 })).rejects.toThrow('connection lost');
+    expect(log).toEqual(['c1 BEGIN []', 'c1 TRY_LOCK ["t","e"]', 'c1 destroyed']);
+  });
+
+  it('a completion that finds no claim row: retryable, the connection closed and its server process ended', async () => {
+    const { store, log } = pool((text, values) => {
+      if (text === PG_TRY_LOCK) return lockRow(true);
+      // the claim's row holds the token it tried: first
+      if (text.startsWith('INSERT'))
+        return { rows: [{ token: values[1], held_until: '9' }], rowCount: 1 };
+      return { rows: [], rowCount: 0 };
+    });
+    const claim = await store.claim('e', { now: 0, leaseMs: 5 });
+    const token = claim.state === 'first' ? claim.token : 'none';
+    // a stranger's token: nothing done
+    expect(await store.complete('e', 'other', { now: 0, keepMs: 5 })).toBe(false);
+    expect(await store.release('e', 'other')).toBe(false);
+    const failed = store.complete('e', token, { now: 3, keepMs: 5 });
+    await expect(failed).rejects.toThrow(RetryableError);
+    await expect(failed).rejects.toThrow(
+      'the transaction of event "e" could not commit, so none of its writes were kept',
+    );
+    expect(log.slice(3)).toEqual([
+      `c1 UPDATE ["e","${token}",3,5]`,
+      'c1 destroyed',
+      'c2 END [42]',
+      'c2 released',
+    ]);
+    // taken: the claim is no longer open
+    expect(await store.release('e', token)).toBe(false);
+  });
+
+  it('prunes on a connection it gives back; names an event without an id as "event"', async () => {
+    const { store, log } = pool(() => ({ rows: [], rowCount: null }));
+    expect(await store.prune(7)).toBe(0);
+    expect(log).toEqual(['c1 DELETE [7]', 'c1 released']);
+    expect(() => store.transaction({ id: null })).toThrow(
+      '@isao/webhooks: this event has no eventId, so it is not de-duplicated and has no transaction: use the pool for its writes.',
+    );
   });
 });
