@@ -95,8 +95,16 @@ it("fails a receiver written like ISAO's guide (express.json(), no verification)
         'the same event 5 times at once runs once',
       ]),
     );
-    expect(ran.stdout).toContain(
-      'fix: Verify the X-Isao-Hmac-Sha256 signature over the exact bytes received',
+    // each failed line with what to fix, and nothing to fix on the lines it passed
+    const fixes = ran.stdout.split('\n').filter((line) => line.startsWith('      fix: '));
+    expect(fixes).toEqual([
+      '      fix: Verify the X-Isao-Hmac-Sha256 signature over the exact bytes received, and answer 401 when it does not match.',
+      '      fix: Refuse a delivery without an X-Isao-Hmac-Sha256 header (401): anyone can POST to your URL.',
+      '      fix: Refuse a signed event whose timestamp is older than the replay window (2 hours), so a captured delivery cannot be sent again.',
+      '      fix: Claim each metadata.eventId before running it: a second request for the same id answers 503 while the first runs, and 200 with duplicates: 1 (not handled again) once it completed. @isao/webhooks does this.',
+    ]);
+    expect(ran.stdout).toMatch(
+      /^isao check http:\/\/127\.0\.0\.1:\d+\/webhook\/isao \(contact\.created\)\n/,
     );
     expect(ran.stdout).toContain('4 of 8 checks failed.');
     expect(ran.code).toBe(1);
@@ -122,6 +130,39 @@ it('fails a receiver that verifies but runs every duplicate again, on that line 
     expect(card(ran.stdout)).toEqual(expected(['the same event 5 times at once runs once']));
     expect(ran.stdout).toMatch(
       /FAIL {2}the same event 5 times .*: handled, handled, handled, handled, handled; a retry after them: handled/,
+    );
+    expect(ran.code).toBe(1);
+  } finally {
+    await server.close();
+  }
+});
+
+it('fails a receiver that refuses everything on each line that must be taken, with its fix', async () => {
+  const server = await listen((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(401).end());
+  });
+  try {
+    const ran = await isao(['check', server.url, '--secret', SECRET]);
+    expect(card(ran.stdout)).toEqual(
+      expected([
+        'a valid event is taken',
+        'the same event 5 times at once runs once',
+        'emoji and U+2028 in the body are taken',
+        'a pretty-printed body is taken',
+        'a body arriving in slow chunks is taken',
+      ]),
+    );
+    const fixes = ran.stdout.split('\n').filter((line) => line.startsWith('      fix: '));
+    expect(fixes).toEqual([
+      '      fix: Answer 2xx within 30 s once the signature is verified; do slow work after answering, or within a deadline.',
+      expect.stringMatching(/^ {6}fix: Claim each metadata\.eventId/),
+      '      fix: Verify the bytes as received, not text decoded and encoded again.',
+      '      fix: Verify the bytes as received: a body parser that re-serialises the JSON changes them.',
+      '      fix: Read the whole body before verifying it, however slowly it arrives.',
+    ]);
+    expect(ran.stdout).toContain(
+      'FAIL  the same event 5 times at once runs once (one handled, others duplicate or 503): other, other, other, other, other; a retry after them: other (401 in ',
     );
     expect(ran.code).toBe(1);
   } finally {
