@@ -6,6 +6,8 @@
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sampleOf } from '../../../core/events';
+import { overrides } from '../../../sdk/src/cli/trigger';
 import { WEBHOOKS_USAGE } from '../../../sdk/src/cli/webhooks';
 import { signedDelivery } from '../../../sdk/src/testing';
 import { listen } from '../helpers';
@@ -172,4 +174,42 @@ describe('verify', () => {
       'Give the body as a FILE, or pipe it into stdin.',
     );
   });
+});
+
+describe("trigger's --set", () => {
+  it('lays data.PATH=VALUE over the sample (JSON when it reads as JSON), eventId and timestamp', () => {
+    const sample = sampleOf('deal.won');
+    expect(
+      overrides('deal.won', [
+        'data.amount=42',
+        'data.title=Big deal',
+        'data.owner.name=Ana',
+        'data.title.x=deep',
+        'metadata.eventId=evt_a',
+        'eventId=evt_b',
+        'timestamp=1700000000',
+      ]),
+    ).toEqual({
+      data: { ...sample, amount: 42, title: { x: 'deep' }, owner: { name: 'Ana' } },
+      eventId: 'evt_b',
+      timestamp: 1700000000,
+    });
+    expect(overrides('deal.won', ['timestamp=2024-11-08T10:30:00Z', 'eventId=a=b'])).toEqual({
+      data: sample,
+      timestamp: '2024-11-08T10:30:00Z',
+      eventId: 'a=b',
+    });
+    expect(overrides('deal.won', ['metadata.eventId=evt_m'])).toMatchObject({ eventId: 'evt_m' });
+    // a copy: the table's sample is untouched
+    expect(sampleOf('deal.won')).toEqual(sample);
+  });
+
+  it.each(['data=x', 'data.=x', 'data..a=x', '=x', 'title=x', 'data.title', 'metadata=x'])(
+    'refuses --set %s, saying what it takes',
+    (set) => {
+      expect(() => overrides('deal.won', [set])).toThrow(
+        `--set ${JSON.stringify(set)}: expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME.`,
+      );
+    },
+  );
 });
