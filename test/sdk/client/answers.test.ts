@@ -5,6 +5,9 @@
  * `fetch` option, the 25 s timeout and the key sent only as a Bearer header.
  */
 import type { IncomingMessage } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { EVENT_NAMES } from '../../../core/events';
+import { isRecord } from '../../../core/inputs';
 import { IsaoApiError, IsaoClient } from '../../../sdk/src/client';
 import { listen } from '../helpers';
 
@@ -52,7 +55,7 @@ it('an answer it cannot read is a 502 naming what was missing', async () => {
     const bad = { status: 502, code: 'invalid_response' };
     expect(await failure(api.client.list())).toMatchObject({
       ...bad,
-      message: expect.stringMatching(/list/) as unknown,
+      message: expect.stringMatching(/list/),
     });
     const subscribed = await failure(api.client.subscribe('deal.won', 'https://x.example/hook'));
     expect(subscribed).toMatchObject(bad);
@@ -143,7 +146,7 @@ describe('through the fetch option', () => {
     expect(sent).toEqual([
       expect.objectContaining({
         method: 'GET',
-        headers: expect.objectContaining({ Authorization: 'Bearer isao_key' }) as unknown,
+        headers: expect.objectContaining({ Authorization: 'Bearer isao_key' }),
       }),
     ]);
     expect(jest.getTimerCount()).toBe(0);
@@ -153,8 +156,10 @@ describe('through the fetch option', () => {
     jest.useFakeTimers();
     const hanging: typeof fetch = (_url, init) =>
       new Promise((_resolve, reject) => {
-        init?.signal?.addEventListener('abort', () => {
-          reject(init.signal?.reason as Error);
+        const signal = init?.signal;
+        signal?.addEventListener('abort', () => {
+          // fetch rejects with the signal's reason: an AbortError
+          reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
         });
       });
     const client = new IsaoClient({
@@ -175,4 +180,138 @@ describe('through the fetch option', () => {
       message: 'The ISAO API at isao.example did not answer within 25 seconds.',
     });
   });
+});
+
+describe('ensureSubscription on a list the sandbox cannot make', () => {
+  const HOOK = 'https://x.example/hook';
+  const item = (id: string, at: string | null, active = true, event = 'deal.won', url = HOOK) => ({
+    subscription_id: id,
+    event_type: event,
+    target_url: url,
+    is_active: active,
+    ...(at === null ? {} : { created_at: at }),
+  });
+  const [T1, T2, T3] = [
+    '2024-01-01T00:00:00.000Z',
+    '2024-01-02T00:00:00.000Z',
+    '2024-01-03T00:00:00.000Z',
+  ];
+
+  /** GET /webhooks answers each of `lists` in turn; the ids unsubscribed. */
+  const api = async (lists: unknown[][], made: Record<string, unknown>) => {
+    const removed: string[] = [];
+    const server = await listen(async (req, res) => {
+      const sent = await text(req);
+      const body: unknown = sent === '' ? {} : JSON.parse(sent);
+      const answer =
+        req.method === 'GET'
+          ? { data: lists.shift() ?? [] }
+          : req.url?.endsWith('/subscribe') === true
+            ? { data: made }
+            : (removed.push(String(isRecord(body) ? body.subscription_id : undefined)), {});
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
+    });
+    return {
+      client: new IsaoClient({ apiKey: 'isao_key', baseUrl: `${server.url}/api` }),
+      removed,
+      close: server.close,
+    };
+  };
+
+  it('removes only what is older or inactive for this event and URL, leaves what it cannot date', async () => {
+    const after = [
+      item('sub_old', T1),
+      item('sub_same', T2),
+      item('sub_newer', T3),
+      item('sub_newer_off', T3, false),
+      item('sub_unknown', null),
+      item('sub_unknown_off', null, false),
+      item('sub_other_event', T1, true, 'deal.lost'),
+      item('sub_other_url', T1, true, 'deal.won', `${HOOK}/other`),
+      // ISAO lists the new one as it stands: here already stopped
+      item('sub_new', T2, false),
+    ];
+    const { client, removed, close } = await api([[], after], {
+      subscription_id: 'sub_new',
+      created_at: T2,
+    });
+    try {
+      const [ensured] = await client.ensureSubscription({ events: 'deal.won', targetUrl: HOOK });
+      expect(ensured).toEqual({
+        event: 'deal.won',
+        subscription: {
+          id: 'sub_new',
+          event: 'deal.won',
+          targetUrl: HOOK,
+          active: false,
+          createdAt: T2,
+        },
+        created: true,
+        secret: undefined,
+        removed: ['sub_old', 'sub_newer_off', 'sub_unknown_off'],
+        left: ['sub_unknown'],
+      });
+      expect(removed).toEqual(['sub_old', 'sub_newer_off', 'sub_unknown_off']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a new subscription ISAO does not list yet: as it answered the subscribe', async () => {
+    const { client, close } = await api([[], []], {
+      subscription_id: 'sub_new',
+      created_at: T2,
+      secret: 'whsec_new',
+    });
+    try {
+      expect(await client.ensureSubscription({ events: ['deal.won'], targetUrl: HOOK })).toEqual([
+        {
+          event: 'deal.won',
+          subscription: {
+            id: 'sub_new',
+            event: 'deal.won',
+            targetUrl: HOOK,
+            active: true,
+            createdAt: T2,
+          },
+          created: true,
+          secret: 'whsec_new',
+          removed: [],
+          left: [],
+        },
+      ]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+it('names the permission a 403 lacks, a subscription gone (410), and the events', async () => {
+  const api = await isao({
+    'GET /api/triggers/deal.won/sample': [403, { error: 'forbidden' }],
+    'GET /api/triggers/deal.won/recent': [403, { error: 'forbidden' }],
+    'DELETE /api/webhooks/unsubscribe': [410, { error: 'gone' }],
+  });
+  try {
+    for (const call of [api.client.sample('deal.won'), api.client.recent('deal.won')]) {
+      expect((await failure(call)).message).toContain('lacks the `webhooks:read` permission');
+    }
+    expect(await api.client.unsubscribe('sub_1')).toEqual({ id: 'sub_1', alreadyGone: true });
+    const untyped: { sample(event: string): Promise<unknown> } = api.client;
+    const error = await failure(untyped.sample('deal.signed'));
+    expect(error.name).toBe('IsaoApiError');
+    expect(error.message).toBe(
+      `"deal.signed" is not an ISAO event; the events are ${EVENT_NAMES.join(', ')}.`,
+    );
+  } finally {
+    await api.close();
+  }
+});
+
+it('a base URL that is not https names the baseUrl option and how to fix it', async () => {
+  const error = await failure(
+    new IsaoClient({ apiKey: 'isao_key', baseUrl: 'http://isao.example/api' }).list(),
+  );
+  expect(error.message).toMatch(/^The base URL "http:\/\/isao\.example\/…" must use https/);
+  expect(error.message).toContain('Pass the ISAO API base URL as baseUrl, for example https://');
 });
