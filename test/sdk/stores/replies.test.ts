@@ -57,6 +57,7 @@ describe('RedisStore', () => {
       ['first', '"first"'],
       [['in-flight', '700'], '["in-flight","700"]'],
       [['in-flight'], '["in-flight"]'],
+      [['maybe', 700], '["maybe",700]'],
       [[], '[]'],
     ] satisfies [unknown, string][]) {
       await expect(redis(reply).store.claim('e', { now: 0, leaseMs: 10 })).rejects.toThrow(
@@ -160,7 +161,7 @@ const pool = (answer: (text: string, values: unknown[]) => PgResult) => {
     return Promise.resolve({
       query: (text: string, values: unknown[] = []) => {
         log.push(
-          `${name} ${text === PG_TRY_LOCK ? 'TRY_LOCK' : text === PG_END ? 'END' : (text.split(' ')[0] ?? '')} ${JSON.stringify(values)}`,
+          `${name} ${text === PG_TRY_LOCK ? 'TRY_LOCK' : text === PG_END ? 'END' : (text.split(' ')[0] ?? '')} ${JSON.stringify(values, shown)}`,
         );
         return Promise.resolve().then(() => answer(text, values));
       },
@@ -171,6 +172,10 @@ const pool = (answer: (text: string, values: unknown[]) => PgResult) => {
   };
   return { store: new PostgresTransactionalStore({ connect }, { table: 't' }), log };
 };
+
+/** undefined shown as such, not as JSON's null. */
+const shown = (_key: string, value: unknown): unknown =>
+  value === undefined ? 'undefined' : value;
 
 const lockRow = (locked: boolean): PgResult => ({ rows: [{ locked, pid: 42 }], rowCount: 1 });
 
@@ -185,6 +190,19 @@ describe('PostgresTransactionalStore', () => {
     });
     expect(log).toEqual(['c1 BEGIN []', 'c1 TRY_LOCK ["t","e"]', 'c1 ROLLBACK []', 'c1 released']);
   });
+
+  it.each([[[]], [[null]], [[{}]], [[{ locked: false, pid: 1 }]]])(
+    'a lock row %j is not a lock: in flight',
+    async (rows) => {
+      const { store } = pool((text) =>
+        text === PG_TRY_LOCK ? { rows, rowCount: rows.length } : { rows: [], rowCount: null },
+      );
+      expect(await store.claim('e', { now: 0, leaseMs: 9 })).toEqual({
+        state: 'in-flight',
+        until: 9,
+      });
+    },
+  );
 
   it('a claim whose query fails closes its connection and fails', async () => {
     const { store, log } = pool((text) => {
@@ -208,11 +226,14 @@ describe('PostgresTransactionalStore', () => {
     // a stranger's token: nothing done
     expect(await store.complete('e', 'other', { now: 0, keepMs: 5 })).toBe(false);
     expect(await store.release('e', 'other')).toBe(false);
-    const failed = store.complete('e', token, { now: 3, keepMs: 5 });
-    await expect(failed).rejects.toThrow(RetryableError);
-    await expect(failed).rejects.toThrow(
-      'the transaction of event "e" could not commit, so none of its writes were kept',
-    );
+    const failed: unknown = await store
+      .complete('e', token, { now: 3, keepMs: 5 })
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(RetryableError);
+    expect(failed).toMatchObject({
+      message: 'the transaction of event "e" could not commit, so none of its writes were kept',
+      cause: new Error('the claim row was not there to complete'),
+    });
     expect(log.slice(3)).toEqual([
       `c1 UPDATE ["e","${token}",3,5]`,
       'c1 destroyed',
@@ -221,6 +242,19 @@ describe('PostgresTransactionalStore', () => {
     ]);
     // taken: the claim is no longer open
     expect(await store.release('e', token)).toBe(false);
+  });
+
+  it('a lock row without the server process: the release ends none (null), and gives back both connections', async () => {
+    const { store, log } = pool((text, values) => {
+      if (text === PG_TRY_LOCK) return { rows: [{ locked: true }], rowCount: 1 };
+      if (text.startsWith('INSERT'))
+        return { rows: [{ token: values[1], held_until: '9' }], rowCount: 1 };
+      return { rows: [], rowCount: 1 };
+    });
+    const claim = await store.claim('e', { now: 0, leaseMs: 5 });
+    expect(claim.state).toBe('first');
+    expect(await store.release('e', claim.state === 'first' ? claim.token : '')).toBe(true);
+    expect(log.slice(3)).toEqual(['c1 destroyed', 'c2 END [null]', 'c2 released']);
   });
 
   it('prunes on a connection it gives back; names an event without an id as "event"', async () => {
