@@ -3,7 +3,9 @@
  * one subscription per event and URL, prune removes inactive ones and duplicates, --json parses,
  * and ISAO's refusals exit 3 with the core's words, never the key.
  */
+import { EVENT_NAMES } from '../../../core/events';
 import { IsaoClient } from '../../../sdk/src/client';
+import { WEBHOOKS_USAGE } from '../../../sdk/src/cli/webhooks';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import { isao } from './run';
 
@@ -118,4 +120,53 @@ it('exits 2 without a key, with an unknown event or action', async () => {
   expect(event.stderr).toContain('"deal.signed" is not an ISAO event');
   const action = await isao(['webhooks', 'remove'], { env });
   expect(action.code).toBe(2);
+});
+
+it('lists one row per subscription, filtered by --url, or says there are none', async () => {
+  expect(await isao(['webhooks', 'list'], { env })).toMatchObject({
+    code: 0,
+    stdout: 'No webhook subscriptions.\n',
+  });
+  const made = await client.subscribe('deal.won', HOOK);
+  await client.subscribe('deal.won', `${HOOK}/other`);
+  const [listed] = (await client.list()).filter((s) => s.id === made.id);
+  const row = await isao(['webhooks', 'list', '--url', HOOK], { env });
+  expect(row.stdout).toBe(
+    `${made.id}  ${'deal.won'.padEnd(19)}  active    ${listed?.createdAt ?? ''}  ${HOOK}\n`,
+  );
+  sandbox.deactivate(made.id);
+  expect((await isao(['webhooks', 'list', '--url', HOOK], { env })).stdout).toContain(
+    `  inactive  `,
+  );
+});
+
+it('says what subscribe did: created or reused, and what it removed', async () => {
+  const stopped = await client.subscribe('deal.won', HOOK);
+  sandbox.deactivate(stopped.id);
+  const made = await isao(['webhooks', 'subscribe', HOOK, 'deal.won'], { env });
+  const lines = made.stdout.split('\n');
+  expect(lines[0]).toMatch(/^deal\.won: subscribed \(sub_\w+\)$/);
+  expect(made.stdout).toContain(`  removed: ${stopped.id}\n`);
+  const again = await isao(['webhooks', 'subscribe', HOOK, 'deal.won'], { env });
+  expect(again.stdout).toMatch(/^deal\.won: already subscribed \(sub_\w+\)\n$/);
+});
+
+it('exits 2 naming what subscribe and unsubscribe need, and the actions', async () => {
+  const usage = (message: string) => `isao: ${message}\nRun isao --help for the commands.\n`;
+  expect((await isao(['webhooks', 'subscribe', HOOK], { env })).stderr).toBe(
+    usage('isao webhooks subscribe needs a URL and at least one event.'),
+  );
+  expect((await isao(['webhooks', 'subscribe'], { env })).stderr).toBe(
+    usage('isao webhooks subscribe needs a URL and at least one event.'),
+  );
+  expect((await isao(['webhooks', 'unsubscribe'], { env })).stderr).toBe(
+    usage('isao webhooks unsubscribe needs a subscription id.'),
+  );
+  expect((await isao(['webhooks', 'remove'], { env })).stderr).toBe(
+    usage(`Usage:\n${WEBHOOKS_USAGE}`),
+  );
+  const event = await isao(['webhooks', 'list', '--event', 'deal.signed'], { env });
+  expect(event.stderr).toBe(
+    usage(`"deal.signed" is not an ISAO event; the events are ${EVENT_NAMES.join(', ')}.`),
+  );
 });
