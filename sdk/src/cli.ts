@@ -72,6 +72,7 @@ const eventOf = (name: string | undefined): IsaoEvent => {
 };
 
 const urlOf = (raw: string | undefined, what: string): URL => {
+  // Stryker disable next-line ConditionalExpression: URL.parse(undefined) is null, refused the same
   const url = raw === undefined ? undefined : URL.parse(raw);
   if (url === null || url === undefined || !['http:', 'https:'].includes(url.protocol)) {
     throw new UsageError(

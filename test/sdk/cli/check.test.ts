@@ -127,6 +127,7 @@ it('fails a receiver that verifies but runs every duplicate again, on that line 
   });
   try {
     const ran = await isao(['check', server.url, '--secret', SECRET, '--event', 'deal.won']);
+    expect(ran.stdout.startsWith(`isao check ${server.url}/ (deal.won)\n`)).toBe(true);
     expect(card(ran.stdout)).toEqual(expected(['the same event 5 times at once runs once']));
     expect(ran.stdout).toMatch(
       /FAIL {2}the same event 5 times .*: handled, handled, handled, handled, handled; a retry after them: handled/,

@@ -81,6 +81,19 @@ describe('trigger', () => {
     expect(ran.stdout).toContain('1000 of 1000 not delivered (no 2xx answer).');
   });
 
+  it('takes an https receiver URL (here refused: nothing listens), exit 1', async () => {
+    const ran = await isao([
+      'trigger',
+      'deal.won',
+      '--forward-to',
+      'https://127.0.0.1:1/',
+      '--secret',
+      's',
+    ]);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toContain('1 of 1 not delivered (no 2xx answer).');
+  });
+
   it('names what is missing: the event, the URL', async () => {
     const noEvent = await isao(['trigger', '--forward-to', 'http://127.0.0.1:1/']);
     expect(noEvent.code).toBe(2);
@@ -139,6 +152,8 @@ describe('verify', () => {
     expect((await isao([...args, '--now', '2024-11-08T10:31:00Z'])).code).toBe(0);
     // a day later: stale
     expect((await isao([...args, '--now', String(at + 86_400_000)])).code).toBe(1);
+    // without --now, this machine's clock: the 2024 event is stale, refused (exit 1, not 2)
+    expect((await isao(args)).code).toBe(1);
     const bad = await isao([...args, '--now', 'soon']);
     expect(bad).toMatchObject({
       code: 2,
