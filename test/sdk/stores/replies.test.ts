@@ -244,7 +244,7 @@ describe('PostgresTransactionalStore', () => {
     expect(await store.release('e', token)).toBe(false);
   });
 
-  it('a lock row without the server process: the release ends none (null), and gives back both connections', async () => {
+  it('a lock row without the server process: the release ends none, null, and gives back both connections', async () => {
     const { store, log } = pool((text, values) => {
       if (text === PG_TRY_LOCK) return { rows: [{ locked: true }], rowCount: 1 };
       if (text.startsWith('INSERT'))
