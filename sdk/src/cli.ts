@@ -4,7 +4,7 @@
  * ISAO_API_KEY, the base URL from `--base-url` or ISAO_BASE_URL under the core's rules (https,
  * plain http only for this machine). Exit codes: output.ts's EXIT.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs, types, type ParseArgsConfig } from 'node:util';
 import { apiUrlProblem, DEFAULT_API_URL } from '../../core/api';
 import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { IsaoApiError, IsaoClient } from './client';
@@ -72,6 +72,7 @@ const eventOf = (name: string | undefined): IsaoEvent => {
 };
 
 const urlOf = (raw: string | undefined, what: string): URL => {
+  // Stryker disable next-line ConditionalExpression: URL.parse(undefined) is null, refused the same
   const url = raw === undefined ? undefined : URL.parse(raw);
   if (url === null || url === undefined || !['http:', 'https:'].includes(url.protocol)) {
     throw new UsageError(
@@ -203,7 +204,8 @@ export const run = async (
   } catch (error) {
     if (
       error instanceof UsageError ||
-      (error instanceof Error &&
+      // node's own error: isNativeError, not instanceof, holds in any realm (a test's vm too)
+      (types.isNativeError(error) &&
         'code' in error &&
         typeof error.code === 'string' &&
         error.code.startsWith('ERR_PARSE_ARGS'))
@@ -219,7 +221,9 @@ export const run = async (
   }
 };
 
-// run when this file is the program (the bin), not when a test imports it
+// run when this file is the program (the bin), not when a test imports it: only in the bin's own
+// process, never in a test's (its mutants could only be "not covered"); run() is tested
+// Stryker disable all
 if (require.main === module) {
   void run(process.argv.slice(2), {
     stdout: process.stdout,
@@ -230,3 +234,4 @@ if (require.main === module) {
     process.exitCode = code;
   });
 }
+// Stryker restore all

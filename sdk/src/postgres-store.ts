@@ -153,6 +153,7 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
 
   /** The transaction of the event being handled: write the event's effects through it. */
   transaction(event: { id: string | null; name?: string }): C {
+    // Stryker disable next-line ConditionalExpression: the map holds no null key: get(null) is undefined too
     const open = event.id === null ? undefined : this.open.get(event.id);
     if (open === undefined) {
       throw new Error(
@@ -195,6 +196,7 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
           )
         : { state: 'in-flight', until: now + leaseMs };
       if (claim.state === 'first') {
+        // Stryker disable next-line ConditionalExpression: `locked` held, so lock is an object, not null: those checks only narrow its type
         const pid = typeof lock === 'object' && lock !== null && 'pid' in lock ? lock.pid : null;
         this.open.set(eventId, { token, client, pid });
         return claim;

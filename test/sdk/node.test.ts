@@ -101,6 +101,42 @@ describe('createNodeMiddleware', () => {
     }
   });
 
+  it('reads a stream set to give text (req.setEncoding) as the bytes sent, counted in bytes', async () => {
+    const webhooks = new Webhooks({ secrets: SECRET });
+    const sent = signedDelivery('contact.created', {
+      secret: SECRET,
+      data: { name: 'Zoë 🚀 Ünal\u2028line two' },
+    });
+    // exactly as many bytes as the delivery's: it is taken
+    const max = sent.body.length;
+    const middleware = createNodeMiddleware(webhooks, { maxBodyBytes: max });
+    const server = await listen((req: NodeRequest, res: ServerResponse) => {
+      req.setEncoding('utf8');
+      return middleware(req, res);
+    });
+    /** A delivery whose emoji take it past `max` bytes, though not past `max` characters. */
+    const past = (n: number): ReturnType<typeof signedDelivery> => {
+      const long = signedDelivery('contact.created', {
+        secret: SECRET,
+        data: { name: '🚀'.repeat(n) },
+      });
+      return long.body.length > max ? long : past(n + 1);
+    };
+    try {
+      // chunked: no declared length, so the bound is counted as the stream's text arrives
+      const chunked = (headers: Record<string, string>) => ({
+        ...headers,
+        'Transfer-Encoding': 'chunked',
+      });
+      expect((await post(server.url, sent.body, chunked(sent.headers))).status).toBe(200);
+      const long = past(1);
+      expect(long.text.length).toBeLessThanOrEqual(max);
+      expect((await post(server.url, long.body, chunked(long.headers))).status).toBe(413);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers 500 with the fix at once when express.json() ran first, never a bad signature or a hang', async () => {
     const webhooks = new Webhooks({ secrets: SECRET });
     const server = await listen(async (req: NodeRequest, res: ServerResponse) => {

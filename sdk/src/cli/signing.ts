@@ -6,11 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { types } from 'node:util';
 import { SIGNATURE_HEADER } from '../../../core/signatures';
 import { sign } from '../testing';
 import { verify } from '../verify';
 import { runVectors, vectorsIn } from '../vectors';
 import { UsageError, type Output } from './output';
+
+/** A thrown error's message: node's own errors are told by isNativeError, in any realm. */
+const messageOf = (error: unknown): string =>
+  types.isNativeError(error) ? error.message : String(error);
 
 /** The bytes of FILE, or of stdin (`-` or no file) when it is not a terminal. */
 export const bytesOf = (file: string | undefined, stdinIsTTY: boolean): Buffer => {
@@ -21,7 +26,7 @@ export const bytesOf = (file: string | undefined, stdinIsTTY: boolean): Buffer =
     return readFileSync(file === undefined || file === '-' ? 0 : file);
   } catch (error) {
     throw new UsageError(
-      `Could not read ${file ?? 'stdin'}: ${error instanceof Error ? error.message : String(error)}`,
+      `Could not read ${file ?? 'stdin'}: ${messageOf(error)}`,
     );
   }
 };
@@ -74,7 +79,7 @@ export const vectorsCommand = (file: string | undefined, out: Output): boolean =
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new UsageError(
-      `Could not read the vectors in ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      `Could not read the vectors in ${path}: ${messageOf(error)}`,
     );
   }
   const cases = vectorsIn(parsed);

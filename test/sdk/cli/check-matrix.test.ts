@@ -6,15 +6,13 @@
 import { FRAMEWORKS, FRAMEWORK_SECRET, type FrameworkServer } from '../frameworks/servers';
 import { EXAMPLES, removeExamples } from '../../examples/servers';
 import { outputIn } from '../frameworks/process';
-import { builtCli } from './run';
+import { isao } from './run';
 
-// each check is a child process taking seconds by design (a stale event, slow chunks), and the
-// examples' first start builds the package
+// each check takes seconds by design (a stale event, slow chunks), and the examples' first start
+// builds the package
 jest.setTimeout(120_000);
 
-const cli = builtCli();
 afterAll(() => {
-  cli.remove();
   removeExamples();
 });
 
@@ -22,7 +20,7 @@ afterAll(() => {
 const graded = async (server: FrameworkServer) => {
   const started = await server.start();
   try {
-    const ran = await cli.isao(['check', started.url, '--secret', FRAMEWORK_SECRET, '--json']);
+    const ran = await isao(['check', started.url, '--secret', FRAMEWORK_SECRET, '--json']);
     const report: unknown = JSON.parse(ran.stdout);
     await outputIn();
     return { code: ran.code, report, handled: [...started.handled] };

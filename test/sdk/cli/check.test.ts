@@ -8,14 +8,12 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { createNodeMiddleware, verify, Webhooks } from '../../../sdk/src/index';
 import { listen } from '../helpers';
-import { builtCli } from './run';
+import { isao } from './run';
 
-// each command is a child process, and check and --like-isao take seconds by design
+// check takes seconds by design (a stale event, slow chunks)
 jest.setTimeout(60_000);
 
 const SECRET = 'whsec_check';
-const cli = builtCli();
-afterAll(cli.remove);
 
 const LINES = [
   'a valid event is taken',
@@ -51,14 +49,14 @@ it("passes the package's own receiver on node:http, and says so as JSON", async 
   });
   const server = await listen(createNodeMiddleware(webhooks));
   try {
-    const ran = await cli.isao(['check', `${server.url}/`, '--secret', SECRET]);
+    const ran = await isao(['check', `${server.url}/`, '--secret', SECRET]);
     expect(card(ran.stdout)).toEqual(expected([]));
     expect(ran.stdout).toContain('8 of 8 checks passed.');
     expect(ran.code).toBe(0);
     // five valid deliveries (the valid one, the burst, emoji, pretty, slow), each run once
     expect(new Set(handled).size).toBe(handled.length);
     expect(handled).toHaveLength(5);
-    const json = await cli.isao(['check', server.url, '--json'], {
+    const json = await isao(['check', server.url, '--json'], {
       env: { ISAO_WEBHOOK_SECRET: SECRET },
     });
     const report: unknown = JSON.parse(json.stdout);
@@ -83,7 +81,7 @@ it("fails a receiver written like ISAO's guide (express.json(), no verification)
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   try {
-    const ran = await cli.isao([
+    const ran = await isao([
       'check',
       `http://127.0.0.1:${String(port)}/webhook/isao`,
       '--secret',
@@ -97,8 +95,16 @@ it("fails a receiver written like ISAO's guide (express.json(), no verification)
         'the same event 5 times at once runs once',
       ]),
     );
-    expect(ran.stdout).toContain(
-      'fix: Verify the X-Isao-Hmac-Sha256 signature over the exact bytes received',
+    // each failed line with what to fix, and nothing to fix on the lines it passed
+    const fixes = ran.stdout.split('\n').filter((line) => line.startsWith('      fix: '));
+    expect(fixes).toEqual([
+      '      fix: Verify the X-Isao-Hmac-Sha256 signature over the exact bytes received, and answer 401 when it does not match.',
+      '      fix: Refuse a delivery without an X-Isao-Hmac-Sha256 header (401): anyone can POST to your URL.',
+      '      fix: Refuse a signed event whose timestamp is older than the replay window (2 hours), so a captured delivery cannot be sent again.',
+      '      fix: Claim each metadata.eventId before running it: a second request for the same id answers 503 while the first runs, and 200 with duplicates: 1 (not handled again) once it completed. @isao/webhooks does this.',
+    ]);
+    expect(ran.stdout).toMatch(
+      /^isao check http:\/\/127\.0\.0\.1:\d+\/webhook\/isao \(contact\.created\)\n/,
     );
     expect(ran.stdout).toContain('4 of 8 checks failed.');
     expect(ran.code).toBe(1);
@@ -120,7 +126,8 @@ it('fails a receiver that verifies but runs every duplicate again, on that line 
     );
   });
   try {
-    const ran = await cli.isao(['check', server.url, '--secret', SECRET, '--event', 'deal.won']);
+    const ran = await isao(['check', server.url, '--secret', SECRET, '--event', 'deal.won']);
+    expect(ran.stdout.startsWith(`isao check ${server.url}/ (deal.won)\n`)).toBe(true);
     expect(card(ran.stdout)).toEqual(expected(['the same event 5 times at once runs once']));
     expect(ran.stdout).toMatch(
       /FAIL {2}the same event 5 times .*: handled, handled, handled, handled, handled; a retry after them: handled/,
@@ -131,16 +138,49 @@ it('fails a receiver that verifies but runs every duplicate again, on that line 
   }
 });
 
+it('fails a receiver that refuses everything on each line that must be taken, with its fix', async () => {
+  const server = await listen((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(401).end());
+  });
+  try {
+    const ran = await isao(['check', server.url, '--secret', SECRET]);
+    expect(card(ran.stdout)).toEqual(
+      expected([
+        'a valid event is taken',
+        'the same event 5 times at once runs once',
+        'emoji and U+2028 in the body are taken',
+        'a pretty-printed body is taken',
+        'a body arriving in slow chunks is taken',
+      ]),
+    );
+    const fixes = ran.stdout.split('\n').filter((line) => line.startsWith('      fix: '));
+    expect(fixes).toEqual([
+      '      fix: Answer 2xx within 30 s once the signature is verified; do slow work after answering, or within a deadline.',
+      expect.stringMatching(/^ {6}fix: Claim each metadata\.eventId/),
+      '      fix: Verify the bytes as received, not text decoded and encoded again.',
+      '      fix: Verify the bytes as received: a body parser that re-serialises the JSON changes them.',
+      '      fix: Read the whole body before verifying it, however slowly it arrives.',
+    ]);
+    expect(ran.stdout).toContain(
+      'FAIL  the same event 5 times at once runs once (one handled, others duplicate or 503): other, other, other, other, other; a retry after them: other (401 in ',
+    );
+    expect(ran.code).toBe(1);
+  } finally {
+    await server.close();
+  }
+});
+
 it('exits 2 on a command line that cannot run, naming what is wrong', async () => {
-  const noSecret = await cli.isao(['check', 'http://127.0.0.1:1/']);
+  const noSecret = await isao(['check', 'http://127.0.0.1:1/']);
   expect(noSecret).toMatchObject({ code: 2, stdout: '' });
   expect(noSecret.stderr).toContain(
     'Give the signing secret: --secret S (or ISAO_WEBHOOK_SECRET).',
   );
-  const badUrl = await cli.isao(['check', 'ftp://x', '--secret', 's']);
+  const badUrl = await isao(['check', 'ftp://x', '--secret', 's']);
   expect(badUrl.code).toBe(2);
   expect(badUrl.stderr).toContain('The receiver URL must be an http(s) URL, not "ftp://x".');
-  const badOption = await cli.isao(['check', '--colour']);
+  const badOption = await isao(['check', '--colour']);
   expect(badOption.code).toBe(2);
   expect(badOption.stderr).toContain("Unknown option '--colour'");
 });

@@ -1,11 +1,14 @@
 /**
- * The `isao` CLI as users run it: the package built by its own build script, and its bin
- * (package.json's `bin.isao`, in dist/) run as a child process, never blocking the test's event
- * loop, so the receivers and the sandbox the test runs can answer it.
+ * The `isao` CLI two ways: `isao`, the command line's run() (sdk/src/cli.ts) in the test's own
+ * process with its output captured, so that mutation testing sees what the commands' tests pin;
+ * and `builtCli`, the package built by its own build script and its bin (package.json's
+ * `bin.isao`, in dist/) run as a child process, as users run it: for stdin and the vectors file
+ * packaged beside the bin.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { run } from '../../../sdk/src/cli';
 import { buildPackage } from '../build';
 
 export interface Ran {
@@ -13,6 +16,25 @@ export interface Ran {
   stdout: string;
   stderr: string;
 }
+
+/**
+ * One command line run by run() in this process: no terminal, no stdin (a body comes from a
+ * FILE), and only the environment given (the bin's tests drop the test's own ISAO_* too).
+ */
+export const isao = async (
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<Ran> => {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdinIsTTY: true,
+    env: { ...options.env },
+  });
+  return { code, stdout, stderr };
+};
 
 /** Builds the package once for a test file; `isao(args)` runs its bin. */
 export const builtCli = (): {

@@ -1,5 +1,6 @@
 /**
- * `isao trigger`, `isao sign` and `isao verify` as the built bin: deliveries a receiver on
+ * `isao trigger`, `isao sign` and `isao verify`, run in the test's process (./run.ts), and the built
+ * bin for stdin and the vectors packaged beside it: deliveries a receiver on
  * 127.0.0.1 verifies, with overrides, several times, and with ISAO's retries in order; a
  * signature made and checked by hand; the conformance vectors through the package's verify.
  */
@@ -8,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verify } from '../../../sdk/src/verify';
 import { listen, ROOT } from '../helpers';
-import { builtCli } from './run';
+import { builtCli, isao } from './run';
 
-// each command is a child process, and check and --like-isao take seconds by design
+// --like-isao takes seconds by design, and the bin's commands are child processes
 jest.setTimeout(60_000);
 
 const SECRET = 'whsec_trigger';
@@ -53,7 +54,7 @@ const receiver = async (fail = 0) => {
 it('sends signed deliveries from the sample with --set overrides, --times in order', async () => {
   const { received, server } = await receiver();
   try {
-    const ran = await cli.isao([
+    const ran = await isao([
       'trigger',
       'contact.created',
       '--forward-to',
@@ -85,7 +86,7 @@ it('sends signed deliveries from the sample with --set overrides, --times in ord
 it('--like-isao retries a failed delivery with the same event id, as ISAO does', async () => {
   const { received, server } = await receiver(2);
   try {
-    const ran = await cli.isao(
+    const ran = await isao(
       [
         'trigger',
         'deal.won',
@@ -116,7 +117,7 @@ it('--like-isao retries a failed delivery with the same event id, as ISAO does',
     });
     // without --like-isao: one attempt, and exit 1 when it is not answered 2xx
     const once = await receiver(1);
-    const single = await cli.isao([
+    const single = await isao([
       'trigger',
       'deal.won',
       '--forward-to',
@@ -134,7 +135,7 @@ it('--like-isao retries a failed delivery with the same event id, as ISAO does',
 });
 
 it('refuses a --set it cannot read and an unknown event, exit 2', async () => {
-  const set = await cli.isao([
+  const set = await isao([
     'trigger',
     'deal.won',
     '--forward-to',
@@ -144,7 +145,7 @@ it('refuses a --set it cannot read and an unknown event, exit 2', async () => {
   ]);
   expect(set.code).toBe(2);
   expect(set.stderr).toContain('--set "email=x": expected data.FIELD=VALUE');
-  const event = await cli.isao(['trigger', 'deal.signed', '--forward-to', 'http://127.0.0.1:1/']);
+  const event = await isao(['trigger', 'deal.signed', '--forward-to', 'http://127.0.0.1:1/']);
   expect(event.code).toBe(2);
 });
 
@@ -153,7 +154,7 @@ it('signs and verifies a body by hand, from a file or stdin', async () => {
     '{"event":"deal.won","timestamp":"2024-11-08T10:30:00.000Z","data":{"id":"deal_1"},"metadata":{"eventId":"evt_1"}}';
   const file = join(dir, 'body.json');
   writeFileSync(file, body);
-  const signed = await cli.isao(['sign', '--secret', SECRET, file]);
+  const signed = await isao(['sign', '--secret', SECRET, file]);
   expect(signed.code).toBe(0);
   const signature = /^X-Isao-Hmac-Sha256: (\S+)\n$/.exec(signed.stdout)?.[1] ?? '';
   const now = '2024-11-08T10:31:00Z';
@@ -177,18 +178,16 @@ it('verify --vectors passes the packaged vectors and a given file, and fails a w
   const packaged = await cli.isao(['verify', '--vectors']);
   expect(packaged).toMatchObject({ code: 0, stdout: '71 of 71 passed\n' });
   const source = join(ROOT, 'conformance', 'vectors.json');
-  expect((await cli.isao(['verify', '--vectors', source, '--json'])).stdout).toContain(
-    '"passed": 71',
-  );
+  expect((await isao(['verify', '--vectors', source, '--json'])).stdout).toContain('"passed": 71');
   const vectors: unknown = JSON.parse(readFileSync(source, 'utf8'));
   const wrong = join(dir, 'wrong.json');
   writeFileSync(wrong, JSON.stringify(vectors).replace('"signedWith":0', '"signedWith":5'));
-  const failed = await cli.isao(['verify', '--vectors', wrong]);
+  const failed = await isao(['verify', '--vectors', wrong]);
   expect(failed.code).toBe(1);
   expect(failed.stdout).toMatch(/^FAIL signature: base64, as ISAO sends it\n/);
   expect(failed.stdout).toContain('70 of 71 passed');
   writeFileSync(wrong, '{"cases": 3}');
-  const notVectors = await cli.isao(['verify', '--vectors', wrong]);
+  const notVectors = await isao(['verify', '--vectors', wrong]);
   expect(notVectors.code).toBe(2);
   expect(notVectors.stderr).toContain('holds no conformance vectors: it has no "cases" list.');
 });

@@ -1,16 +1,14 @@
 /**
- * `isao webhooks …` against the ISAO sandbox on 127.0.0.1, run as the built bin: subscribe keeps
+ * `isao webhooks …` against the ISAO sandbox on 127.0.0.1, run in the test's process (./run.ts): subscribe keeps
  * one subscription per event and URL, prune removes inactive ones and duplicates, --json parses,
  * and ISAO's refusals exit 3 with the core's words, never the key.
  */
+import { EVENT_NAMES } from '../../../core/events';
 import { IsaoClient } from '../../../sdk/src/client';
+import { WEBHOOKS_USAGE } from '../../../sdk/src/cli/webhooks';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
-import { builtCli } from './run';
+import { isao } from './run';
 
-// each command is a child process, and check and --like-isao take seconds by design
-jest.setTimeout(60_000);
-
-const cli = builtCli();
 let sandbox: Sandbox;
 let client: IsaoClient;
 let env: NodeJS.ProcessEnv;
@@ -22,7 +20,6 @@ beforeAll(async () => {
   env = { ISAO_API_KEY: sandbox.apiKey, ISAO_BASE_URL: sandbox.baseUrl };
 });
 afterAll(async () => {
-  cli.remove();
   await sandbox.close();
 });
 afterEach(async () => {
@@ -32,24 +29,24 @@ afterEach(async () => {
 const parsed = (stdout: string): unknown => JSON.parse(stdout);
 
 it('subscribes once per event and URL, lists, and unsubscribes', async () => {
-  const first = await cli.isao(['webhooks', 'subscribe', HOOK, 'deal.won', 'deal.lost'], { env });
+  const first = await isao(['webhooks', 'subscribe', HOOK, 'deal.won', 'deal.lost'], { env });
   expect(first.code).toBe(0);
   expect(first.stdout).toMatch(
     /^deal\.won: subscribed \(sub_\w+\)\ndeal\.lost: subscribed \(sub_\w+\)\n$/,
   );
-  const again = await cli.isao(['webhooks', 'subscribe', HOOK, 'deal.won', '--json'], { env });
+  const again = await isao(['webhooks', 'subscribe', HOOK, 'deal.won', '--json'], { env });
   expect(parsed(again.stdout)).toEqual([
     expect.objectContaining({ event: 'deal.won', created: false, removed: [] }),
   ]);
-  const list = await cli.isao(['webhooks', 'list', '--event', 'deal.won', '--json'], { env });
+  const list = await isao(['webhooks', 'list', '--event', 'deal.won', '--json'], { env });
   const listed = parsed(list.stdout);
   expect(listed).toEqual([
     expect.objectContaining({ event: 'deal.won', targetUrl: HOOK, active: true }),
   ]);
   const id = (await client.list())[0]?.id ?? 'none';
-  const human = await cli.isao(['webhooks', 'list'], { env });
+  const human = await isao(['webhooks', 'list'], { env });
   expect(human.stdout.split('\n').filter(Boolean)).toHaveLength(2);
-  const removed = await cli.isao(['webhooks', 'unsubscribe', id, id], { env });
+  const removed = await isao(['webhooks', 'unsubscribe', id, id], { env });
   expect(removed.stdout).toBe(`${id}: removed\n${id}: ISAO no longer had it\n`);
 });
 
@@ -59,12 +56,12 @@ it('prunes inactive subscriptions and duplicates, keeping the newest active one 
   const newest = await client.subscribe('contact.created', HOOK);
   const other = await client.subscribe('contact.created', `${HOOK}/other`);
   sandbox.deactivate(stopped.id);
-  const dry = await cli.isao(['webhooks', 'prune', '--dry-run'], { env });
+  const dry = await isao(['webhooks', 'prune', '--dry-run'], { env });
   expect(dry.stdout).toContain(`would remove ${old.id} (duplicate): contact.created → ${HOOK}`);
   expect(dry.stdout).toContain(`would remove ${stopped.id} (inactive)`);
   expect(dry.stdout).toContain('2 would remove, 2 kept.');
   expect(await client.list()).toHaveLength(4);
-  const pruned = await cli.isao(['webhooks', 'prune', '--url', HOOK, '--json'], { env });
+  const pruned = await isao(['webhooks', 'prune', '--url', HOOK, '--json'], { env });
   expect(pruned.code).toBe(0);
   expect(parsed(pruned.stdout)).toMatchObject({
     dryRun: false,
@@ -79,22 +76,22 @@ it('prunes inactive subscriptions and duplicates, keeping the newest active one 
 
 it('exits 3 with the core’s words when ISAO refuses, never showing the key', async () => {
   const key = 'isao_not_a_key_0000';
-  const bad = await cli.isao(['webhooks', 'list'], { env: { ...env, ISAO_API_KEY: key } });
+  const bad = await isao(['webhooks', 'list'], { env: { ...env, ISAO_API_KEY: key } });
   expect(bad.code).toBe(3);
   expect(bad.stderr).toContain('ISAO rejected the API key (401 Unauthorized');
-  const restricted = await cli.isao(['webhooks', 'subscribe', HOOK, 'deal.won'], {
+  const restricted = await isao(['webhooks', 'subscribe', HOOK, 'deal.won'], {
     env: { ...env, ISAO_API_KEY: sandbox.restrictedApiKey },
   });
   expect(restricted.code).toBe(3);
   // subscribe reads GET /webhooks first
   expect(restricted.stderr).toContain('lacks the `webhooks:read` permission');
-  const invalid = await cli.isao(['webhooks', 'subscribe', 'ftp://x/hook', 'deal.won'], { env });
+  const invalid = await isao(['webhooks', 'subscribe', 'ftp://x/hook', 'deal.won'], { env });
   expect(invalid.stderr).toContain('Fix the field ISAO named (target_url)');
   sandbox.failNext(502);
-  const down = await cli.isao(['webhooks', 'list'], { env });
+  const down = await isao(['webhooks', 'list'], { env });
   expect(down.code).toBe(3);
   expect(down.stderr).toContain('The ISAO API had a problem (502)');
-  const inUrl = await cli.isao([
+  const inUrl = await isao([
     'webhooks',
     'list',
     '--api-key',
@@ -110,17 +107,66 @@ it('exits 3 with the core’s words when ISAO refuses, never showing the key', a
 });
 
 it('exits 2 without a key, with an unknown event or action', async () => {
-  const noKey = await cli.isao(['webhooks', 'list'], { env: { ISAO_BASE_URL: sandbox.baseUrl } });
+  const noKey = await isao(['webhooks', 'list'], { env: { ISAO_BASE_URL: sandbox.baseUrl } });
   expect(noKey).toMatchObject({ code: 2 });
   expect(noKey.stderr).toContain('No API key: set ISAO_API_KEY (or pass --api-key).');
-  const http = await cli.isao(['webhooks', 'list'], {
+  const http = await isao(['webhooks', 'list'], {
     env: { ...env, ISAO_BASE_URL: 'http://isao.example/api' },
   });
   expect(http.code).toBe(2);
   expect(http.stderr).toContain('ISAO_BASE_URL "http://isao.example/…" must use https');
-  const event = await cli.isao(['webhooks', 'subscribe', HOOK, 'deal.signed'], { env });
+  const event = await isao(['webhooks', 'subscribe', HOOK, 'deal.signed'], { env });
   expect(event.code).toBe(2);
   expect(event.stderr).toContain('"deal.signed" is not an ISAO event');
-  const action = await cli.isao(['webhooks', 'remove'], { env });
+  const action = await isao(['webhooks', 'remove'], { env });
   expect(action.code).toBe(2);
+});
+
+it('lists one row per subscription, filtered by --url, or says there are none', async () => {
+  expect(await isao(['webhooks', 'list'], { env })).toMatchObject({
+    code: 0,
+    stdout: 'No webhook subscriptions.\n',
+  });
+  const made = await client.subscribe('deal.won', HOOK);
+  await client.subscribe('deal.won', `${HOOK}/other`);
+  const [listed] = (await client.list()).filter((s) => s.id === made.id);
+  const row = await isao(['webhooks', 'list', '--url', HOOK], { env });
+  expect(row.stdout).toBe(
+    `${made.id}  ${'deal.won'.padEnd(19)}  active    ${listed?.createdAt ?? ''}  ${HOOK}\n`,
+  );
+  sandbox.deactivate(made.id);
+  expect((await isao(['webhooks', 'list', '--url', HOOK], { env })).stdout).toContain(
+    `  inactive  `,
+  );
+});
+
+it('says what subscribe did: created or reused, and what it removed', async () => {
+  const stopped = await client.subscribe('deal.won', HOOK);
+  sandbox.deactivate(stopped.id);
+  const made = await isao(['webhooks', 'subscribe', HOOK, 'deal.won'], { env });
+  const lines = made.stdout.split('\n');
+  expect(lines[0]).toMatch(/^deal\.won: subscribed \(sub_\w+\)$/);
+  expect(made.stdout).toContain(`  removed: ${stopped.id}\n`);
+  const again = await isao(['webhooks', 'subscribe', HOOK, 'deal.won'], { env });
+  expect(again.stdout).toMatch(/^deal\.won: already subscribed \(sub_\w+\)\n$/);
+});
+
+it('exits 2 naming what subscribe and unsubscribe need, and the actions', async () => {
+  const usage = (message: string) => `isao: ${message}\nRun isao --help for the commands.\n`;
+  expect((await isao(['webhooks', 'subscribe', HOOK], { env })).stderr).toBe(
+    usage('isao webhooks subscribe needs a URL and at least one event.'),
+  );
+  expect((await isao(['webhooks', 'subscribe'], { env })).stderr).toBe(
+    usage('isao webhooks subscribe needs a URL and at least one event.'),
+  );
+  expect((await isao(['webhooks', 'unsubscribe'], { env })).stderr).toBe(
+    usage('isao webhooks unsubscribe needs a subscription id.'),
+  );
+  expect((await isao(['webhooks', 'remove'], { env })).stderr).toBe(
+    usage(`Usage:\n${WEBHOOKS_USAGE}`),
+  );
+  const event = await isao(['webhooks', 'list', '--event', 'deal.signed'], { env });
+  expect(event.stderr).toBe(
+    usage(`"deal.signed" is not an ISAO event; the events are ${EVENT_NAMES.join(', ')}.`),
+  );
 });

@@ -5,7 +5,7 @@
  * apt-get when they are not (as root), and says what to run otherwise.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as layout from '../../../sdk/src/store-layout';
@@ -43,12 +43,16 @@ describe('conformance/stores.md', () => {
 
 describe('scripts/servers/install.js', () => {
   const install = join(ROOT, 'scripts', 'servers', 'install.js');
-  /** Runs the installer with this environment, through `command` (e.g. runuser as another user). */
+  /**
+   * Runs the installer (or a copy of it) with this environment, through `command` (e.g. runuser
+   * as another user).
+   */
   const run = (
     env: Record<string, string>,
     [command, ...before]: [string, ...string[]] = ['/usr/bin/env'],
+    script = install,
   ) => {
-    const done = spawnSync(command, [...before, process.execPath, install], {
+    const done = spawnSync(command, [...before, process.execPath, script], {
       env: { ...process.env, ...env },
       encoding: 'utf8',
     });
@@ -117,8 +121,11 @@ fi
     const { dir, env, apt, remove } = fakeDebian('');
     try {
       if (root) {
-        // not root: a clear message, nothing run
-        expect(run(env, ['/usr/sbin/runuser', '-u', 'postgres', '--'])).toEqual({
+        // not root: a clear message, nothing run (a copy of the installer the other user can
+        // read: the project may sit in a folder only root may enter, as Stryker's sandbox does)
+        const copy = join(dir, 'install.js');
+        copyFileSync(install, copy);
+        expect(run(env, ['/usr/sbin/runuser', '-u', 'postgres', '--'], copy)).toEqual({
           status: 1,
           output:
             "servers: redis-server and postgresql not installed, and this user is not root: the store and Python tests need them. Install Debian's packages as root: apt-get install redis-server postgresql\n",

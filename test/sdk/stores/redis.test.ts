@@ -77,7 +77,7 @@ describe.each([
 
 describe('RedisStore', () => {
   it('refuses what is not a Redis client, naming both kinds', () => {
-    for (const bad of [undefined, null, {}, { call: 1 }, 'redis://']) {
+    for (const bad of [undefined, null, {}, { call: 1 }, { sendCommand: 1 }, 'redis://']) {
       // @ts-expect-error -- JavaScript callers pass anything
       expect(() => new RedisStore(bad)).toThrow(
         'RedisStore needs a connected node-redis client (createClient) or an ioredis one (new Redis).',
