@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Mutation testing of core/ and src/ (`npm run mutate`): see docs/mutation-testing.md.
+ * Mutation testing of core/, src/ and make/ (`npm run mutate`): see docs/mutation-testing.md.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
