@@ -118,7 +118,9 @@ it('a redirect is not followed: the key goes to the base URL only', async () => 
   try {
     const error = await failure(api.client.list());
     expect(error).toMatchObject({ status: 307, code: 'unsafe_redirect' });
-    expect(error.message).toContain('so the redirect was not followed. Check the base URL.');
+    expect(error.message).toContain(
+      'the API key is only ever sent to the baseUrl, so the redirect was not followed. Check the baseUrl.',
+    );
     expect(api.seen).toEqual(['GET /api/webhooks']);
   } finally {
     await api.close();
@@ -312,6 +314,6 @@ it('a base URL that is not https names the baseUrl option and how to fix it', as
   const error = await failure(
     new IsaoClient({ apiKey: 'isao_key', baseUrl: 'http://isao.example/api' }).list(),
   );
-  expect(error.message).toMatch(/^The base URL "http:\/\/isao\.example\/…" must use https/);
+  expect(error.message).toMatch(/^baseUrl "http:\/\/isao\.example\/…" must use https/);
   expect(error.message).toContain('Pass the ISAO API base URL as baseUrl, for example https://');
 });
