@@ -81,6 +81,10 @@ export const runPytest = ({
       'no:cacheprovider',
       '-q',
       '-rA',
+      // plain text in the report's messages, whatever the environment asks for (FORCE_COLOR,
+      // which Stryker sets: pytest then colours and highlights the failures it writes there)
+      '--color=no',
+      '--code-highlight=no',
       `--junitxml=${report}`,
       ...args,
     ];
@@ -89,7 +93,7 @@ export const runPytest = ({
       cwd,
       encoding: 'utf8',
       timeout: 600_000,
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PY_COLORS: '0', ...env },
     });
     let xml = '';
     try {

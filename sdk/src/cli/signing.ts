@@ -25,9 +25,7 @@ export const bytesOf = (file: string | undefined, stdinIsTTY: boolean): Buffer =
   try {
     return readFileSync(file === undefined || file === '-' ? 0 : file);
   } catch (error) {
-    throw new UsageError(
-      `Could not read ${file ?? 'stdin'}: ${messageOf(error)}`,
-    );
+    throw new UsageError(`Could not read ${file ?? 'stdin'}: ${messageOf(error)}`);
   }
 };
 
@@ -78,9 +76,7 @@ export const vectorsCommand = (file: string | undefined, out: Output): boolean =
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(
-      `Could not read the vectors in ${path}: ${messageOf(error)}`,
-    );
+    throw new UsageError(`Could not read the vectors in ${path}: ${messageOf(error)}`);
   }
   const cases = vectorsIn(parsed);
   if (typeof cases === 'string')
