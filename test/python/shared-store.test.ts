@@ -1,9 +1,10 @@
 /**
  * Node and Python workers share one store (conformance/stores.md's layout), on the real Redis and
- * PostgreSQL the project starts: 4 Python (store_worker.py) and 4 Node (store-worker.ts) worker
- * processes × 200 event ids, each id handled by all 8 at once, give exactly one effect per event;
- * a worker of one language killed with SIGKILL after its claim: once its lease ends, a worker of
- * the other language claims the event first and runs it once.
+ * PostgreSQL the project starts: 4 Python (store_worker.py, an isao_webhooks Receiver) and 4 Node
+ * (store-worker.ts, the package's Webhooks) worker processes × 200 event ids, a signed delivery
+ * of each id handed to all 8 at once (its retries after a 503 too), give exactly one effect per
+ * event; a worker of one language killed with SIGKILL in its handler, after its claim: once its
+ * lease ends, a worker of the other language runs the event once.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,14 +1,19 @@
 /**
- * One Node worker of test/python/shared-store.test.ts, the twin of store_worker.py (its settings
- * output and start signal are the same): claims each event id in the store it shares with Python workers,
- * records the event's effect, then completes it; an event in flight is tried again until it is
- * first or a duplicate. Bundled by the test with esbuild and run by node.
+ * One Node worker of test/python/shared-store.test.ts, the twin of store_worker.py (its settings,
+ * output and start signal are the same): the package's receiver on the store it shares with
+ * Python workers is handed a signed delivery of each event id; its handler records the event's
+ * effect; a 503 (in flight elsewhere) is sent again until the answer is 200, handled here
+ * (first) or already handled (duplicate). Bundled by the test with esbuild and run by node.
  */
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { PostgresStore } from '../../sdk/src/postgres-store';
 import { RedisStore } from '../../sdk/src/redis-store';
 import type { DedupStore } from '../../sdk/src/store';
+import { Webhooks } from '../../sdk/src/index';
+import { signedDelivery } from '../../sdk/src/testing';
+
+const SECRET = 'whsec_shared_store';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -42,26 +47,38 @@ const setup = async (): Promise<{
 
 const main = async () => {
   const { store, effect } = await setup();
-  const leaseMs = Number(env('LEASE'));
   const hang = process.env.HANG;
+  // the lease as the test sets it; the deadline past any wait here, so only a kill ends a claim
+  const webhooks = new Webhooks({
+    secrets: SECRET,
+    store,
+    lease: Number(env('LEASE')),
+    deadline: 60_000,
+  });
+  webhooks.onAny(async (event) => {
+    if (event.id === hang) {
+      process.stdout.write(`claimed ${event.id}\n`);
+      await new Promise(() => undefined);
+    }
+    await effect(String(event.id));
+  });
   const counts = { first: 0, duplicate: 0, 'in-flight': 0 };
   process.stdout.write('ready\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
   for (const id of env('IDS').split(',')) {
-    let claim = await store.claim(id, { now: Date.now(), leaseMs });
-    counts[claim.state] += 1;
-    while (claim.state === 'in-flight') {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      claim = await store.claim(id, { now: Date.now(), leaseMs });
-      counts[claim.state] += 1;
-    }
-    if (claim.state === 'first') {
-      if (id === hang) {
-        process.stdout.write(`claimed ${id}\n`);
-        await new Promise(() => undefined);
+    const sent = signedDelivery('contact.created', { secret: SECRET, eventId: id });
+    for (;;) {
+      const answer = await webhooks.receive(sent.body, sent.headers);
+      if (answer.status === 503) {
+        counts['in-flight'] += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
       }
-      await effect(id);
-      await store.complete(id, claim.token, { now: Date.now(), keepMs: 3_600_000 });
+      if (answer.status !== 200) {
+        throw new Error(`${id} answered ${String(answer.status)}: ${answer.body.message}`);
+      }
+      counts[answer.body.handled ? 'first' : 'duplicate'] += 1;
+      break;
     }
   }
   process.stdout.write(`${JSON.stringify(counts)}\n`);
