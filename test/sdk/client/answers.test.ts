@@ -8,19 +8,9 @@ import type { IncomingMessage } from 'node:http';
 import { text } from 'node:stream/consumers';
 import { EVENT_NAMES } from '../../../core/events';
 import { isRecord } from '../../../core/inputs';
-import { IsaoApiError, IsaoClient } from '../../../sdk/src/client';
+import { IsaoClient } from '../../../sdk/src/client';
 import { listen } from '../helpers';
-
-/** The error a call rejects with (the test fails when it resolves). */
-const failure = async (call: Promise<unknown>): Promise<IsaoApiError> => {
-  const error: unknown = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof IsaoApiError))
-    throw new Error(`expected an IsaoApiError, got ${String(error)}`);
-  return error;
-};
+import { failure } from './failure';
 
 /** A server answering `answers[METHOD path]` (status, JSON body, headers); the URLs it got. */
 const isao = async (

@@ -3,9 +3,10 @@
  * one per event and URL, samples, recent records, Create Contact, and every failure as words a
  * person can act on, naming the status, permission or field, never holding the key.
  */
-import { IsaoApiError, IsaoClient } from '../../../sdk/src/client';
+import { IsaoClient } from '../../../sdk/src/client';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import { freePort } from '../helpers';
+import { failure } from './failure';
 
 let sandbox: Sandbox;
 let client: IsaoClient;
@@ -20,17 +21,6 @@ afterEach(async () => {
   sandbox.setRateLimit(false);
   await client.removeAll(await client.list());
 });
-
-/** The error a call rejects with (the test fails when it resolves). */
-const failure = async (call: Promise<unknown>): Promise<IsaoApiError> => {
-  const error: unknown = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof IsaoApiError))
-    throw new Error(`expected an IsaoApiError, got ${String(error)}`);
-  return error;
-};
 
 describe('subscriptions', () => {
   it('subscribes, lists and unsubscribes; a second unsubscribe is already gone', async () => {
