@@ -311,6 +311,9 @@ class UnknownEvent(TypedDict):
     data: Optional[Dict[str, object]]
 
 
+IsaoEventNames = Union[List[IsaoEventName], Tuple[IsaoEventName, ...]]
+"""Several events, as `on` takes them: a list or a tuple of names."""
+
 _R = TypeVar("_R")
 AnyHandler = Callable[[AnyIsaoEvent], object]
 """A handler of any event: what `on_any`, and `on` given several names, take."""
@@ -367,20 +370,22 @@ class TypedDispatch:
     @overload
     def on(self, event: Literal["appointment.deleted"], handler: Callable[[AppointmentDeletedEvent], _R]) -> Callable[[AppointmentDeletedEvent], _R]: ...
     @overload
-    def on(self, event: Sequence[IsaoEventName]) -> Callable[[Callable[[AnyIsaoEvent], _R]], Callable[[AnyIsaoEvent], _R]]: ...
+    def on(self, event: IsaoEventNames) -> Callable[[Callable[[AnyIsaoEvent], _R]], Callable[[AnyIsaoEvent], _R]]: ...
     @overload
-    def on(self, event: Sequence[IsaoEventName], handler: Callable[[AnyIsaoEvent], _R]) -> Callable[[AnyIsaoEvent], _R]: ...
+    def on(self, event: IsaoEventNames, handler: Callable[[AnyIsaoEvent], _R]) -> Callable[[AnyIsaoEvent], _R]: ...
 
     def on(
         self,
         event: Union[str, Sequence[str]],
-        handler: Optional[AnyHandler] = None,
-    ) -> Union[AnyHandler, Callable[[AnyHandler], AnyHandler]]:
+        handler: Optional[Callable[..., object]] = None,
+    ) -> Callable[..., object]:
         """Runs the handler for each event of this name (or these names)."""
         names = self._checked((event,) if isinstance(event, str) else tuple(event))
 
-        def register(given: AnyHandler) -> AnyHandler:
+        def register(given: Callable[..., object]) -> Callable[..., object]:
             self._register(names, given)
             return given
 
-        return register if handler is None else register(handler)
+        if handler is None:
+            return register
+        return register(handler)

@@ -4,7 +4,10 @@
  * (`total=False`: every documented field may be absent) and of the record the core shapes (every
  * documented field present, None where ISAO sent none), nested objects as their own TypedDicts;
  * for each event a TypedDict of the event, a Literal of the names, and `TypedDispatch`, the
- * overloads that type `on("deal.won")`'s handler by the name.
+ * overloads that type `on("deal.won")`'s handler by the name. The file passes `mypy --strict`
+ * (test/python/mypy.test.ts): several names are a list or a tuple, not any Sequence, since a str
+ * is itself a Sequence of str and mypy would find every one-name overload overlapping them; the
+ * implementation takes and gives `Callable[..., object]`, which each overload's types narrow.
  */
 import { EVENT_NAMES, EVENTS, type IsaoEvent } from '../../core/events';
 import type { Entity, OutputField } from '../../core/entities';
@@ -146,6 +149,9 @@ class UnknownEvent(TypedDict):
     data: Optional[Dict[str, object]]
 
 
+IsaoEventNames = Union[List[IsaoEventName], Tuple[IsaoEventName, ...]]
+"""Several events, as \`on\` takes them: a list or a tuple of names."""
+
 _R = TypeVar("_R")
 AnyHandler = Callable[[AnyIsaoEvent], object]
 """A handler of any event: what \`on_any\`, and \`on\` given several names, take."""
@@ -163,22 +169,24 @@ class TypedDispatch:
 
 ${EVENT_NAMES.map(overloads).join('\n')}
     @overload
-    def on(self, event: Sequence[IsaoEventName]) -> Callable[[Callable[[AnyIsaoEvent], _R]], Callable[[AnyIsaoEvent], _R]]: ...
+    def on(self, event: IsaoEventNames) -> Callable[[Callable[[AnyIsaoEvent], _R]], Callable[[AnyIsaoEvent], _R]]: ...
     @overload
-    def on(self, event: Sequence[IsaoEventName], handler: Callable[[AnyIsaoEvent], _R]) -> Callable[[AnyIsaoEvent], _R]: ...
+    def on(self, event: IsaoEventNames, handler: Callable[[AnyIsaoEvent], _R]) -> Callable[[AnyIsaoEvent], _R]: ...
 
     def on(
         self,
         event: Union[str, Sequence[str]],
-        handler: Optional[AnyHandler] = None,
-    ) -> Union[AnyHandler, Callable[[AnyHandler], AnyHandler]]:
+        handler: Optional[Callable[..., object]] = None,
+    ) -> Callable[..., object]:
         """Runs the handler for each event of this name (or these names)."""
         names = self._checked((event,) if isinstance(event, str) else tuple(event))
 
-        def register(given: AnyHandler) -> AnyHandler:
+        def register(given: Callable[..., object]) -> Callable[..., object]:
             self._register(names, given)
             return given
 
-        return register if handler is None else register(handler)
+        if handler is None:
+            return register
+        return register(handler)
 `;
 };

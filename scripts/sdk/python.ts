@@ -64,9 +64,19 @@ const hex = (code: number): string => `0x${code.toString(16).toUpperCase()}`;
 const rangesPy = (ranges: readonly [number, number][]): string =>
   `(\n${ranges.map(([from, to]) => `    (${hex(from)}, ${hex(to)}),`).join('\n')}\n)`;
 
-/** One `NAME: type = value` line per constant. */
+/** A JSON array as a Python tuple literal. */
+const pyTuple = (items: readonly unknown[]): string =>
+  `(${items.map(py).join(', ')}${items.length === 1 ? ',' : ''})`;
+
+/** One `NAME: type = value` line per constant, a tuple where the type says so (mypy holds it). */
 const constants = (entries: readonly [string, string, unknown][]): string =>
-  entries.map(([name, type, value]) => `${name}: Final[${type}] = ${py(value)}`).join('\n');
+  entries
+    .map(([name, type, value]) => {
+      const literal =
+        type.startsWith('Tuple[') && Array.isArray(value) ? pyTuple(value) : py(value);
+      return `${name}: Final[${type}] = ${literal}`;
+    })
+    .join('\n');
 
 /** The source of python/isao_webhooks/_core_generated.py. */
 export const coreTablesPython = (): string => {
