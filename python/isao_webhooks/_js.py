@@ -156,10 +156,23 @@ def parse(text: str) -> JsonValue:
         return _parse_flat(text)
 
 
+class _Open:
+    """An array or object the flat parser is inside: its values so far (an object's with keys)."""
+
+    def __init__(self, is_object: bool) -> None:
+        self.is_object = is_object
+        self.items: List[JsonValue] = []
+        self.pairs: List[Tuple[str, JsonValue]] = []
+
+    def closed(self) -> JsonValue:
+        """The array or object, once its closer is read."""
+        return _ordered(self.pairs) if self.is_object else self.items
+
+
 def _parse_flat(text: str) -> JsonValue:
     """The JSON parser of last resort: a loop with its own stack (strings by Python's scanner)."""
     scan_string = json.decoder.scanstring  # type: ignore[attr-defined]
-    stack: List[Tuple[Union[List[JsonValue], List[Tuple[str, JsonValue]]], bool]] = []
+    stack: List[_Open] = []
     keys: List[str] = []
     at = 0
     result: JsonValue = None
@@ -197,7 +210,7 @@ def _parse_flat(text: str) -> JsonValue:
                 at += 1
                 value = [] if opener == "[" else {}
             else:
-                stack.append(([], opener == "{"))
+                stack.append(_Open(opener == "{"))
                 if opener == "{":
                     at = key(at)
                 continue
@@ -218,20 +231,20 @@ def _parse_flat(text: str) -> JsonValue:
             if not stack:
                 result, done = value, True
                 break
-            items, is_object = stack[-1]
-            if is_object:
-                items.append((keys.pop(), value))  # type: ignore[arg-type]
+            inside = stack[-1]
+            if inside.is_object:
+                inside.pairs.append((keys.pop(), value))
             else:
-                items.append(value)  # type: ignore[arg-type]
+                inside.items.append(value)
             at = skip(at)
             char = text[at] if at < len(text) else ""
             if char == ",":
                 at = skip(at + 1)
-                if is_object:
+                if inside.is_object:
                     at = key(at)
                 break
-            if char != ("}" if is_object else "]"):
+            if char != ("}" if inside.is_object else "]"):
                 raise ValueError("Expecting ',' delimiter")
             at += 1
             stack.pop()
-            value = _ordered(items) if is_object else items  # type: ignore[arg-type]
+            value = inside.closed()

@@ -49,8 +49,8 @@ def unwrap_event(body: Record) -> Unwrapped:
     event = body.get("event", _ABSENT)
     enveloped = "data" in body or "metadata" in body
     if event is not _ABSENT and enveloped and not _is_name(event):
-        metadata = body.get("metadata")
-        event_id = text(metadata.get("eventId")) if isinstance(metadata, dict) else None
+        sent = body.get("metadata")
+        event_id = text(sent.get("eventId")) if isinstance(sent, dict) else None
         reason = f'an envelope whose "event" is not an event name ({quote(event, 40)})'
         return Unwrapped(reason, None, None, _defined(id=event_id))
     if isinstance(event, str) and _is_name(event):

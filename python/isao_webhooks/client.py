@@ -12,7 +12,7 @@ import socket
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlencode, urlsplit
 
 from ._api_words import (
@@ -28,8 +28,9 @@ from ._api_words import (
     url_problem,
 )
 from ._contact import contact_body, created_contact
+from .events_generated import IsaoEventName
 
-EVENTS = (
+EVENTS: Tuple[IsaoEventName, ...] = (
     "contact.created", "contact.updated", "deal.created", "deal.updated", "deal.stage_changed",
     "deal.won", "deal.lost", "appointment.created", "appointment.updated", "appointment.deleted",
 )
@@ -62,9 +63,10 @@ _NETWORK = {
 }
 
 
-def _event(event: object) -> str:
-    if event in EVENTS:
-        return str(event)
+def _event(event: object) -> IsaoEventName:
+    for name in EVENTS:
+        if event == name:
+            return name
     raise IsaoApiError(
         f"{quote(event, 60)} is not an ISAO event; the events are {', '.join(EVENTS)}.",
         status=0, code="invalid_input", field="event",
@@ -79,11 +81,13 @@ def _created(item: Dict[str, Any]) -> Optional[datetime]:
         return None
 
 
-def _iso(moment: Optional[datetime]) -> Optional[str]:
-    if moment is None:
-        return None
+def _iso_text(moment: datetime) -> str:
     utc = moment.astimezone(timezone.utc) if moment.tzinfo else moment
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _iso(moment: Optional[datetime]) -> Optional[str]:
+    return None if moment is None else _iso_text(moment)
 
 
 def _unwrap(body: Any) -> Any:
@@ -185,7 +189,7 @@ class IsaoClient:
         """Every subscription ISAO lists for the account (``GET /webhooks``, ``webhooks:read``)."""
         return [{**item, "created_at": _iso(item["created_at"])} for item in self._listed()]
 
-    def subscribe(self, event: str, target_url: str, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    def subscribe(self, event: IsaoEventName, target_url: str, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """A new subscription (``POST /webhooks/subscribe``): its id, its secret when ISAO gave one."""
         body: Dict[str, Any] = {"event": _event(event), "target_url": target_url, **({"filters": filters} if filters else {})}
         made = _unwrap(self._call("POST", "/webhooks/subscribe", "webhooks:write", body)[1])
@@ -207,11 +211,11 @@ class IsaoClient:
     def remove_all(self, subscriptions: Sequence[Dict[str, Any]]) -> List[str]:
         return [self.unsubscribe(item["id"])["id"] for item in subscriptions]
 
-    def ensure_subscription(self, events: Union[str, Sequence[str]], target_url: str,
+    def ensure_subscription(self, events: Union[IsaoEventName, Sequence[IsaoEventName]], target_url: str,
                             filters: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """One active subscription of ``target_url`` to each event and no other for them, reading
         ``GET /webhooks`` first (no orphans), as the Node client's ensureSubscription."""
-        ensured = []
+        ensured: List[Dict[str, Any]] = []
         for event in [_event(e) for e in ([events] if isinstance(events, str) else events)]:
             mine = [i for i in self._listed() if i["event"] == event and i["target_url"] == target_url]
             age = lambda i: i["created_at"].timestamp() if i["created_at"] else float("-inf")  # noqa: E731
@@ -235,7 +239,7 @@ class IsaoClient:
                             "created": True, "secret": made["secret"], "removed": removed, "left": unknown})
         return ensured
 
-    def sample(self, event: str) -> Dict[str, Any]:
+    def sample(self, event: IsaoEventName) -> Dict[str, Any]:
         """The event's sample record (``GET /triggers/<event>/sample``)."""
         path = f"/triggers/{_event(event)}/sample"
         data = _unwrap(self._call("GET", path, "webhooks:read")[1])
@@ -243,11 +247,14 @@ class IsaoClient:
             raise IsaoApiError(f"ISAO answered GET {path} without a record.", status=502, code="invalid_response")
         return data
 
-    def recent(self, event: str, limit: Optional[int] = None, since: Union[datetime, str, None] = None) -> List[Dict[str, Any]]:
+    def recent(self, event: IsaoEventName, limit: Optional[int] = None, since: Union[datetime, str, None] = None) -> List[Dict[str, Any]]:
         """The event's recent records, newest first (``GET /triggers/<event>/recent``)."""
         path = f"/triggers/{_event(event)}/recent"
-        query = {**({"limit": str(limit)} if limit is not None else {}),
-                 **({"since": _iso(since) if isinstance(since, datetime) else since} if since is not None else {})}
+        query: Dict[str, str] = {}
+        if limit is not None:
+            query["limit"] = str(limit)
+        if since is not None:
+            query["since"] = _iso_text(since) if isinstance(since, datetime) else since
         items = _list(self._call("GET", path + (f"?{urlencode(query)}" if query else ""), "webhooks:read")[1])
         if items is None:
             raise IsaoApiError(f"ISAO answered GET {path} without a list.", status=502, code="invalid_response")
