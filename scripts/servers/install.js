@@ -54,7 +54,7 @@ const postgresBin = () => {
 /** What is installed: the redis-server and the PostgreSQL bin folder, each or undefined. */
 const found = () => ({ redis: onPath('redis-server'), postgres: postgresBin() });
 
-/** The modules the Python tests import, each with the Debian package that installs it. */
+/** The modules the Python tests import (and mypy, which they run), each with its Debian package. */
 const PYTHON_MODULES = {
   pytest: 'python3-pytest',
   redis: 'python3-redis',
@@ -65,6 +65,7 @@ const PYTHON_MODULES = {
   uvicorn: 'python3-uvicorn',
   httpx: 'python3-httpx',
   build: 'python3-build',
+  mypy: 'python3-mypy',
 };
 
 /** Debian's interpreter (another path only for this script's own test). */

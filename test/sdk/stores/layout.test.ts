@@ -63,7 +63,7 @@ describe('scripts/servers/install.js', () => {
     expect(run({})).toEqual({
       status: 0,
       output: expect.stringMatching(
-        /^servers: redis-server \(\S+redis-server\) and PostgreSQL \(\S+\/bin\) are installed\nservers: \/usr\/bin\/python3 imports pytest, redis, psycopg2, flask, fastapi, django, uvicorn, httpx, build\n$/,
+        /^servers: redis-server \(\S+redis-server\) and PostgreSQL \(\S+\/bin\) are installed\nservers: \/usr\/bin\/python3 imports pytest, redis, psycopg2, flask, fastapi, django, uvicorn, httpx, build, mypy\n$/,
       ),
     });
   });
@@ -140,7 +140,7 @@ fi
           'noninteractive apt-get update\nnoninteractive apt-get install -y --no-install-recommends redis-server postgresql\n',
         );
         expect(run(env).output).toBe(
-          `servers: redis-server (${dir}/redis-server) and PostgreSQL (${dir}/pg/15/bin) are installed\nservers: ${dir}/python3 imports pytest, redis, psycopg2, flask, fastapi, django, uvicorn, httpx, build\n`,
+          `servers: redis-server (${dir}/redis-server) and PostgreSQL (${dir}/pg/15/bin) are installed\nservers: ${dir}/python3 imports pytest, redis, psycopg2, flask, fastapi, django, uvicorn, httpx, build, mypy\n`,
         );
       }
     } finally {
@@ -149,18 +149,18 @@ fi
   });
 
   it('installs the python3-* packages Python cannot import, only those', () => {
-    const { env, apt, remove } = fakeDebian('pytest psycopg2', true);
+    const { env, apt, remove } = fakeDebian('pytest psycopg2 mypy', true);
     try {
       const first = run(env);
       expect(first.output).toContain(
         root
-          ? "servers: python3-pytest and python3-psycopg2 not installed: installing Debian's python3-pytest and python3-psycopg2\n"
-          : 'apt-get install python3-pytest python3-psycopg2',
+          ? "servers: python3-pytest, python3-psycopg2 and python3-mypy not installed: installing Debian's python3-pytest, python3-psycopg2 and python3-mypy\n"
+          : 'apt-get install python3-pytest python3-psycopg2 python3-mypy',
       );
       if (root) {
         expect(first.status).toBe(0);
         expect(apt()).toBe(
-          'noninteractive apt-get update\nnoninteractive apt-get install -y --no-install-recommends python3-pytest python3-psycopg2\n',
+          'noninteractive apt-get update\nnoninteractive apt-get install -y --no-install-recommends python3-pytest python3-psycopg2 python3-mypy\n',
         );
       }
     } finally {
@@ -174,7 +174,7 @@ fi
       expect(
         run({ ...env, ISAO_SERVERS_PYTHON: '/nowhere/python3' }, ['/usr/bin/env']).output,
       ).toContain(
-        'python3, python3-pytest, python3-redis, python3-psycopg2, python3-flask, python3-fastapi, python3-django, python3-uvicorn, python3-httpx and python3-build not installed',
+        'python3, python3-pytest, python3-redis, python3-psycopg2, python3-flask, python3-fastapi, python3-django, python3-uvicorn, python3-httpx, python3-build and python3-mypy not installed',
       );
     } finally {
       remove();
