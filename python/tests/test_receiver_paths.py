@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import pytest
 
@@ -24,9 +24,9 @@ def delivery(event_id: str = "evt_p1", secret: Optional[str] = SECRET, body: Opt
     return signed_delivery("deal.won", secret=secret, event_id=event_id, now=NOW - 1000, body=body)
 
 
-def made(**options: float) -> Tuple[Receiver, MemoryStore, List[WebhookError]]:
+def made(deadline: Optional[float] = None) -> Tuple[Receiver, MemoryStore, List[WebhookError]]:
     store = MemoryStore()
-    receiver = Receiver(secrets=SECRET, store=store, now=lambda: NOW, **options)
+    receiver = Receiver(secrets=SECRET, store=store, now=lambda: NOW, deadline=deadline)
     errors: List[WebhookError] = []
     receiver.on_error(errors.append)
     return receiver, store, errors
@@ -169,9 +169,6 @@ def test_receive_refuses_in_a_running_loop_even_inside_an_async_handler() -> Non
     assert refused == ["isao_webhooks: receive() blocks; in async code, use `await receiver.areceive(...)`."]
 
 
-Scenario = Callable[[Receiver], None]
-
-
 def _deliveries() -> List[Tuple[str, SignedDelivery]]:
     batch = "[" + ",".join(delivery(f"evt_b{i}").text for i in range(3)) + "]"
     return [
@@ -211,7 +208,7 @@ def _answers(path: str) -> List[Tuple[str, int, Dict[str, object], List[str]]]:
     async def each(sent: SignedDelivery) -> Answer:
         return await receiver.areceive(sent.body, sent.headers)
 
-    seen = []
+    seen: List[Tuple[str, int, Dict[str, object], List[str]]] = []
     for name, sent in _deliveries():
         answer = receiver.receive(sent.body, sent.headers) if path == "receive" else asyncio.run(each(sent))
         told = [f"{error.answer.body.get('problem')} {type(error.__cause__).__name__}" for error in errors]
