@@ -44,9 +44,8 @@ def unread(message: str) -> Answer:
     return Answer(500, {"ok": False, "problem": "unread", "message": message})
 
 
-def response_headers(answer: Answer) -> List[Tuple[str, str]]:
-    """The answer's headers, its JSON type and length first."""
-    body = answer.json()
+def response_headers(answer: Answer, body: bytes) -> List[Tuple[str, str]]:
+    """The answer's headers, its JSON type and the length of ``body`` (``answer.json()``) first."""
     return [("Content-Type", JSON_TYPE), ("Content-Length", str(len(body))), *answer.headers.items()]
 
 

@@ -41,9 +41,10 @@ async def read_asgi_body(receive: Receive, max_body_bytes: int) -> Union[bytes, 
 
 async def send_answer(send: Send, answer: Answer) -> None:
     """Sends the answer as an ASGI response."""
-    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in response_headers(answer)]
+    body = answer.json()
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in response_headers(answer, body)]
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": answer.json()})
+    await send({"type": "http.response.body", "body": body})
 
 
 class IsaoAsgi(Endpoint[AsgiApp]):

@@ -58,8 +58,9 @@ class IsaoWsgi(Endpoint[WsgiApp]):
         if self.app is not None and self.path is not None and requested != self.path:
             return self.app(environ, start_response)
         answer = self.answer(environ)
-        start_response(status_line(answer.status), response_headers(answer))
-        return [answer.json()]
+        body = answer.json()
+        start_response(status_line(answer.status), response_headers(answer, body))
+        return [body]
 
     def answer(self, environ: Environ) -> Answer:
         """What to answer the request."""
