@@ -1,5 +1,6 @@
 /** Statistics, and the lines and tables the bench prints and writes to bench/RESULTS.md. */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as prettier from 'prettier';
 
 export const log = (line = ''): void => {
@@ -71,6 +72,33 @@ export const writeResults = async (
       : `# Benchmarks\n\n${block}\n${current}`;
   const options = (await prettier.resolveConfig(base)) ?? {};
   fs.writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
+};
+
+/**
+ * A bench's last step: prints the generated block, writes it into `file` (the text around the
+ * markers taken from `tracked`) and sets the exit code to 1 when targets were missed.
+ */
+export const publish = async (
+  { file, tracked, root }: { file: string; tracked: string; root: string },
+  generated: string,
+  missed: number,
+): Promise<void> => {
+  log(generated);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await writeResults(file, generated, tracked);
+  log(`written to ${path.relative(root, file)}`);
+  if (missed > 0) {
+    log(`${String(missed)} target(s) missed`);
+    process.exitCode = 1;
+  }
+};
+
+/** Runs a bench: what makes it fail is printed, and the exit code set to 1. */
+export const runBench = (main: () => Promise<void>): void => {
+  main().catch((error: unknown) => {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  });
 };
 
 /** What differs between two package lists (name@version each). */

@@ -6,11 +6,10 @@
  * deliveries. `npm run bench:sdk -- --update` writes bench/sdk/RESULTS.md; without it the
  * results go to bench/.work/sdk/RESULTS.md (untracked). Exits non-zero when a target is missed.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, WORK } from '../children';
 import { loadAverage, machine } from '../history';
-import { fixed, log, ratio, table, verdict, writeResults, type Summary } from '../report';
+import { fixed, log, publish, ratio, runBench, table, verdict, type Summary } from '../report';
 import { CONTENDER_NAMES, perDelivery, throughput, type Throughput } from './measure';
 
 const UPDATE = process.argv.includes('--update');
@@ -95,17 +94,7 @@ const main = async () => {
     `### Requests per second on loopback (${String(CONCURRENCY)} keep-alive connections, median of ${String(ROUNDS.http)} rounds; paired: each round's bare rps over ours)`,
     table(['size', 'ours', 'bare', 'paired'], httpRows),
   ].join('\n\n');
-  log(generated);
-  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-  await writeResults(RESULTS, generated, TRACKED);
-  log(`written to ${path.relative(ROOT, RESULTS)}`);
-  if (missed > 0) {
-    log(`${String(missed)} target(s) missed`);
-    process.exitCode = 1;
-  }
+  await publish({ file: RESULTS, tracked: TRACKED, root: ROOT }, generated, missed);
 };
 
-main().catch((error: unknown) => {
-  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-});
+runBench(main);

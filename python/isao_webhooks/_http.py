@@ -4,9 +4,11 @@ path than the webhook's, 405 for another method than POST, 413 for a body larger
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import Generic, List, Optional, Tuple, TypeVar
 
-from .receiver import Answer
+from .receiver import Answer, Receiver
+
+App = TypeVar("App")
 
 #: The largest body read by default: 5 MiB, far above a batch of ISAO events.
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -42,11 +44,28 @@ def unread(message: str) -> Answer:
     return Answer(500, {"ok": False, "problem": "unread", "message": message})
 
 
-def response_headers(answer: Answer) -> List[Tuple[str, str]]:
-    """The answer's headers, its JSON type and length first."""
-    body = answer.json()
+def response_headers(answer: Answer, body: bytes) -> List[Tuple[str, str]]:
+    """The answer's headers, its JSON type and the length of ``body`` (``answer.json()``) first."""
     return [("Content-Type", JSON_TYPE), ("Content-Length", str(len(body))), *answer.headers.items()]
 
 
 def status_line(status: int) -> str:
     return f"{status} {STATUS_TEXT.get(status, 'Unknown')}"
+
+
+class Endpoint(Generic[App]):
+    """What the WSGI and ASGI endpoints keep: the receiver, the path whose requests it answers
+    (every path when None), the application any other request goes to, and the largest body."""
+
+    def __init__(
+        self,
+        receiver: Receiver,
+        *,
+        path: Optional[str] = None,
+        app: Optional[App] = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        self.receiver = receiver
+        self.path = path
+        self.app = app
+        self.max_body_bytes = max_body_bytes

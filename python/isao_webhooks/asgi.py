@@ -6,10 +6,10 @@ goes to the wrapped application, or is answered 404 when there is none."""
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable, Dict, List, MutableMapping, Optional, Union
+from typing import Awaitable, Callable, Dict, List, MutableMapping, Union
 
-from ._http import CUT_OFF, DEFAULT_MAX_BODY_BYTES, before_body, response_headers, too_large
-from .receiver import Answer, Receiver
+from ._http import CUT_OFF, Endpoint, before_body, response_headers, too_large
+from .receiver import Answer
 
 Scope = MutableMapping[str, object]
 Message = MutableMapping[str, object]
@@ -41,28 +41,16 @@ async def read_asgi_body(receive: Receive, max_body_bytes: int) -> Union[bytes, 
 
 async def send_answer(send: Send, answer: Answer) -> None:
     """Sends the answer as an ASGI response."""
-    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in response_headers(answer)]
+    body = answer.json()
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in response_headers(answer, body)]
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": answer.json()})
+    await send({"type": "http.response.body", "body": body})
 
 
-class IsaoAsgi:
+class IsaoAsgi(Endpoint[AsgiApp]):
     """``IsaoAsgi(receiver, path="/webhooks/isao", app=your_asgi_app)``: an ASGI application
     that answers ISAO's deliveries at ``path`` (every path when None) and hands any other request
     to ``app``."""
-
-    def __init__(
-        self,
-        receiver: Receiver,
-        *,
-        path: Optional[str] = None,
-        app: Optional[AsgiApp] = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    ) -> None:
-        self.receiver = receiver
-        self.path = path
-        self.app = app
-        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope.get("type")

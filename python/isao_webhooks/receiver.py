@@ -12,26 +12,32 @@ the same event id, so:
   event is never dropped for a bug. To drop one on purpose, return.
 
 A body's events run in order, one at a time; at the first that cannot complete now, the rest
-wait for the retry. Handlers may be plain functions (run in the receiver's threads, so a slow one
-blocks no event loop) or ``async def`` (awaited; cancelled past the deadline). The store is
-called in those threads too. ``receive()`` serves WSGI and any synchronous code;
-``await areceive()`` serves ASGI.
+wait for the retry. One delivery is handled by one piece of synchronous code, in a thread that may
+wait: the caller's under ``receive()`` (WSGI, Flask, Django, any synchronous code: no event loop
+per delivery), one of the receiver's under ``await areceive()`` (ASGI: the caller's loop is never
+blocked). Handlers may be plain functions, run in the receiver's threads so that the deadline
+answers even when one never returns, or ``async def``, run on the caller's loop under
+``areceive()`` and on one loop the receiver keeps under ``receive()``, and cancelled past the
+deadline. The store is called in the receiver's threads too (its claim raced against the
+deadline), except the memory store, which answers at once and is called where the delivery runs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import inspect
 import json
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Dict, List, Optional, Sequence, Set, Tuple, TypeVar, Union
 
 from . import _core_generated as core
-from ._claims import DedupStore, First, InFlight
+from ._claims import Claim, DedupStore, First, InFlight
 from ._errors import RetryableError
 from ._inputs import quote
 from .events_generated import AnyHandler, AnyIsaoEvent, TypedDispatch
@@ -85,13 +91,16 @@ class _Stop:
     cause: Optional[BaseException] = None
 
 
-class _LateClaim:
-    """A claim the deadline may abandon: given back as soon as it is made, if it was."""
+_Loop = Callable[[], asyncio.AbstractEventLoop]
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.abandoned = False
-        self.made: Optional[object] = None
+
+@dataclass(frozen=True)
+class _Delivery:
+    """What one delivery's steps share: where its ``async def`` handlers run (the caller's loop
+    under ``areceive``, the receiver's under ``receive``) and its deadline (monotonic time)."""
+
+    loop: _Loop
+    until: float
 
 
 class Receiver(TypedDispatch):
@@ -102,7 +111,9 @@ class Receiver(TypedDispatch):
     may take, in seconds (default 10; ISAO waits 30). ``lease``: how long a claim holds if its
     worker dies, in seconds (default: the deadline plus 5). ``tolerance``: the replay window in
     seconds (default 7200). ``unknown_events``: ``"ignore"`` (acknowledged unhandled, the
-    default) or ``"refuse"`` (400). ``now``: the clock, in epoch milliseconds.
+    default) or ``"refuse"`` (400). ``now``: the clock, in epoch milliseconds. ``max_threads``:
+    how many threads run plain handlers and store calls at once (as many run ``areceive``'s
+    deliveries).
     """
 
     def __init__(
@@ -135,7 +146,14 @@ class Receiver(TypedDispatch):
         self._handlers: Dict[str, List[AnyHandler]] = {}
         self._any: List[AnyHandler] = []
         self._errors: List[Callable[[WebhookError], object]] = []
+        # the memory store answers at once (in memory, under a lock): called, not raced
+        self._immediate = type(self._store) is MemoryStore
+        # handlers and store calls; and areceive's deliveries, which wait for them (apart, so
+        # that deliveries waiting never hold every thread their steps need)
         self._threads = ThreadPoolExecutor(max_threads, thread_name_prefix="isao-webhooks")
+        self._deliveries = ThreadPoolExecutor(max_threads, thread_name_prefix="isao-webhooks-delivery")
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._loop_lock = threading.Lock()
 
     def _checked(self, names: Tuple[str, ...]) -> Tuple[str, ...]:
         for name in names:
@@ -165,27 +183,44 @@ class Receiver(TypedDispatch):
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(self.areceive(raw, headers))
+            return self._receive(raw, headers, self._own_loop, time.monotonic())
         raise RuntimeError(
             "isao_webhooks: receive() blocks; in async code, use `await receiver.areceive(...)`."
         )
 
     async def areceive(self, raw: RawBody, headers: Headers) -> Answer:
-        """``receive()`` for async code: handlers and store calls never block the event loop."""
+        """``receive()`` for async code: run in the receiver's threads, so handlers and store calls
+        never block the event loop; ``async def`` handlers run on this loop."""
+        loop = asyncio.get_running_loop()
+        began = time.monotonic()
+        context = contextvars.copy_context()  # what the caller's async handlers would see
+        delivery = functools.partial(self._receive, raw, headers, lambda: loop, began)
+        return await loop.run_in_executor(self._deliveries, context.run, delivery)
+
+    def _own_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop ``async def`` handlers run on under ``receive()``: one, made at first use."""
+        with self._loop_lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                runner = threading.Thread(target=self._loop.run_forever, name="isao-webhooks-loop", daemon=True)
+                runner.start()
+            return self._loop
+
+    def _receive(self, raw: RawBody, headers: Headers, loop: _Loop, began: float) -> Answer:
+        """The delivery, in a thread that may block (the caller's, or one of ``areceive``'s)."""
         try:
             result = verify(raw, headers, secrets=self._secrets, now=self._now(), tolerance=self._tolerance)
         except VerificationError as error:
             refusal = Answer(error.status, {"ok": False, "problem": error.kind, "message": error.reason})
-            return await self._report(refusal)
+            return self._report(loop, refusal)
         if result.unknown and self._unknown_events == "refuse":
             name = result.unknown[0]["name"] or "a record without an event name"
             message = f"This receiver refuses events it does not know: {quote(name, 60)}."
-            return await self._report(Answer(400, {"ok": False, "problem": "unknown", "message": message}))
-        loop = asyncio.get_running_loop()
-        return await self._handle(result.events, loop.time() + self._deadline)
+            return self._report(loop, Answer(400, {"ok": False, "problem": "unknown", "message": message}))
+        return self._handle(result.events, _Delivery(loop, began + self._deadline))
 
-    async def _report(
-        self, answer: Answer, event: Optional[AnyIsaoEvent] = None, cause: Optional[BaseException] = None
+    def _report(
+        self, loop: _Loop, answer: Answer, event: Optional[AnyIsaoEvent] = None, cause: Optional[BaseException] = None
     ) -> Answer:
         error = WebhookError(answer, event)
         error.__cause__ = cause
@@ -193,49 +228,41 @@ class Receiver(TypedDispatch):
             try:
                 heard = handler(error)
                 if inspect.isawaitable(heard):
-                    await heard
+                    _on_loop(loop(), heard).result()
             except Exception:  # noqa: BLE001 - an error handler's failure changes no answer
                 pass
         return answer
 
-    def _in_thread(self, call: Callable[[], _T]) -> "asyncio.Future[_T]":
-        return asyncio.get_running_loop().run_in_executor(self._threads, call)
-
-    async def _within(self, step: Awaitable[_T], until: float) -> Tuple[bool, Optional[_T]]:
-        """The step's result if it ends by ``until`` (loop time): (True, result), else (False, None)."""
-        task = asyncio.ensure_future(step)
-        remaining = until - asyncio.get_running_loop().time()
-        done, _ = await asyncio.wait({task}, timeout=max(remaining, 0))
-        if task not in done:
-            task.cancel()  # an async handler is cancelled; a thread runs on, its result dropped
-            return False, None
-        return True, task.result()
-
-    async def _claim(self, event: AnyIsaoEvent, event_id: str, until: float) -> Union[str, _Stop, None]:
-        """The event's claim token, None for a duplicate, or why the delivery stops here."""
-        late = _LateClaim()
-
-        def claim() -> object:
-            made = self._store.claim(event_id, now=int(self._now()), lease_ms=self._lease_ms)
-            with late.lock:
-                late.made = made
-                abandoned = late.abandoned
-            if abandoned and isinstance(made, First):
-                self._store.release(event_id, made.token)
-            return made
-
+    def _within(self, step: "Future[_T]", until: float) -> Tuple[bool, Optional[_T]]:
+        """The step's result if it ends by ``until`` (monotonic time): (True, result), else
+        (False, None), the step cancelled (an async handler is; a thread runs on, its result
+        dropped). What the step raised is raised."""
         try:
-            finished, made = await self._within(self._in_thread(claim), until)
+            return True, step.result(timeout=max(until - time.monotonic(), 0))
+        except FutureTimeout:
+            if step.done():  # the step's own TimeoutError, or an answer just in time
+                return True, step.result()
+            step.cancel()
+            return False, None
+
+    def _claim(self, event: AnyIsaoEvent, event_id: str, delivery: _Delivery) -> Union[str, _Stop, None]:
+        """The event's claim token, None for a duplicate, or why the delivery stops here."""
+        claim = functools.partial(self._store.claim, event_id, now=int(self._now()), lease_ms=self._lease_ms)
+        made: Optional[Claim] = None
+        try:
+            if self._immediate:  # the memory store answers at once: not raced (deadline.ts)
+                finished = time.monotonic() < delivery.until
+                made = claim() if finished else None
+            else:
+                claiming: "Future[Optional[Claim]]" = self._threads.submit(claim)
+                finished, made = self._within(claiming, delivery.until)
+                if not finished:
+                    # a claim made after the deadline is given back as soon as it is made
+                    claiming.add_done_callback(functools.partial(self._give_back, event_id))
         except Exception as cause:  # noqa: BLE001 - any store failure fails closed
             message = f"Could not claim event {_named(event)}: the de-duplication store failed. ISAO will retry it."
             return _Stop(_failure("store", message), cause)
         if not finished:
-            # a claim made after the deadline is given back at once, by whichever side sees it
-            with late.lock:
-                late.abandoned = True
-                made = late.made
-            if isinstance(made, First):
-                self._threads.submit(self._store.release, event_id, made.token)
             message = f"The de-duplication store did not answer for event {_named(event)} within {self._deadline:g} s. ISAO will retry it."
             return _Stop(_failure("deadline", message))
         if isinstance(made, InFlight):
@@ -243,18 +270,30 @@ class Receiver(TypedDispatch):
             return _Stop(_failure("in-flight", message))
         return made.token if isinstance(made, First) else None
 
-    async def _run(self, event: AnyIsaoEvent, until: float) -> Optional[_Stop]:
+    def _give_back(self, event_id: str, late: "Future[Optional[Claim]]") -> None:
+        made = None if late.cancelled() or late.exception() is not None else late.result()
+        if isinstance(made, First):
+            self._release(event_id, made.token)
+
+    def _release(self, event_id: str, token: str) -> None:
+        try:
+            self._store.release(event_id, token)
+        except Exception:  # noqa: BLE001 - a claim not released runs out with its lease
+            pass
+
+    def _step(self, handler: AnyHandler, event: AnyIsaoEvent, delivery: _Delivery) -> "Future[object]":
+        """The handler running: on the loop (``async def``), or in the receiver's threads."""
+        if inspect.iscoroutinefunction(handler):
+            return _on_loop(delivery.loop(), handler(event))
+        return self._threads.submit(handler, event)
+
+    def _run(self, event: AnyIsaoEvent, delivery: _Delivery) -> Optional[_Stop]:
         """Runs the event's handlers, then on_any's, one at a time; why it stopped, if it did."""
         for handler in [*self._handlers.get(event["name"], []), *self._any]:
-            step: Awaitable[object]
-            if inspect.iscoroutinefunction(handler):
-                step = handler(event)  # type: ignore[assignment]
-            else:
-                step = self._in_thread(functools.partial(handler, event))
             try:
-                finished, ran = await self._within(step, until)
+                finished, ran = self._within(self._step(handler, event, delivery), delivery.until)
                 if finished and inspect.isawaitable(ran):
-                    finished, _ = await self._within(ran, until)
+                    finished, _ = self._within(_on_loop(delivery.loop(), ran), delivery.until)
             except RetryableError as cause:
                 message = f"A handler asked to retry event {_named(event)}: {quote(str(cause), 200)}. ISAO will retry it."
                 return _Stop(_failure("retryable", message), cause)
@@ -265,57 +304,63 @@ class Receiver(TypedDispatch):
                 return _Stop(_failure("deadline", message))
         return None
 
-    async def _complete(self, event: AnyIsaoEvent, event_id: str, token: str) -> Optional[_Stop]:
+    def _complete(self, event: AnyIsaoEvent, event_id: str, token: str, delivery: _Delivery) -> Optional[_Stop]:
         """Marks the event id done; a store that kept nothing (RetryableError) stops with 503."""
-        done = functools.partial(
-            self._store.complete, event_id, token, now=int(self._now()), keep_ms=self._keep_ms
-        )
         try:
-            await self._in_thread(done)
+            self._store.complete(event_id, token, now=int(self._now()), keep_ms=self._keep_ms)
         except RetryableError as cause:
             message = f"Event {_named(event)} was not kept: {str(cause)[:200]}. ISAO will retry it."
             return _Stop(_failure("store", message), cause)
         except Exception as cause:  # noqa: BLE001 - handled, but not marked: said to on_error
             message = f"Event {_named(event)} was handled, but the de-duplication store could not mark it done: a retry may run it again."
-            await self._report(_failure("store", message), event, cause)
+            self._report(delivery.loop, _failure("store", message), event, cause)
         return None
 
-    async def _handle(self, events: List[AnyIsaoEvent], until: float) -> Answer:
+    def _handle(self, events: List[AnyIsaoEvent], delivery: _Delivery) -> Answer:
         """The events in order, each claimed, run and completed; the answer once done or stopped."""
         last_of = {event["id"]: i for i, event in enumerate(events) if event["id"] is not None}
         held: Dict[str, str] = {}
         claimed: Set[str] = set()
         handled = duplicates = 0
 
-        async def stop(why: _Stop, event: AnyIsaoEvent) -> Answer:
-            releases = [self._in_thread(functools.partial(self._store.release, i, t)) for i, t in held.items()]
-            await asyncio.gather(*releases, return_exceptions=True)
-            return await self._report(why.answer, event, why.cause)
+        def stop(why: _Stop, event: AnyIsaoEvent) -> Answer:
+            for held_id, token in held.items():
+                self._release(held_id, token)
+            return self._report(delivery.loop, why.answer, event, why.cause)
 
         for i, event in enumerate(events):
             event_id = event["id"]
             if event_id is not None and event_id not in held:
                 # one claim answers for every item carrying the id
-                claim = None if event_id in claimed else await self._claim(event, event_id, until)
+                claim = None if event_id in claimed else self._claim(event, event_id, delivery)
                 claimed.add(event_id)
                 if claim is None:
                     duplicates += 1
                     continue
                 if isinstance(claim, _Stop):
-                    return await stop(claim, event)
+                    return stop(claim, event)
                 held[event_id] = claim
-            failed = await self._run(event, until)
+            failed = self._run(event, delivery)
             if failed is not None:
-                return await stop(failed, event)
+                return stop(failed, event)
             handled += 1
             if event_id is not None and event_id in held and last_of[event_id] == i:
                 token = held.pop(event_id)
-                lost = await self._complete(event, event_id, token)
+                lost = self._complete(event, event_id, token, delivery)
                 if lost is not None:
-                    return await stop(lost, event)
+                    return stop(lost, event)
         already = f"; {duplicates} already handled" if duplicates else ""
         message = f"Handled {handled} event(s){already}."
         return Answer(200, {"ok": True, "message": message, "handled": handled, "duplicates": duplicates})
+
+
+async def _awaited(step: Awaitable[_T]) -> _T:
+    return await step
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop, step: Awaitable[_T]) -> "Future[_T]":
+    """The awaitable run on the loop (from another thread): cancelling the future cancels it."""
+    return asyncio.run_coroutine_threadsafe(_awaited(step), loop)
 
 
 def _seconds(name: str, value: object) -> float:

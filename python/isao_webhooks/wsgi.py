@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, List, Mapping, Optional, Union
 
-from ._http import CUT_OFF, DEFAULT_MAX_BODY_BYTES, before_body, response_headers, status_line, too_large
-from .receiver import Answer, Receiver
+from ._http import CUT_OFF, Endpoint, before_body, response_headers, status_line, too_large
+from .receiver import Answer
 
 Environ = Mapping[str, object]
 StartResponse = Callable[..., object]
@@ -48,31 +48,19 @@ def read_wsgi_body(environ: Environ, max_body_bytes: int) -> Union[bytes, Answer
     return b"".join(parts)
 
 
-class IsaoWsgi:
+class IsaoWsgi(Endpoint[WsgiApp]):
     """``IsaoWsgi(receiver, path="/webhooks/isao", app=your_wsgi_app)``: a WSGI application that
     answers ISAO's deliveries at ``path`` (every path when None) and hands any other request to
     ``app``."""
-
-    def __init__(
-        self,
-        receiver: Receiver,
-        *,
-        path: Optional[str] = None,
-        app: Optional[WsgiApp] = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    ) -> None:
-        self.receiver = receiver
-        self.path = path
-        self.app = app
-        self.max_body_bytes = max_body_bytes
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         requested = str(environ.get("PATH_INFO") or "/")
         if self.app is not None and self.path is not None and requested != self.path:
             return self.app(environ, start_response)
         answer = self.answer(environ)
-        start_response(status_line(answer.status), response_headers(answer))
-        return [answer.json()]
+        body = answer.json()
+        start_response(status_line(answer.status), response_headers(answer, body))
+        return [body]
 
     def answer(self, environ: Environ) -> Answer:
         """What to answer the request."""

@@ -74,6 +74,7 @@ def test_wsgi() -> None:
         chunks = app(environ, lambda status, pairs: started.extend([status, pairs]))
         payload = b"".join(chunks)
         status_text, pairs = started
+        assert dict(pairs).get("Content-Length", str(len(payload))) == str(len(payload))  # type: ignore[call-overload]
         return int(str(status_text)[:3]), (json.loads(payload) if payload != b"app" else {}), dict(pairs)  # type: ignore[arg-type]
 
     scenario(post, handled)
@@ -105,6 +106,7 @@ def asgi_post(app: IsaoAsgi) -> Post:
         asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
         start, body_message = sent
         pairs = {k.decode(): v.decode() for k, v in start["headers"]}  # type: ignore[union-attr]
+        assert pairs["content-length"] == str(len(body_message["body"]))  # type: ignore[arg-type]
         return int(start["status"]), json.loads(body_message["body"]), {k.title(): v for k, v in pairs.items()}  # type: ignore[arg-type,call-overload]
 
     return post
