@@ -12,37 +12,19 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
 import pytest
 
-from shared import ROOT
+from shared import compiled, node
 from isao_webhooks import VerificationError, verify
 from isao_webhooks._js import stringify
 
 SECRET = "whsec_parity"
 NOW = 1_731_065_400_000  # 2024-11-08T11:30:00Z
 ORACLE = Path(__file__).with_name("node_oracle.js")
-
-
-def node() -> str:
-    pinned = ROOT / "node_modules" / ".bin" / "node"
-    found = str(pinned) if pinned.exists() else shutil.which("node")
-    if found is None:
-        pytest.skip("no node to run the oracle")
-    return found
-
-
-def compiled() -> None:
-    """The Node package and the core compiled into dist/ as they are now (incremental: quick when
-    nothing changed), so the oracle is never an older build."""
-    tsc = ROOT / "node_modules" / "typescript" / "bin" / "tsc"
-    if not tsc.exists():
-        pytest.skip("no TypeScript compiler (npm ci) to build the oracle")
-    subprocess.run([node(), str(tsc), "-p", "scripts/sdk/tsconfig.json"], cwd=ROOT, check=True)
 
 
 Case = Dict[str, object]
