@@ -1,7 +1,8 @@
 /**
  * Node as the oracle of the Python package's date reading (tests/test_dates.py): reads a JSON list
- * of texts on stdin and prints, for each, `Date.parse(text)` and the core's `eventTime(text)`
- * (core/signatures.ts, compiled into dist/), NaN as null. Local times are read in the zone of the
+ * of texts on stdin and prints, for each, `Date.parse(text)`, the core's `eventTime(text)`
+ * (core/signatures.ts, compiled into dist/), NaN as null, and the date read as `toISOString()`
+ * writes it (null when none). Local times are read in the zone of the
  * TZ variable it runs under.
  */
 'use strict';
@@ -14,6 +15,9 @@ const chunks = [];
 process.stdin.on('data', (chunk) => chunks.push(chunk));
 process.stdin.on('end', () => {
   const texts = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  const read = texts.map((text) => [Date.parse(text), eventTime(text)]);
+  const read = texts.map((text) => {
+    const at = Date.parse(text);
+    return [at, eventTime(text), Number.isNaN(at) ? null : new Date(at).toISOString()];
+  });
   process.stdout.write(JSON.stringify(read));
 });

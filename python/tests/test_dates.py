@@ -18,7 +18,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple, Union
 
 import pytest
 
@@ -132,13 +132,15 @@ CORPUS = sorted(set(_structured() + _clock_changes() + _random(3000)))
 PYTHON_SIDE = """
 import json, math, sys
 from isao_webhooks._dates import date_parse
-from isao_webhooks._webhook import event_time
+from isao_webhooks._webhook import event_time, iso_string
 plain = lambda value: None if math.isnan(value) else value
+shown = lambda value: None if math.isnan(value) else iso_string(value)
 texts = json.loads(sys.stdin.read())
-print(json.dumps([[plain(date_parse(text)), plain(event_time(text))] for text in texts]))
+read = [(date_parse(text), event_time(text)) for text in texts]
+print(json.dumps([[plain(at), plain(time), shown(at)] for at, time in read]))
 """
 
-Reading = List[List[Optional[float]]]
+Reading = List[List[Union[None, float, str]]]
 
 
 def _run(command: List[str], zone: str) -> Reading:
@@ -176,13 +178,25 @@ def test_date_parse_as_node(zone: str) -> None:
     assert not differences, f"{len(differences)} of {len(CORPUS)} differ: " + "\n".join(differences[:30])
 
 
+@pytest.mark.parametrize("zone", ZONES)
+def test_event_time_as_the_core(zone: str) -> None:
+    differences = _differences(zone, 1)
+    assert not differences, f"{len(differences)} of {len(CORPUS)} differ: " + "\n".join(differences[:30])
+
+
+def test_iso_string_as_node() -> None:
+    """Each date read, written as ``toISOString`` writes it (years before 1 and past 9999 too)."""
+    differences = _differences("UTC", 2)
+    assert not differences, f"{len(differences)} of {len(CORPUS)} differ: " + "\n".join(differences[:30])
+
+
 def test_the_corpus_proves_something() -> None:
     """Thousands of texts, many read as dates (legacy ones among them) and many refused, and local
     times that each zone reads differently."""
     assert len(CORPUS) > 5000
     node_utc, _ = readings("UTC")
     node_new_york, _ = readings("America/New_York")
-    read = [text for text, (at, _) in zip(CORPUS, node_utc) if at is not None]
+    read = [text for text, row in zip(CORPUS, node_utc) if row[0] is not None]
     assert 1500 < len(read) < len(CORPUS) - 1500
     assert sum(1 for text in read if any(c.isalpha() and c not in "TZz" for c in text)) > 500
     moved = [text for text, a, b in zip(CORPUS, node_utc, node_new_york) if a[0] != b[0]]
