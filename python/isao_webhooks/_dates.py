@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import List, NamedTuple, Optional, Tuple
 
+
 class _Token(NamedTuple):
     """A token: its kind ("end", "number", "symbol", "space", "other" or, for a word, "month",
     "zone", "t", "ampm" or "word"), its value (a number's, a keyword's or a symbol's code) and its
