@@ -1,17 +1,16 @@
 """Reading a webhook body's items as the core does (core/webhook.ts, core/signatures.ts): the
 envelope each item came in (ISAO's, the topic one, a flat one, a bare record), the list of items,
 and when an event happened (an epoch number by its magnitude, or a date as JavaScript's
-``Date.parse`` reads ISO 8601 and RFC 2822 dates)."""
+``Date.parse`` reads it, _dates.py)."""
 
 from __future__ import annotations
 
 import math
 import re
-import time
-from email.utils import parsedate_tz
 from typing import Dict, List, NamedTuple, Optional, Union
 
 from . import _core_generated as core
+from ._dates import date_parse
 from ._inputs import quote, text
 
 Record = Dict[str, object]
@@ -118,80 +117,14 @@ def events_in(parsed: object) -> Union[Items, str]:
 
 
 _EPOCH = re.compile(r"[0-9]+(\.[0-9]+)?")
-_ISO = re.compile(
-    r"(?P<year>[+-][0-9]{6}|[0-9]{4})"
-    r"(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?"
-    r"(?:[Tt ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
-    r"(?::(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?)?"
-    r"(?P<zone>[Zz]|[+-][0-9]{2}:?[0-9]{2})?)?"
-)
 _DAY_MS = 86_400_000
-
-
-def _days_from_civil(year: int, month: int, day: int) -> int:
-    """Days since 1970-01-01 of a proleptic Gregorian date (the day may run past its month)."""
-    y = year - (1 if month <= 2 else 0)
-    era = (y if y >= 0 else y - 399) // 400
-    yoe = y - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468 + day - 1
-
-
-def _local_offset_ms(utc_ms: float) -> float:
-    try:
-        return float(time.localtime(utc_ms / 1000).tm_gmtoff * 1000)
-    except (OverflowError, OSError, ValueError):
-        return 0.0
-
-
-def _iso_time(value: str) -> float:
-    match = _ISO.fullmatch(value)
-    if match is None or match["year"] == "-000000":
-        return math.nan
-    month, day = int(match["month"] or 1), int(match["day"] or 1)
-    hour, minute, second = int(match["hour"] or 0), int(match["minute"] or 0), int(match["second"] or 0)
-    fraction = int((match["fraction"] or "0")[:3].ljust(3, "0"))
-    if not (1 <= month <= 12 and 1 <= day <= 31 and minute < 60 and second < 60):
-        return math.nan
-    if hour > 24 or (hour == 24 and (minute or second or fraction)):
-        return math.nan
-    days = _days_from_civil(int(match["year"]), month, day)
-    at = float(days * _DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + fraction)
-    zone = match["zone"]
-    if zone is None:
-        # a date alone is UTC; a date and time without an offset is local time (as in JS)
-        return at if match["hour"] is None else at - _local_offset_ms(at)
-    if zone in ("Z", "z"):
-        return at
-    digits = zone[1:].replace(":", "")
-    offset = (int(digits[:2]) * 60 + int(digits[2:])) * 60_000
-    return at - offset if zone[0] == "+" else at + offset
-
-
-def _date_time(value: str) -> float:
-    """``Date.parse(value)`` for ISO 8601 and RFC 2822 dates; NaN for any other text."""
-    at = _iso_time(value)
-    if not math.isnan(at):
-        return at
-    parts = parsedate_tz(value)
-    if parts is None:
-        return math.nan
-    year, month, day, hour, minute, second = parts[:6]
-    utc = float(_days_from_civil(year, month, day) * _DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000)
-    offset = parts[9]
-    return utc - _local_offset_ms(utc) if offset is None else utc - offset * 1000
-
-
-_MAX_TIME = 8.64e15
 
 
 def event_time(occurred_at: str) -> float:
     """When an event happened, in epoch ms: an epoch number in seconds, milliseconds or
     microseconds by its magnitude, else a date; NaN when unreadable (core's ``eventTime``)."""
     if _EPOCH.fullmatch(occurred_at) is None:
-        at = _date_time(occurred_at)
-        return at if math.isnan(at) or abs(at) <= _MAX_TIME else math.nan
+        return date_parse(occurred_at)
     epoch = float(occurred_at)
     if epoch >= core.EPOCH_US_FROM:
         return epoch / 1000
@@ -203,7 +136,7 @@ def iso_string(ms: float) -> str:
     whole = math.floor(ms)
     days, rest = divmod(whole, _DAY_MS)
     z = days + 719468
-    era = (z if z >= 0 else z - 146096) // 146097
+    era = z // 146097
     doe = z - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)

@@ -1,4 +1,4 @@
-"""Parity beyond the vectors: bodies that reach the port's branches the 71 vectors do not (numbers
+"""Parity beyond the vectors: bodies that reach the port's branches the 72 vectors do not (numbers
 as JavaScript writes them, key order, custom field labels, invisible characters, the bounds,
 nesting too deep for Python's JSON parser, every envelope's corners, dates), each verified here
 and by the Node package itself (tests/node_oracle.js over the compiled core): the oracle is the
@@ -12,37 +12,19 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
 import pytest
 
-from shared import ROOT
+from shared import compiled, node
 from isao_webhooks import VerificationError, verify
 from isao_webhooks._js import stringify
 
 SECRET = "whsec_parity"
 NOW = 1_731_065_400_000  # 2024-11-08T11:30:00Z
 ORACLE = Path(__file__).with_name("node_oracle.js")
-
-
-def node() -> str:
-    pinned = ROOT / "node_modules" / ".bin" / "node"
-    found = str(pinned) if pinned.exists() else shutil.which("node")
-    if found is None:
-        pytest.skip("no node to run the oracle")
-    return found
-
-
-def compiled() -> None:
-    """The Node package and the core compiled into dist/ as they are now (incremental: quick when
-    nothing changed), so the oracle is never an older build."""
-    tsc = ROOT / "node_modules" / "typescript" / "bin" / "tsc"
-    if not tsc.exists():
-        pytest.skip("no TypeScript compiler (npm ci) to build the oracle")
-    subprocess.run([node(), str(tsc), "-p", "scripts/sdk/tsconfig.json"], cwd=ROOT, check=True)
 
 
 Case = Dict[str, object]
@@ -135,7 +117,11 @@ CASES: List[Tuple[str, Case]] = [
        '"Fri, 08 Nov 2024 08:00:00 GMT"', '"Fri, 08 Nov 2024 09:00:00 +0100"', '"2024-13-01"',
        '"2024-11-08T08:00:60Z"', '"2024-11-08T24:00:00Z"', '"2024-02-30T00:00:00Z"', '"0"',
        '"99999999999999999999"', "1731058200.5", "1.7310582e12", "1e21", '"\u00a0 1731058200 "',
-       '"\u0661\u0667\u0663"', '"1731058200\\n"', "true", "[1]", '"2024-11-08T08:00:00.000-00:00"']],
+       '"\u0661\u0667\u0663"', '"1731058200\\n"', "true", "[1]", '"2024-11-08T08:00:00.000-00:00"',
+       # dates only JavaScript's legacy reading takes, stale and fresh (some local time)
+       '"Nov 8 2024"', '"2024/11/08 08:00 UTC"', '"8 Nov 2024 09:00 GMT+0100"', '"11/8/2024 3:00 AM EST"',
+       '"Friday, November 8, 2024 12:00:00 AM PST"', '"Fri Nov 08 2024 08:00:00 GMT+0000 (Coordinated Universal Time)"',
+       '"2024-11-08 08:00"', '"Nov 8 2024 11:00 GMT"', '"Nov 8 24 11:15 UTC"', '"11/8/2024 11:00:00.5 Z"']],
     ("custom tolerance, stale", case(deal('{"id":"d"}'), tolerance=60)),
     ("custom tolerance 0.5 s", case(deal('{"id":"d"}', timestamp='"2024-11-08T11:29:59Z"'), tolerance=0.5)),
     ("tolerance 0", case(deal('{"id":"d"}', timestamp=str(NOW)), tolerance=0)),

@@ -180,6 +180,9 @@ const bodies: Case[] = [
 const at = (timestamp: unknown, id = 'evt_conf_time') =>
   envelope('deal.won', sampleOf('deal.won'), { id, timestamp });
 const STALE = NOW - WINDOW - MINUTE;
+/** A date neither ISO 8601 nor RFC 2822 that JavaScript's Date.parse reads: 2024/11/08 09:59:00 UTC. */
+const slashed = (ms: number): string =>
+  `${iso(ms).slice(0, 19).replace(/-/g, '/').replace('T', ' ')} UTC`;
 
 const timestamps: Case[] = [
   delivery('timestamp: ISO 8601, three hours old', at(iso(NOW - 3 * 60 * MINUTE))),
@@ -196,6 +199,7 @@ const timestamps: Case[] = [
   delivery('timestamp: exactly at the edge of the window', at(iso(NOW - WINDOW))),
   delivery('timestamp: one millisecond past the window', at(iso(NOW - WINDOW - 1))),
   delivery('timestamp: a day in the future', at(iso(NOW + 24 * 60 * MINUTE))),
+  delivery('timestamp: a date only Date.parse reads, stale', at(slashed(STALE))),
   delivery('timestamp: unreadable', at('tomorrow morning')),
   delivery('timestamp: none', { ...at(''), timestamp: undefined }),
   delivery('timestamp: a stale body under a fresh timestamp header', at(iso(STALE)), {

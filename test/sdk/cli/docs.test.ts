@@ -82,7 +82,7 @@ it('every command of the section runs as written', async () => {
     expect(ran.out).toContain('8 of 8 checks passed.');
     expect(ran.out).toContain('X-Isao-Hmac-Sha256: N5uIhRFOOnpTtmgm3VDUqUMPzg7fD9IIZZ5Ns57Dw0k=');
     expect(ran.out).toContain('valid: signed with secret 1 of 1\n1 event(s): deal.won (no id)');
-    expect(ran.out).toContain('71 of 71 passed');
+    expect(ran.out).toContain('72 of 72 passed');
     expect(ran.code).toBe(0);
   } finally {
     receiver.kill();
