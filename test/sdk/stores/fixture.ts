@@ -71,7 +71,11 @@ export const useServers = () => {
   afterAll(async () => {
     try {
       // a client still waiting on a query (a failed test) must not keep the servers running
-      await Promise.race([connect.close(), sleep(5000)]);
+      // (the timer unref'd: once the clients closed, it must not hold the test process open)
+      await Promise.race([
+        connect.close(),
+        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+      ]);
     } finally {
       await started?.stop();
     }
