@@ -27,7 +27,7 @@ const secret = process.env.ISAO_WEBHOOK_SECRET;
 if (!secret) throw new Error('Set ISAO_WEBHOOK_SECRET to the signing secret of your ISAO webhook.');
 
 // Event ids are remembered in this process's memory (the default store): run several processes
-// and they need a shared store instead (see docs/custom.md, "De-duplication").
+// and they need a shared store instead (see docs/stores.md).
 const webhooks = new Webhooks({ secrets: secret });
 
 webhooks.on('contact.created', async (event) => {

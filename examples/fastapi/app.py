@@ -21,7 +21,7 @@ secret = os.environ.get("ISAO_WEBHOOK_SECRET")
 if not secret:
     raise SystemExit("Set ISAO_WEBHOOK_SECRET to the signing secret of your ISAO webhook.")
 
-# one process's memory: several workers need a shared store (docs/custom.md)
+# one process's memory: several workers need a shared store (docs/python.md)
 webhooks = Receiver(secrets=secret)
 
 

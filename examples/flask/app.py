@@ -38,7 +38,7 @@ if not secret:
 logging.basicConfig(level=logging.INFO)
 
 # Event ids are remembered in this process's memory (the default store): run several processes
-# and they need a shared store instead (see docs/custom.md, "Python: isao_webhooks").
+# and they need a shared store instead (see docs/python.md, "Python: the shared stores").
 webhooks = Receiver(secrets=secret)
 
 

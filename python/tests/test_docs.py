@@ -1,4 +1,4 @@
-"""The Python samples of docs/custom.md's "Python: isao_webhooks" section run as the page says:
+"""The Python samples of docs/python.md's "Python: isao_webhooks" section run as the page says:
 each ```python block (its file named on its first line) is written into a clean folder; the
 Flask and FastAPI apps are started with the page's commands, the Django URLconf under Django's
 runserver, on a free port, and each gets a signed deal.won (200, handled, printed once), the same
@@ -24,7 +24,7 @@ from shared import PYTHON, ROOT
 from isao_webhooks.testing import signed_delivery
 
 SECRET = "whsec_docs"
-PAGE = (ROOT / "docs" / "custom.md").read_text("utf-8")
+PAGE = (ROOT / "docs" / "python.md").read_text("utf-8")
 # the section alone: up to the next section of the page
 SECTION = PAGE.split("## Python: isao_webhooks", 1)[1].split("\n## ", 1)[0]
 SAMPLES: Dict[str, str] = {

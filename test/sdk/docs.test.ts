@@ -1,8 +1,9 @@
 /**
- * Every code sample of docs/custom.md and sdk/README.md runs: each `js` block names its file on
- * its first line, is written into a clean project beside the built package, and run as the page
- * says (a server sent real signed deliveries, a module's fetch handler called, a script's output
- * read). A sample with no way to run it here fails the test.
+ * Every code sample of docs/custom.md, conformance/README.md and sdk/README.md runs: each `js`
+ * block names its file on its first line, is written into a clean project beside the built
+ * package, and run as the page says (a server sent real signed deliveries, a module's fetch
+ * handler called, a script's output read). A sample with no way to run it here fails the test.
+ * (docs/stores.md's samples need the stores' servers: test/sdk/stores/docs.test.ts runs them.)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { freePort, post, ROOT } from './helpers';
 import { routeServer } from '../examples/servers';
 import { startSandbox } from '../../sandbox/server';
 import { signedDelivery } from '../../sdk/src/testing';
-import { SERVER_SAMPLES } from './stores/samples';
 
 const { dir: project, remove } = packageProject([
   'express',
@@ -146,21 +146,20 @@ console.log(response.status, JSON.stringify(await response.json()));`,
 };
 
 describe('the code samples', () => {
-  const all = [...samples('docs/custom.md'), ...samples('sdk/README.md')];
+  const all = [
+    ...samples('docs/custom.md'),
+    ...samples('conformance/README.md'),
+    ...samples('sdk/README.md'),
+  ];
 
   it('are found, each with a way to run it', () => {
-    expect(all.length).toBeGreaterThanOrEqual(11);
-    // the shared stores' samples need their servers: test/sdk/stores/docs.test.ts runs them
-    const here = all.map(([file]) => file).filter((file) => !SERVER_SAMPLES.includes(file));
-    expect(here.filter((file) => !(file in RUN))).toEqual([]);
+    expect(all.length).toBeGreaterThanOrEqual(12);
+    expect(all.map(([file]) => file).filter((file) => !(file in RUN))).toEqual([]);
   });
 
-  it.each(all.filter(([file]) => !SERVER_SAMPLES.includes(file)))(
-    '%s runs as the page says',
-    async (file, code) => {
-      mkdirSync(dirname(join(project, file)), { recursive: true });
-      writeFileSync(join(project, file), code);
-      await RUN[file]?.(file);
-    },
-  );
+  it.each(all)('%s runs as the page says', async (file, code) => {
+    mkdirSync(dirname(join(project, file)), { recursive: true });
+    writeFileSync(join(project, file), code);
+    await RUN[file]?.(file);
+  });
 });

@@ -1,4 +1,4 @@
-"""The Python samples of docs/custom.md's "Python: the shared stores" run as the page says, on
+"""The Python samples of docs/python.md's "Python: the shared stores" run as the page says, on
 the throwaway Redis."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from shared import PYTHON, ROOT
 
 
 def test_the_page_s_python_samples_run(redis_url: str) -> None:
-    page = (ROOT / "docs" / "custom.md").read_text(encoding="utf-8")
+    page = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
     section = page.split("## Python: the shared stores", 1)[1].split("\n## ", 1)[0]
     samples = re.findall(r"```python\n# (\S+)\n(.*?)```", section, re.S)
     assert [name for name, _ in samples] == ["stores_sample.py"]

@@ -4,7 +4,7 @@
  * stdout with `--json`. Its exit codes, and the errors that choose them.
  */
 
-/** What each exit code means (docs/custom.md lists them). */
+/** What each exit code means (docs/cli.md lists them). */
 export const EXIT = {
   /** Done: every check passed, every delivery was answered 2xx, the signature holds. */
   ok: 0,

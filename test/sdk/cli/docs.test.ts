@@ -1,7 +1,7 @@
 /**
- * The commands of docs/custom.md's "The `isao` CLI" run as written: the package built and
- * installed in a clean project (`npx isao` finds its bin), the sandbox and the page's node:http
- * receiver (its server.mjs sample) running, and every `sh` block of the section run in one shell
+ * The commands of docs/cli.md run as written: the package built and installed in a clean
+ * project (`npx isao` finds its bin), the sandbox and docs/custom.md's node:http receiver (its
+ * server.mjs sample) running, and every `sh` block of the page run in one shell
  * with `set -e`, so a command that fails fails the test. The only change: the page's ports (4010
  * for the sandbox, 3000 for the receiver) become the free ones the test took.
  */
@@ -15,10 +15,10 @@ import { freePort, post, ROOT } from '../helpers';
 // each command is a child process, and check and --like-isao take seconds by design
 jest.setTimeout(60_000);
 
-const page = readFileSync(join(ROOT, 'docs', 'custom.md'), 'utf8');
-const section = /\n## The `isao` CLI\n([\s\S]*?)\n## /.exec(page)?.[1] ?? '';
-const commands = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, block = '']) => block);
-const server = /```js\n\/\/ server\.mjs\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
+const page = readFileSync(join(ROOT, 'docs', 'cli.md'), 'utf8');
+const commands = [...page.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, block = '']) => block);
+const guide = readFileSync(join(ROOT, 'docs', 'custom.md'), 'utf8');
+const server = /```js\n\/\/ server\.mjs\n([\s\S]*?)```/.exec(guide)?.[1] ?? '';
 
 const output = (
   command: string,
@@ -36,14 +36,14 @@ const output = (
     });
   });
 
-it('the page shows the CLI section with its commands and the receiver', () => {
+it('the pages show the CLI commands and the receiver', () => {
   expect(commands.length).toBeGreaterThanOrEqual(3);
   expect(commands.join('')).toContain('npx isao check');
   expect(server).toContain('createNodeMiddleware');
 });
 
 // eleven npx runs: a minute on a busy machine
-it('every command of the section runs as written', async () => {
+it('every command of the page runs as written', async () => {
   const built = buildPackage();
   const project = join(built.dir, 'project');
   mkdirSync(join(project, 'node_modules', '@isao'), { recursive: true });

@@ -1,5 +1,5 @@
 /**
- * The shared stores' code samples of docs/custom.md run as the page says, each in a clean
+ * The shared stores' code samples of docs/stores.md run as the page says, each in a clean
  * project beside the built package, against the servers: a delivery handled once, its retry a
  * duplicate, a tampered copy refused.
  */
@@ -24,7 +24,7 @@ for (const name of ['redis', 'pg']) {
 afterAll(built.remove);
 
 const samples: [string, string][] = [
-  ...readFileSync(join(ROOT, 'docs', 'custom.md'), 'utf8').matchAll(
+  ...readFileSync(join(ROOT, 'docs', 'stores.md'), 'utf8').matchAll(
     /```js\n\/\/ (\S+)\n([\s\S]*?)```/g,
   ),
 ]

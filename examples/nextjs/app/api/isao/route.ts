@@ -7,7 +7,7 @@
 //
 // Set ISAO_WEBHOOK_SECRET in the app's environment. Event ids are remembered in the instance's
 // memory: on a serverless host each instance has its own, so give the receiver a shared store
-// (see docs/custom.md, "De-duplication") for exactly-once handling across instances.
+// (see docs/stores.md) for exactly-once handling across instances.
 //
 // Next.js is not installed in this repository (too heavy for every install): the tests call this
 // module's POST with Node's own Request, and serve it over HTTP through a node:http → Request
