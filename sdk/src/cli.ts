@@ -4,13 +4,14 @@
  * ISAO_API_KEY, the base URL from `--base-url` or ISAO_BASE_URL under the core's rules (https,
  * plain http only for this machine). Exit codes: output.ts's EXIT.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs, types, type ParseArgsConfig } from 'node:util';
 import { apiUrlProblem, DEFAULT_API_URL } from '../../core/api';
 import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { IsaoApiError, IsaoClient } from './client';
 import { check } from './cli/check';
 import { EXIT, outputFor, UsageError, type Output } from './cli/output';
-import { bytesOf, signCommand, vectorsCommand, verifyCommand } from './cli/signing';
+import { bytesOf, signCommand, vectorsCommand, verifyCommand, type Stdin } from './cli/signing';
 import { trigger } from './cli/trigger';
 import { webhooks, WEBHOOKS_USAGE } from './cli/webhooks';
 
@@ -114,7 +115,7 @@ export const run = async (
   io: {
     stdout: { isTTY?: boolean; write: (text: string) => unknown };
     stderr: { isTTY?: boolean; write: (text: string) => unknown };
-    stdinIsTTY: boolean;
+    stdin: Stdin;
     env: Env;
   },
 ): Promise<number> => {
@@ -180,7 +181,7 @@ export const run = async (
     }
     if (command === 'sign') {
       const { values, positionals } = parse(OPTIONS.sign);
-      signCommand(bytesOf(positionals[0], io.stdinIsTTY), secretOf(values.secret, io.env), out);
+      signCommand(bytesOf(positionals[0], io.stdin), secretOf(values.secret, io.env), out);
       return EXIT.ok;
     }
     const { values, positionals } = parse(OPTIONS.verify);
@@ -197,7 +198,7 @@ export const run = async (
         `--now must be epoch milliseconds or an ISO 8601 time, not "${String(values.now)}".`,
       );
     }
-    const body = bytesOf(positionals[0], io.stdinIsTTY);
+    const body = bytesOf(positionals[0], io.stdin);
     return verifyCommand({ body, secrets, signature: values.signature, now }, out)
       ? EXIT.ok
       : EXIT.failed;
@@ -228,7 +229,7 @@ if (require.main === module) {
   void run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTTY: process.stdin.isTTY,
+    stdin: { isTTY: process.stdin.isTTY, read: () => readFileSync(0) },
     env: process.env,
   }).then((code) => {
     process.exitCode = code;

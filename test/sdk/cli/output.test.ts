@@ -63,7 +63,7 @@ describe('outputFor', () => {
       const [stdout, stderr] = [stream(true), stream(true)];
       const code = await run(
         ['trigger', 'deal.won', '--forward-to', server.url, '--secret', 's', '--like-isao'],
-        { stdout, stderr, stdinIsTTY: true, env: {} },
+        { stdout, stderr, stdin: { isTTY: true, read: () => Buffer.alloc(0) }, env: {} },
       );
       expect(code).toBe(0);
       const [first, second] = stdout.written;
