@@ -153,8 +153,6 @@ export const run = async (
         );
       }
       const secret = values.secret ?? io.env.ISAO_WEBHOOK_SECRET ?? null;
-      if (secret === null)
-        out.line('No --secret (or ISAO_WEBHOOK_SECRET): sending unsigned deliveries.');
       const ok = await trigger(
         {
           event: eventOf(positionals[0]),
