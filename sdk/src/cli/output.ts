@@ -17,9 +17,7 @@ export const EXIT = {
 } as const;
 
 /** A command line that cannot run: its message, and exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export class UsageError extends Error {}
 
 export interface Output {
   json: boolean;
