@@ -6,16 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { types } from 'node:util';
 import { SIGNATURE_HEADER } from '../../../core/signatures';
 import { sign } from '../testing';
 import { verify } from '../verify';
 import { runVectors, vectorsIn } from '../vectors';
-import { UsageError, type Output } from './output';
-
-/** A thrown error's message: node's own errors are told by isNativeError, in any realm. */
-const messageOf = (error: unknown): string =>
-  types.isNativeError(error) ? error.message : String(error);
+import { messageOf, UsageError, type Output } from './output';
 
 /** The program's stdin: a terminal, or bytes piped in (read whole when asked). */
 export interface Stdin {

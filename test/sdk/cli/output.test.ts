@@ -78,6 +78,26 @@ describe('outputFor', () => {
   });
 });
 
+describe('run', () => {
+  it("rejects with an error that is neither the command line's nor ISAO's, not dressed as exit 2 or 3", async () => {
+    const stderr = stream(false);
+    const broken = {
+      write: () => {
+        throw new Error('EPIPE: broken pipe, write');
+      },
+    };
+    await expect(
+      run(['help'], {
+        stdout: broken,
+        stderr,
+        stdin: { isTTY: true, read: () => Buffer.alloc(0) },
+        env: {},
+      }),
+    ).rejects.toThrow('EPIPE: broken pipe, write');
+    expect(stderr.written).toEqual([]);
+  });
+});
+
 describe("isao check's reading of an answer", () => {
   it.each([
     [{ status: 503, text: '' }, 'in-flight'],

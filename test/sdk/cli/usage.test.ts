@@ -159,8 +159,40 @@ describe('verify', () => {
     expect(bad).toMatchObject({
       code: 2,
       stderr: expect.stringContaining(
-        'isao: --now must be epoch milliseconds or an ISO 8601 time, not "soon".',
+        'isao: --now must be epoch milliseconds or an ISO 8601 time from 1970 on, not "soon".',
       ) as unknown,
+    });
+  });
+
+  it('--now before 1970, or a blank secret: exit 2 naming it, never a crash', async () => {
+    writeFileSync(file, body);
+    const usage = (message: string) => `isao: ${message}\nRun isao --help for the commands.\n`;
+    const args = ['verify', '--signature', signatureOf('whsec_v'), file];
+    expect(await isao([...args, '--secret', 'whsec_v', '--now', '1969-12-31T23:59:59Z'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: usage(
+        '--now must be epoch milliseconds or an ISO 8601 time from 1970 on, not "1969-12-31T23:59:59Z".',
+      ),
+    });
+    // 1970 itself is a time (a later event is no replay)
+    expect((await isao([...args, '--secret', 'whsec_v', '--now', '0'])).code).toBe(0);
+    const blank = usage('Give the signing secret: --secret S (or ISAO_WEBHOOK_SECRET).');
+    for (const [given, env] of [
+      [['--secret', ' '], {}],
+      [['--secret', 'whsec_v', '--secret', ''], {}],
+      [[], { ISAO_WEBHOOK_SECRET: ' ' }],
+    ] as const) {
+      expect(await isao([...args, ...given], { env })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: blank,
+      });
+    }
+    expect(await isao(['sign', '--secret', '\t', file])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: blank,
     });
   });
 
