@@ -111,6 +111,8 @@ describe("isao check's reading of an answer", () => {
     [{ status: 200, text: '{"ok":true,"handled":1,"duplicates":1}' }, 'handled'],
     [{ status: 200, text: '{"ok":true,"handled":0,"duplicates":1}' }, 'duplicate'],
     [{ status: 200, text: '{"duplicates":1}' }, 'duplicate'],
+    [{ status: 200, text: '{"duplicates":0}' }, 'handled'],
+    [{ status: 200, text: 'null' }, 'handled'],
     [{ status: 200, text: '{"duplicates":"1"}' }, 'handled'],
     [{ status: 200, text: '{"duplicate":true}' }, 'duplicate'],
     [{ status: 200, text: '{"duplicate":"yes"}' }, 'handled'],
