@@ -92,7 +92,8 @@ export const trigger = async (args: TriggerArgs, out: Output): Promise<boolean> 
           args.forwardTo,
           delivery.body,
           { ...delivery.headers, 'X-Isao-Delivery-Attempt': String(attempt) },
-          { timeoutMs: schedule.timeoutMs },
+          // its timeoutMs: ISAO's 30 s per attempt
+          schedule,
         );
         const mark = delivered(sent.status) ? out.paint('green', '✓') : out.paint('red', '✗');
         out.line(

@@ -224,6 +224,10 @@ describe('verify --vectors', () => {
     expect(expected).toBe(`  expected ${shown.slice(0, 300)}`);
     expect(got).toMatch(/^ {2}got {6}\{"ok":true,/);
     expect(got).toHaveLength('  got      '.length + 300);
+    const terminal = await isao(['verify', '--vectors', wrong], { terminal: true });
+    expect(terminal.stdout.split('\n')[0]).toBe(
+      '\u001b[31mFAIL signature: base64, as ISAO sends it\u001b[0m',
+    );
     const json = await isao(['verify', '--vectors', wrong, '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({
       file: wrong,
