@@ -32,6 +32,10 @@ const eventsOf = (names: readonly string[]): IsaoEvent[] =>
     return name;
   });
 
+/** `subscribe`'s words: a URL and at least one event after it. */
+const urlAndEvents = (words: readonly string[]): words is readonly [string, string, ...string[]] =>
+  words.length >= 2;
+
 const row = (s: Subscription): string =>
   [
     s.id,
@@ -83,11 +87,10 @@ export const webhooks = async (
     return;
   }
   if (action === 'subscribe') {
-    const [targetUrl, ...names] = rest;
-    // Stryker disable next-line ConditionalExpression: without a URL there is no event after it either; the check narrows the URL's type
-    if (targetUrl === undefined || names.length === 0) {
+    if (!urlAndEvents(rest)) {
       throw new UsageError('isao webhooks subscribe needs a URL and at least one event.');
     }
+    const [targetUrl, ...names] = rest;
     const ensured = await client.ensureSubscription({ events: eventsOf(names), targetUrl });
     out.data(ensured);
     for (const done of ensured) {
