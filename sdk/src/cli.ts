@@ -4,13 +4,14 @@
  * ISAO_API_KEY, the base URL from `--base-url` or ISAO_BASE_URL under the core's rules (https,
  * plain http only for this machine). Exit codes: output.ts's EXIT.
  */
-import { parseArgs, types, type ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { apiUrlProblem, DEFAULT_API_URL } from '../../core/api';
 import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { IsaoApiError, IsaoClient } from './client';
 import { check } from './cli/check';
-import { EXIT, outputFor, UsageError, type Output } from './cli/output';
-import { bytesOf, signCommand, vectorsCommand, verifyCommand } from './cli/signing';
+import { EXIT, messageOf, outputFor, UsageError, type Output } from './cli/output';
+import { bytesOf, signCommand, vectorsCommand, verifyCommand, type Stdin } from './cli/signing';
 import { trigger } from './cli/trigger';
 import { webhooks, WEBHOOKS_USAGE } from './cli/webhooks';
 
@@ -82,9 +83,10 @@ const urlOf = (raw: string | undefined, what: string): URL => {
   return url;
 };
 
+/** The signing secret given, else ISAO_WEBHOOK_SECRET; a blank one is none. */
 const secretOf = (given: string | undefined, env: Env): string => {
   const secret = given ?? env.ISAO_WEBHOOK_SECRET;
-  if (!secret)
+  if (!secret?.trim())
     throw new UsageError('Give the signing secret: --secret S (or ISAO_WEBHOOK_SECRET).');
   return secret;
 };
@@ -114,7 +116,7 @@ export const run = async (
   io: {
     stdout: { isTTY?: boolean; write: (text: string) => unknown };
     stderr: { isTTY?: boolean; write: (text: string) => unknown };
-    stdinIsTTY: boolean;
+    stdin: Stdin;
     env: Env;
   },
 ): Promise<number> => {
@@ -131,8 +133,14 @@ export const run = async (
       out.line(command === 'webhooks' ? WEBHOOKS_USAGE : USAGE);
       return EXIT.ok;
     }
-    const parse = <O extends ParseArgsConfig['options']>(options: O) =>
-      parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+    const parse = <O extends ParseArgsConfig['options']>(options: O) => {
+      try {
+        return parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+      } catch (error) {
+        // node's words: an unknown option, a value missing or given to a flag
+        throw new UsageError(messageOf(error));
+      }
+    };
     if (command === 'webhooks') {
       const { values, positionals } = parse(OPTIONS.webhooks);
       const client = clientOf(values['api-key'], values['base-url'], io.env);
@@ -152,8 +160,6 @@ export const run = async (
         );
       }
       const secret = values.secret ?? io.env.ISAO_WEBHOOK_SECRET ?? null;
-      if (secret === null)
-        out.line('No --secret (or ISAO_WEBHOOK_SECRET): sending unsigned deliveries.');
       const ok = await trigger(
         {
           event: eventOf(positionals[0]),
@@ -180,36 +186,33 @@ export const run = async (
     }
     if (command === 'sign') {
       const { values, positionals } = parse(OPTIONS.sign);
-      signCommand(bytesOf(positionals[0], io.stdinIsTTY), secretOf(values.secret, io.env), out);
+      signCommand(bytesOf(positionals[0], io.stdin), secretOf(values.secret, io.env), out);
       return EXIT.ok;
     }
     const { values, positionals } = parse(OPTIONS.verify);
     if (values.vectors) return vectorsCommand(positionals[0], out) ? EXIT.ok : EXIT.failed;
-    const secrets = values.secret.length > 0 ? values.secret : [secretOf(undefined, io.env)];
+    const secrets =
+      values.secret.length > 0
+        ? values.secret.map((given) => secretOf(given, io.env))
+        : [secretOf(undefined, io.env)];
     const now =
       values.now === undefined
         ? undefined
         : /^\d+$/.test(values.now)
           ? Number(values.now)
           : Date.parse(values.now);
-    if (now !== undefined && Number.isNaN(now)) {
+    // not a time (NaN), or before 1970: verify's `now` is epoch milliseconds from 0
+    if (now !== undefined && !(now >= 0)) {
       throw new UsageError(
-        `--now must be epoch milliseconds or an ISO 8601 time, not "${String(values.now)}".`,
+        `--now must be epoch milliseconds or an ISO 8601 time from 1970 on, not "${String(values.now)}".`,
       );
     }
-    const body = bytesOf(positionals[0], io.stdinIsTTY);
+    const body = bytesOf(positionals[0], io.stdin);
     return verifyCommand({ body, secrets, signature: values.signature, now }, out)
       ? EXIT.ok
       : EXIT.failed;
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      // node's own error: isNativeError, not instanceof, holds in any realm (a test's vm too)
-      (types.isNativeError(error) &&
-        'code' in error &&
-        typeof error.code === 'string' &&
-        error.code.startsWith('ERR_PARSE_ARGS'))
-    ) {
+    if (error instanceof UsageError) {
       io.stderr.write(`isao: ${error.message}\nRun isao --help for the commands.\n`);
       return EXIT.usage;
     }
@@ -228,7 +231,7 @@ if (require.main === module) {
   void run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTTY: process.stdin.isTTY,
+    stdin: { isTTY: process.stdin.isTTY, read: () => readFileSync(0) },
     env: process.env,
   }).then((code) => {
     process.exitCode = code;

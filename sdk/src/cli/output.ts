@@ -3,6 +3,7 @@
  * and NO_COLOR is unset), progress on stderr only when it is a terminal, or one JSON document on
  * stdout with `--json`. Its exit codes, and the errors that choose them.
  */
+import { types } from 'node:util';
 
 /** What each exit code means (docs/cli.md lists them). */
 export const EXIT = {
@@ -17,9 +18,11 @@ export const EXIT = {
 } as const;
 
 /** A command line that cannot run: its message, and exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export class UsageError extends Error {}
+
+/** A thrown error's message: node's own errors are told by isNativeError, in any realm. */
+export const messageOf = (error: unknown): string =>
+  types.isNativeError(error) ? error.message : String(error);
 
 export interface Output {
   json: boolean;

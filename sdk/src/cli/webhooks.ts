@@ -32,6 +32,10 @@ const eventsOf = (names: readonly string[]): IsaoEvent[] =>
     return name;
   });
 
+/** `subscribe`'s words: a URL and at least one event after it. */
+const urlAndEvents = (words: readonly string[]): words is readonly [string, string, ...string[]] =>
+  words.length >= 2;
+
 const row = (s: Subscription): string =>
   [
     s.id,
@@ -55,6 +59,7 @@ const prunePlan = (all: readonly Subscription[]): { kept: Subscription[]; remove
   const remove: Pruned[] = [];
   for (const group of groups.values()) {
     const keep = newestActive(
+      // Stryker disable next-line StringLiteral: Date.parse reads any text that is not a date as NaN
       group.map((item) => ({ ...item, createdAt: Date.parse(item.createdAt ?? '') })),
     );
     for (const item of group) {
@@ -82,10 +87,10 @@ export const webhooks = async (
     return;
   }
   if (action === 'subscribe') {
-    const [targetUrl, ...names] = rest;
-    if (targetUrl === undefined || names.length === 0) {
+    if (!urlAndEvents(rest)) {
       throw new UsageError('isao webhooks subscribe needs a URL and at least one event.');
     }
+    const [targetUrl, ...names] = rest;
     const ensured = await client.ensureSubscription({ events: eventsOf(names), targetUrl });
     out.data(ensured);
     for (const done of ensured) {

@@ -63,7 +63,7 @@ describe('outputFor', () => {
       const [stdout, stderr] = [stream(true), stream(true)];
       const code = await run(
         ['trigger', 'deal.won', '--forward-to', server.url, '--secret', 's', '--like-isao'],
-        { stdout, stderr, stdinIsTTY: true, env: {} },
+        { stdout, stderr, stdin: { isTTY: true, read: () => Buffer.alloc(0) }, env: {} },
       );
       expect(code).toBe(0);
       const [first, second] = stdout.written;
@@ -75,6 +75,26 @@ describe('outputFor', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('run', () => {
+  it("rejects with an error that is neither the command line's nor ISAO's, not dressed as exit 2 or 3", async () => {
+    const stderr = stream(false);
+    const broken = {
+      write: () => {
+        throw new Error('EPIPE: broken pipe, write');
+      },
+    };
+    await expect(
+      run(['help'], {
+        stdout: broken,
+        stderr,
+        stdin: { isTTY: true, read: () => Buffer.alloc(0) },
+        env: {},
+      }),
+    ).rejects.toThrow('EPIPE: broken pipe, write');
+    expect(stderr.written).toEqual([]);
   });
 });
 
@@ -91,6 +111,8 @@ describe("isao check's reading of an answer", () => {
     [{ status: 200, text: '{"ok":true,"handled":1,"duplicates":1}' }, 'handled'],
     [{ status: 200, text: '{"ok":true,"handled":0,"duplicates":1}' }, 'duplicate'],
     [{ status: 200, text: '{"duplicates":1}' }, 'duplicate'],
+    [{ status: 200, text: '{"duplicates":0}' }, 'handled'],
+    [{ status: 200, text: 'null' }, 'handled'],
     [{ status: 200, text: '{"duplicates":"1"}' }, 'handled'],
     [{ status: 200, text: '{"duplicate":true}' }, 'duplicate'],
     [{ status: 200, text: '{"duplicate":"yes"}' }, 'handled'],

@@ -17,20 +17,31 @@ export interface Ran {
   stderr: string;
 }
 
+/** How a run's streams look: `terminal` (stdout and stderr), and what is piped into stdin. */
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Piped into stdin (a function: reading stdin, which may throw); without it, a terminal. */
+  input?: string | (() => Buffer);
+  /** stdout and stderr are a terminal (colour, progress). */
+  terminal?: boolean;
+}
+
 /**
- * One command line run by run() in this process: no terminal, no stdin (a body comes from a
- * FILE), and only the environment given (the bin's tests drop the test's own ISAO_* too).
+ * One command line run by run() in this process: stdout and stderr a terminal only when asked,
+ * stdin a terminal unless `input` is piped into it, and only the environment given (the bin's
+ * tests drop the test's own ISAO_* too).
  */
-export const isao = async (
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv } = {},
-): Promise<Ran> => {
+export const isao = async (args: readonly string[], options: RunOptions = {}): Promise<Ran> => {
+  const { input, terminal = false } = options;
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdinIsTTY: true,
+    stdout: { isTTY: terminal, write: (text: string) => (stdout += text) },
+    stderr: { isTTY: terminal, write: (text: string) => (stderr += text) },
+    stdin:
+      input === undefined
+        ? { isTTY: true, read: () => Buffer.alloc(0) }
+        : { isTTY: false, read: typeof input === 'string' ? () => Buffer.from(input) : input },
     env: { ...options.env },
   });
   return { code, stdout, stderr };

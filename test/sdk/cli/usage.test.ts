@@ -79,7 +79,8 @@ describe('trigger', () => {
     ]);
     expect(ran.code).toBe(1);
     expect(ran.stdout).toContain('1000 of 1000 not delivered (no 2xx answer).');
-  });
+    // a thousand refused connections: seconds on a busy machine
+  }, 30_000);
 
   it('takes an https receiver URL (here refused: nothing listens), exit 1', async () => {
     const ran = await isao([
@@ -158,8 +159,40 @@ describe('verify', () => {
     expect(bad).toMatchObject({
       code: 2,
       stderr: expect.stringContaining(
-        'isao: --now must be epoch milliseconds or an ISO 8601 time, not "soon".',
+        'isao: --now must be epoch milliseconds or an ISO 8601 time from 1970 on, not "soon".',
       ) as unknown,
+    });
+  });
+
+  it('--now before 1970, or a blank secret: exit 2 naming it, never a crash', async () => {
+    writeFileSync(file, body);
+    const usage = (message: string) => `isao: ${message}\nRun isao --help for the commands.\n`;
+    const args = ['verify', '--signature', signatureOf('whsec_v'), file];
+    expect(await isao([...args, '--secret', 'whsec_v', '--now', '1969-12-31T23:59:59Z'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: usage(
+        '--now must be epoch milliseconds or an ISO 8601 time from 1970 on, not "1969-12-31T23:59:59Z".',
+      ),
+    });
+    // 1970 itself is a time (a later event is no replay)
+    expect((await isao([...args, '--secret', 'whsec_v', '--now', '0'])).code).toBe(0);
+    const blank = usage('Give the signing secret: --secret S (or ISAO_WEBHOOK_SECRET).');
+    for (const [given, env] of [
+      [['--secret', ' '], {}],
+      [['--secret', 'whsec_v', '--secret', ''], {}],
+      [[], { ISAO_WEBHOOK_SECRET: ' ' }],
+    ] as const) {
+      expect(await isao([...args, ...given], { env })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: blank,
+      });
+    }
+    expect(await isao(['sign', '--secret', '\t', file])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: blank,
     });
   });
 
@@ -215,16 +248,28 @@ describe("trigger's --set", () => {
       eventId: 'a=b',
     });
     expect(overrides('deal.won', ['metadata.eventId=evt_m'])).toMatchObject({ eventId: 'evt_m' });
+    // a timestamp that is not a number goes as the text given, whatever JSON reads in it
+    expect(overrides('deal.won', ['timestamp=null', 'timestamp="1700000000"'])).toMatchObject({
+      timestamp: '"1700000000"',
+    });
+    expect(overrides('deal.won', ['timestamp=null'])).toMatchObject({ timestamp: 'null' });
     // a copy: the table's sample is untouched
     expect(sampleOf('deal.won')).toEqual(sample);
   });
 
-  it.each(['data=x', 'data.=x', 'data..a=x', '=x', 'title=x', 'data.title', 'metadata=x'])(
-    'refuses --set %s, saying what it takes',
-    (set) => {
-      expect(() => overrides('deal.won', [set])).toThrow(
-        `--set ${JSON.stringify(set)}: expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME.`,
-      );
-    },
-  );
+  it.each([
+    'data=x',
+    'data.=x',
+    'data..a=x',
+    'data.a..b=x',
+    'data.a.=x',
+    '=x',
+    'title=x',
+    'data.title',
+    'metadata=x',
+  ])('refuses --set %s, saying what it takes', (set) => {
+    expect(() => overrides('deal.won', [set])).toThrow(
+      `--set ${JSON.stringify(set)}: expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME.`,
+    );
+  });
 });
