@@ -100,12 +100,13 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Every runtime's strict decoder (the web path's; the node path has a faster one, verify.ts). */
 export const decodeUtf8: Utf8Decoder = (bytes) => {
+  let text: string | undefined;
   try {
-    return decoder.decode(bytes);
-    // Stryker disable next-line BlockStatement: an empty catch gives undefined too
+    text = decoder.decode(bytes);
   } catch {
-    return undefined;
+    // not UTF-8: no text
   }
+  return text;
 };
 
 /** The text of a body the signature vouches for; a refusal when it is not UTF-8 text. */
