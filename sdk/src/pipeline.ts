@@ -34,19 +34,20 @@ export type Verdict = { signedWith: number } | 'missing' | 'malformed' | 'mismat
 /** The one clock the package reads, when it is given no time. */
 export const systemNow = (): number => Date.now();
 
+const SECRETS_WORDS =
+  "@isao/webhooks: `secrets` must be the webhook's signing secret, or a list of them during a rotation, each a non-blank string.";
+
 /** The secrets, trimmed as every platform trims them; a TypeError names what is wrong. */
 const secretsOf = (secrets: unknown): string[] => {
-  // one secret, the usual case, read without the lists below (a blank one goes on to be refused)
-  const one = typeof secrets === 'string' ? text(secrets) : undefined;
-  if (one !== undefined) return [one];
   const given: unknown[] = Array.isArray(secrets) ? secrets : [secrets];
-  const read = given.map((secret) => (typeof secret === 'string' ? text(secret) : undefined));
-  if (given.length === 0 || read.some((secret) => secret === undefined)) {
-    throw new TypeError(
-      "@isao/webhooks: `secrets` must be the webhook's signing secret, or a list of them during a rotation, each a non-blank string.",
-    );
+  const read: string[] = [];
+  for (const secret of given) {
+    const one = typeof secret === 'string' ? text(secret) : undefined;
+    if (one === undefined) throw new TypeError(SECRETS_WORDS);
+    read.push(one);
   }
-  return read.filter((secret) => secret !== undefined);
+  if (read.length === 0) throw new TypeError(SECRETS_WORDS);
+  return read;
 };
 
 const atLeastZero = (value: unknown, name: string): number => {

@@ -79,6 +79,12 @@ const claimOf = (result: PgResult, token: string, now: number): Claim => {
 
 const whole = (ms: number): number => Math.max(1, Math.ceil(ms));
 
+/** The lock row's answer: the server process holding the lock when it was taken, else undefined. */
+const heldBy = (lock: unknown): { pid: unknown } | undefined =>
+  typeof lock === 'object' && lock !== null && 'locked' in lock && lock.locked
+    ? { pid: 'pid' in lock ? lock.pid : null }
+    : undefined;
+
 /** A transactional claim: its token, its connection and that connection's server process. */
 interface Claimed<C> {
   token: string;
@@ -186,20 +192,16 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
     try {
       await client.query('BEGIN');
       const [lock] = (await client.query(PG_TRY_LOCK, [this.table, eventId])).rows;
-      const locked = typeof lock === 'object' && lock !== null && 'locked' in lock && lock.locked;
-      const token = newToken();
-      const claim: Claim = locked
-        ? claimOf(
-            await client.query(pgClaim(this.table), [eventId, token, now, whole(leaseMs)]),
-            token,
-            now,
-          )
-        : { state: 'in-flight', until: now + leaseMs };
-      if (claim.state === 'first') {
-        // Stryker disable next-line ConditionalExpression: `locked` held, so lock is an object, not null: those checks only narrow its type
-        const pid = typeof lock === 'object' && lock !== null && 'pid' in lock ? lock.pid : null;
-        this.open.set(eventId, { token, client, pid });
-        return claim;
+      const held = heldBy(lock);
+      let claim: Claim = { state: 'in-flight', until: now + leaseMs };
+      if (held) {
+        const token = newToken();
+        const query = [eventId, token, now, whole(leaseMs)];
+        claim = claimOf(await client.query(pgClaim(this.table), query), token, now);
+        if (claim.state === 'first') {
+          this.open.set(eventId, { token, client, pid: held.pid });
+          return claim;
+        }
       }
       await client.query('ROLLBACK');
       client.release();

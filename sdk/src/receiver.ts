@@ -96,8 +96,9 @@ const named = (event: AnyIsaoEvent): string =>
 const isOneOf = <E extends IsaoEvent>(
   event: AnyIsaoEvent,
   names: readonly E[],
+): event is EventOf<E> =>
   // Stryker disable next-line ConditionalExpression: a handler is listed only under the names it was given, so the event is one of them (the check narrows its type)
-): event is EventOf<E> => names.some((name) => name === event.name);
+  names.some((name) => name === event.name);
 
 /** Why a delivery stops before its end: the answer, and what caused it. */
 interface Stop {
@@ -223,10 +224,8 @@ export class Receiver {
     if (claim === DEADLINE) {
       // a claim answered after the deadline is given back at once
       void Promise.resolve(claiming)
-        // Stryker disable next-line ConditionalExpression,BooleanLiteral: the result is dropped, and a claim that is not 'first' has no token, which releases nothing
-        .then((late) => (late.state === 'first' ? this.store.release(id, late.token) : false))
-        // Stryker disable next-line ArrowFunction,BooleanLiteral: the result is dropped
-        .catch(() => false);
+        .then((late) => (late.state === 'first' ? this.store.release(id, late.token) : undefined))
+        .catch(() => undefined);
       const message = `The de-duplication store did not answer for event ${named(event)} within ${String(this.deadlineMs)} ms. ISAO will retry it.`;
       return { stop: failure('deadline', message) };
     }
@@ -295,6 +294,7 @@ export class Receiver {
   /** The events in order, each claimed, run and completed; the answer once done or stopped. */
   private async handle(events: readonly AnyIsaoEvent[], deadline: Deadline): Promise<Answer> {
     const lastOf = new Map(
+      // Stryker disable next-line ConditionalExpression: lastOf is read only for an id that is not null
       events.flatMap((event, i) => (event.id === null ? [] : [[event.id, i]])),
     );
     /** The claims this delivery holds and has not completed: released if it stops. */
@@ -324,7 +324,9 @@ export class Receiver {
       const failed = await this.run(event, deadline);
       if (failed) return stop(failed, event);
       handled += 1;
+      // Stryker disable next-line ConditionalExpression: held has no null key, so held.get would give undefined too (the check narrows the type)
       const token = id === null ? undefined : held.get(id);
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: an item with an id reaches here only with its claim held, so its token is there (the checks narrow the types)
       if (id !== null && token !== undefined && lastOf.get(id) === i) {
         held.delete(id);
         const lost = await this.complete(event, id, token);

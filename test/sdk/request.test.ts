@@ -39,6 +39,16 @@ describe('the signature header', () => {
     }
   });
 
+  it('is read from its own name only, not from another of the same length', async () => {
+    const body = '{"event":"deal.won","data":{"id":"d1"}}';
+    const result = await both(body, {
+      'x-isao-hmac-sha512': 'another header',
+      'X-Isao-Hmac-Sha256': sign(body),
+      'content-type': 'application/json',
+    });
+    expect(result).toMatchObject({ ok: true, signedWith: 0 });
+  });
+
   it('names what a header holds that is not text', async () => {
     expect(await both('{}', { [HEADER]: ['abc', 42] })).toMatchObject({
       status: 400,
@@ -73,6 +83,10 @@ describe('the body', () => {
     ]);
     // a first byte of a byte order mark, not the whole mark: not JSON, but no mark either
     expect((await refusal('\uFFFD{}'))[0]).toBe('json');
+    // two of the mark's three bytes in place (EF BC BF, E3 BB BF, EF BB 80, 22 C2 BF): no mark
+    for (const text of ['\uFF3F', '\u3EFF', '\uFEC0', '"\u00BF"']) {
+      expect((await refusal(text))[0]).toBe(text.startsWith('"') ? 'not-event' : 'json');
+    }
     expect(await refusal(Uint8Array.from([0x7b, 0xff, 0x7d]))).toEqual([
       'encoding',
       'The webhook body is not valid UTF-8: ISAO sends JSON in UTF-8, so something on the way re-encoded it (read the body as bytes, not as text in another charset).',
