@@ -7,6 +7,9 @@ import { IsaoClient } from '../../sdk/src/client';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { node, python, type Answer, type Call } from './client-parity';
 
+// each test starts a /usr/bin/python3 process: on a loaded machine that alone can pass jest's 5 s
+jest.setTimeout(30_000);
+
 describe('the Python client against the Node client, on the sandbox', () => {
   let sandbox: Sandbox;
   const HOOK = 'http://127.0.0.1:9/hooks/isao';

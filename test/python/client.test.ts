@@ -10,6 +10,9 @@ import type { ContactInput } from '../../sdk/src/client';
 import { freePort } from '../sdk/helpers';
 import { KEY, node, python, type Answer, type Call } from './client-parity';
 
+// each test starts a /usr/bin/python3 process: on a loaded machine that alone can pass jest's 5 s
+jest.setTimeout(30_000);
+
 /** What the recording server received, and answers it as told (one answer per request). */
 interface Received {
   method: string;
