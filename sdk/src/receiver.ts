@@ -277,10 +277,11 @@ export class Receiver {
     event: AnyIsaoEvent,
     id: string,
     token: string,
+    deadline: Deadline,
   ): Promise<Stop | undefined> {
     const keepMs = (this.verifyOptions.tolerance ?? DEDUP_TTL_SECONDS) * 1000;
     try {
-      await this.store.complete(id, token, { now: this.now(), keepMs });
+      await deadline.running(this.store.complete(id, token, { now: this.now(), keepMs }));
     } catch (cause) {
       if (cause instanceof RetryableError) {
         const message = `Event ${named(event)} was not kept: ${cause.message.slice(0, 200)}. ISAO will retry it.`;
@@ -327,7 +328,7 @@ export class Receiver {
       const token = id === null ? undefined : held.get(id);
       if (id !== null && token !== undefined && lastOf.get(id) === i) {
         held.delete(id);
-        const lost = await this.complete(event, id, token);
+        const lost = await this.complete(event, id, token, deadline);
         if (lost) return stop(lost, event);
       }
     }

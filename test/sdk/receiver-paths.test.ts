@@ -170,6 +170,29 @@ describe('past the deadline', () => {
   });
 });
 
+describe('a deadline met only after handlers that answered at once', () => {
+  it('counts the time they took: the first handler to answer with a promise meets it passed', async () => {
+    const webhooks = new Webhooks({ secrets: SECRET, deadline: 40, now: () => NOW });
+    const seen: string[] = [];
+    webhooks.on('deal.won', () => {
+      // answers at once, after 60 ms of work: no timer could fire meanwhile
+      const until = Date.now() + 60;
+      for (let now = Date.now(); now < until; now = Date.now());
+      seen.push('worked');
+    });
+    webhooks.onAny(() => {
+      seen.push('waits');
+      return new Promise((resolve) => setTimeout(resolve, 30));
+    });
+    const sent = delivery('e1');
+    expect(await webhooks.receive(sent.body, sent.headers)).toMatchObject({
+      status: 503,
+      body: { problem: 'deadline' },
+    });
+    expect(seen).toEqual(['worked', 'waits']);
+  });
+});
+
 /** The memory store as it was: the oldest entry found by each Map's own iterator. */
 class MapOrderStore {
   private readonly claims = new Map<string, { token: string; until: number }>();
