@@ -34,8 +34,6 @@ export const attempt = <T>(call: () => T): T | Promise<never> => {
 export class Deadline {
   /** Whether it passed: `reached` tells the same only a tick later. */
   passed = false;
-  /** Aborted with `reason()` when it passes, before `reached` settles. */
-  readonly signal: AbortSignal;
   private readonly controller = new AbortController();
   private readonly began = performance.now();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,8 +43,15 @@ export class Deadline {
   constructor(
     private readonly ms: number,
     private readonly reason: () => unknown,
-  ) {
-    this.signal = this.controller.signal;
+  ) {}
+
+  /**
+   * Aborted with `reason()` when it passes, before `reached` settles. Node makes a controller's
+   * signal when it is first asked for (or aborted): a delivery whose handlers never read it
+   * makes none.
+   */
+  get signal(): AbortSignal {
+    return this.controller.signal;
   }
 
   /** Settles with DEADLINE when it passes (never once cleared); asking for it starts the timer. */

@@ -239,17 +239,22 @@ export class Receiver {
 
   /** Runs the event's handlers, then onAny's, one at a time; why it stopped, if it did. */
   private async run(event: AnyIsaoEvent, deadline: Deadline): Promise<Stop | undefined> {
-    const { signal } = deadline;
+    // the signal is asked for only by a handler that reads it (deadline.ts)
+    const context = (): HandlerContext => ({
+      get signal() {
+        return deadline.signal;
+      },
+    });
     try {
       for (const handler of [...(this.handlers.get(event.name) ?? []), ...this.anyHandlers]) {
         // past the deadline (a store's completion outlasted it), a handler is still called, its
         // answer not waited for; before it, one that answers at once is not raced (deadline.ts)
         const ran = deadline.passed
           ? Promise.race([
-              Promise.resolve().then(() => handler(event, { signal })),
+              Promise.resolve().then(() => handler(event, context())),
               deadline.reached,
             ])
-          : handler(event, { signal });
+          : handler(event, context());
         if ((await deadline.race(ran)) === DEADLINE) {
           const message = `The handlers of event ${named(event)} did not finish within ${String(this.deadlineMs)} ms. ISAO will retry it.`;
           return { stop: failure('deadline', message) };
