@@ -4,6 +4,10 @@
  * what it waits for (a store's answer, a handler's) against it. An answer that is no promise (the
  * memory store's, a handler that returns nothing) is taken as it is, without a race: the timer
  * cannot fire before it is read, so it would win the race anyway, one tick and two promises later.
+ * For the same reason the timer is started only when something is first waited for: a
+ * delivery whose store and handlers all answer at once never yields to the event loop, where
+ * alone a timer can fire, so it needs none. Started late, the timer counts the time already
+ * spent (a monotonic clock read at the start), so the deadline passes when it would have.
  */
 
 export const DEADLINE = Symbol('deadline');
@@ -34,29 +38,50 @@ export const attempt = <T>(call: () => T): T | Promise<never> => {
 export class Deadline {
   /** Whether it passed: `reached` tells the same only a tick later. */
   passed = false;
-  /** Settles with DEADLINE when it passes. */
-  readonly reached: Promise<typeof DEADLINE>;
-  /** Aborted with `reason()` when it passes, before `reached` settles. */
-  readonly signal: AbortSignal;
-  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly controller = new AbortController();
+  private readonly began = performance.now();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private settles: Promise<typeof DEADLINE> | undefined;
 
-  constructor(ms: number, reason: () => unknown) {
-    const controller = new AbortController();
-    this.signal = controller.signal;
-    let reach: (value: typeof DEADLINE) => void = () => undefined;
-    this.reached = new Promise((resolve) => {
-      reach = resolve;
+  constructor(
+    private readonly ms: number,
+    private readonly reason: () => unknown,
+  ) {}
+
+  /**
+   * Aborted with `reason()` when it passes, before `reached` settles. Node makes a controller's
+   * signal when it is first asked for (or aborted): a delivery whose handlers never read it
+   * makes none.
+   */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Settles with DEADLINE when it passes; asking for it starts the timer. */
+  get reached(): Promise<typeof DEADLINE> {
+    this.settles ??= new Promise((resolve) => {
+      this.timer = setTimeout(
+        () => {
+          this.passed = true;
+          this.controller.abort(this.reason());
+          resolve(DEADLINE);
+        },
+        // Stryker disable next-line MethodExpression: a delay below 0 fires as 0 does; newer Node warns of it
+        Math.max(0, this.ms - (performance.now() - this.began)),
+      );
     });
-    this.timer = setTimeout(() => {
-      this.passed = true;
-      controller.abort(reason());
-      reach(DEADLINE);
-    }, ms);
+    return this.settles;
   }
 
   /** Stops the timer: the delivery is answered. */
   clear(): void {
     clearTimeout(this.timer);
+  }
+
+  /** `answer` as it is; one that is waited for (a promise) starts the timer, as a race does. */
+  running<T>(answer: T): T {
+    if (isThenable(answer)) void this.reached;
+    return answer;
   }
 
   /** What `answer` settles to; DEADLINE when the deadline passes first, or passed already. */

@@ -238,17 +238,22 @@ export class Receiver {
 
   /** Runs the event's handlers, then onAny's, one at a time; why it stopped, if it did. */
   private async run(event: AnyIsaoEvent, deadline: Deadline): Promise<Stop | undefined> {
-    const { signal } = deadline;
+    // the signal is asked for only by a handler that reads it (deadline.ts)
+    const context = (): HandlerContext => ({
+      get signal() {
+        return deadline.signal;
+      },
+    });
     try {
       for (const handler of [...(this.handlers.get(event.name) ?? []), ...this.anyHandlers]) {
         // past the deadline (a store's completion outlasted it), a handler is still called, its
         // answer not waited for; before it, one that answers at once is not raced (deadline.ts)
         const ran = deadline.passed
           ? Promise.race([
-              Promise.resolve().then(() => handler(event, { signal })),
+              Promise.resolve().then(() => handler(event, context())),
               deadline.reached,
             ])
-          : handler(event, { signal });
+          : handler(event, context());
         if ((await deadline.race(ran)) === DEADLINE) {
           const message = `The handlers of event ${named(event)} did not finish within ${String(this.deadlineMs)} ms. ISAO will retry it.`;
           return { stop: failure('deadline', message) };
@@ -276,10 +281,11 @@ export class Receiver {
     event: AnyIsaoEvent,
     id: string,
     token: string,
+    deadline: Deadline,
   ): Promise<Stop | undefined> {
     const keepMs = (this.verifyOptions.tolerance ?? DEDUP_TTL_SECONDS) * 1000;
     try {
-      await this.store.complete(id, token, { now: this.now(), keepMs });
+      await deadline.running(this.store.complete(id, token, { now: this.now(), keepMs }));
     } catch (cause) {
       if (cause instanceof RetryableError) {
         const message = `Event ${named(event)} was not kept: ${cause.message.slice(0, 200)}. ISAO will retry it.`;
@@ -329,7 +335,7 @@ export class Receiver {
       // Stryker disable next-line ConditionalExpression,LogicalOperator: an item with an id reaches here only with its claim held, so its token is there (the checks narrow the types)
       if (id !== null && token !== undefined && lastOf.get(id) === i) {
         held.delete(id);
-        const lost = await this.complete(event, id, token);
+        const lost = await this.complete(event, id, token, deadline);
         if (lost) return stop(lost, event);
       }
     }

@@ -170,6 +170,64 @@ describe('past the deadline', () => {
   });
 });
 
+describe('the handlers’ signal', () => {
+  it('is aborted with the deadline’s reason, whether first read before it passed or after', async () => {
+    const memory = new MemoryStore();
+    const store: DedupStore = {
+      claim: (id, lease) => memory.claim(id, lease),
+      // the first completion outlasts the deadline: the next event's handler meets it passed
+      complete: (id, token, keep) =>
+        new Promise((resolve) =>
+          setTimeout(() => {
+            resolve(memory.complete(id, token, keep));
+          }, 80),
+        ),
+      release: (id, token) => memory.release(id, token),
+    };
+    const webhooks = new Webhooks({ secrets: SECRET, store, deadline: 40, now: () => NOW });
+    const signals: { signal: AbortSignal; aborted: boolean }[] = [];
+    webhooks.on('deal.won', (_event, context) => {
+      signals.push({ signal: context.signal, aborted: context.signal.aborted });
+    });
+    const body = JSON.stringify([
+      { event: 'deal.won', metadata: { eventId: 'e1' }, data: { id: 'd1', title: 'first' } },
+      { event: 'deal.won', data: { id: 'd2', title: 'second, no id: not claimed' } },
+    ]);
+    const sent = delivery(undefined, body);
+    expect((await webhooks.receive(sent.body, sent.headers)).body.problem).toBe('deadline');
+    // a handler met past the deadline is called, its answer not waited for
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(signals.map(({ aborted }) => aborted)).toEqual([false, true]);
+    for (const { signal } of signals) {
+      expect(signal.aborted).toBe(true);
+      expect(signal.reason).toEqual(new RetryableError('The deadline passed.'));
+    }
+  });
+});
+
+describe('a deadline met only after handlers that answered at once', () => {
+  it('counts the time they took: the first handler to answer with a promise meets it passed', async () => {
+    const webhooks = new Webhooks({ secrets: SECRET, deadline: 40, now: () => NOW });
+    const seen: string[] = [];
+    webhooks.on('deal.won', () => {
+      // answers at once, after 60 ms of work: no timer could fire meanwhile
+      const until = Date.now() + 60;
+      for (let now = Date.now(); now < until; now = Date.now());
+      seen.push('worked');
+    });
+    webhooks.onAny(() => {
+      seen.push('waits');
+      return new Promise((resolve) => setTimeout(resolve, 30));
+    });
+    const sent = delivery('e1');
+    expect(await webhooks.receive(sent.body, sent.headers)).toMatchObject({
+      status: 503,
+      body: { problem: 'deadline' },
+    });
+    expect(seen).toEqual(['worked', 'waits']);
+  });
+});
+
 /** The memory store as it was: the oldest entry found by each Map's own iterator. */
 class MapOrderStore {
   private readonly claims = new Map<string, { token: string; until: number }>();
