@@ -1,25 +1,24 @@
 /**
  * The receiver as a Fastify plugin: `app.register(createFastifyPlugin(webhooks, { path }))`. In
- * its own scope (Fastify's encapsulation: the rest of the app keeps its parsers) it takes every
- * body as the exact bytes received (a content-type parser with `parseAs: 'buffer'`) and answers
- * ISAO's POSTs at `path` ('/' by default, under the register's `prefix`). Fastify is typed here
- * by shape only: the package does not import it.
+ * its own scope (Fastify's encapsulation: the rest of the app keeps its parsers) a content-type
+ * parser for every type leaves the body's stream unread, and the route reads its exact bytes as
+ * createNodeMiddleware does (node.ts): bounded by `maxBodyBytes`, a larger body answered 413 in
+ * the package's words, as on every other framework (Fastify's own body limit would answer first,
+ * in its words). It answers ISAO's POSTs at `path` ('/' by default, under the register's
+ * `prefix`). Fastify is typed here by shape only: the package does not import it.
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import {
-  answerDelivery,
-  answerText,
-  DEFAULT_MAX_BODY_BYTES,
-  JSON_TYPE,
-  type HttpOptions,
-} from './http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { answerDelivery, answerText, JSON_TYPE, type HttpOptions } from './http';
+import { nodeBodyReader } from './node';
+import { PARSED_BODY } from './problems';
 import type { Receiver } from './receiver';
 
 /** What the plugin uses of a Fastify request. */
 export interface FastifyRequestLike {
-  body: unknown;
   headers: IncomingHttpHeaders;
   method: string;
+  /** Node's request: its stream holds the body, unread. */
+  raw: IncomingMessage;
 }
 
 /** What the plugin uses of a Fastify reply. */
@@ -34,8 +33,7 @@ export interface FastifyScope {
   removeAllContentTypeParsers(): void;
   addContentTypeParser(
     contentType: string,
-    options: { parseAs: 'buffer'; bodyLimit: number },
-    parser: (request: unknown, body: Buffer, done: (error: null, body: Buffer) => void) => void,
+    parser: (request: unknown, payload: unknown, done: (error: null) => void) => void,
   ): void;
   post(
     path: string,
@@ -50,15 +48,11 @@ export const createFastifyPlugin =
     // Fastify routes the request here: the path is this route's, not checked again
     const { path = '/', ...rest } = options;
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(
-      '*',
-      { parseAs: 'buffer', bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES },
-      (_request, body, done) => {
-        done(null, body);
-      },
-    );
+    // no body made here: the route reads the stream itself, within the package's bound
+    scope.addContentTypeParser('*', (_request, _payload, done) => {
+      done(null);
+    });
     scope.post(path, async (request, reply) => {
-      const { body } = request;
       const answer = await answerDelivery(
         webhooks,
         {
@@ -66,8 +60,12 @@ export const createFastifyPlugin =
           method: request.method,
           length: request.headers['content-length'],
           headers: request.headers,
-          // the scope's parser gives a Buffer, or nothing for an empty body
-          read: () => Promise.resolve(body instanceof Uint8Array ? body : new Uint8Array()),
+          read: nodeBodyReader({
+            stream: request.raw,
+            rawBody: undefined,
+            body: undefined,
+            parsed: PARSED_BODY,
+          }),
         },
         rest,
       );
