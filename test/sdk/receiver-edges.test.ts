@@ -81,16 +81,24 @@ describe('the receiver', () => {
     });
   });
 
-  it('leaves the signal of a delivery it answered alone once the deadline’s time has passed', async () => {
-    const webhooks = new Webhooks({ secrets: SECRET, deadline: 20, now: () => NOW });
-    const signals: AbortSignal[] = [];
-    webhooks.on('deal.won', (_event, { signal }) => {
-      signals.push(signal);
-    });
-    expect((await receive(webhooks)).status).toBe(200);
-    await sleep(60);
-    expect(signals.map((signal) => signal.aborted)).toEqual([false]);
-  });
+  // an async handler is raced against the deadline, which starts its timer: answering stops it
+  it.each([
+    ['a plain', (): Promise<void> | undefined => undefined],
+    ['an async', (): Promise<void> | undefined => Promise.resolve()],
+  ])(
+    'leaves the signal of a delivery it answered alone once the deadline’s time has passed (%s handler)',
+    async (_kind, answer) => {
+      const webhooks = new Webhooks({ secrets: SECRET, deadline: 20, now: () => NOW });
+      const signals: AbortSignal[] = [];
+      webhooks.on('deal.won', (_event, { signal }) => {
+        signals.push(signal);
+        return answer();
+      });
+      expect((await receive(webhooks)).status).toBe(200);
+      await sleep(60);
+      expect(signals.map((signal) => signal.aborted)).toEqual([false]);
+    },
+  );
 
   it('past the deadline, claims no further event: the answer names the store, the claim is given back', async () => {
     const { store, released } = slowCompletions();
