@@ -137,6 +137,8 @@ describe('createFastifyPlugin', () => {
       const reply = await post(`${url}/`, big.body, big.headers);
       expect(big.body.length).toBeGreaterThan(1024 * 1024);
       expect(reply).toMatchObject({ status: 400, body: { problem: 'unusable' } });
+      // a declared length past the package's bound is answered at once, before any body arrives
+      expect(await answerToHeadersOnly(url, 5 * 1024 * 1024 + 1)).toMatch(/^HTTP\/1\.1 413 /);
     } finally {
       await app.close();
     }
