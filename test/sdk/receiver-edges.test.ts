@@ -11,26 +11,11 @@ import {
   type DedupStore,
   type WebhookError,
 } from '../../sdk/src/index';
-import { signedDelivery } from '../../sdk/src/testing';
+import { delivery as sentOf, NOW, receive, SECRET } from './receiving';
+import { sleep } from './stores/fixture';
 
-const SECRET = 'whsec_edges';
-const NOW = Date.parse('2024-11-08T12:00:00.000Z');
-
-const delivery = (eventId: string, body?: string) =>
-  signedDelivery('deal.won', {
-    secret: SECRET,
-    eventId,
-    now: NOW - 1000,
-    ...(body === undefined ? {} : { body }),
-  });
-
-const receive = (webhooks: Webhooks, sent = delivery('e1')) =>
-  webhooks.receive(sent.body, sent.headers);
-
-const sleep = (ms: number) =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms);
-  });
+/** A deal.won delivery with this event id (and body, when given). */
+const delivery = (eventId: string, body?: string) => sentOf('deal.won', eventId, body);
 
 const later = <T>(value: T, ms: number): Promise<T> =>
   new Promise((resolve) => {
@@ -178,11 +163,12 @@ describe('the receiver', () => {
         message: `Event deal.won "e1" was not kept: ${reason.slice(0, 200)}. ISAO will retry it.`,
       },
     };
-    expect(await receive(webhooks)).toEqual(answer);
+    const sent = delivery('e1');
+    expect(await receive(webhooks, sent)).toEqual(answer);
     expect(errors.map(({ answer: told, cause: why }) => [told, why])).toEqual([[answer, cause]]);
     // ISAO's retry runs the event again
     fail = false;
-    expect((await receive(webhooks)).status).toBe(200);
+    expect((await receive(webhooks, sent)).status).toBe(200);
     expect(handler).toHaveBeenCalledTimes(2);
   });
 

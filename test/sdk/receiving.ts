@@ -1,6 +1,7 @@
 /**
- * What the receiver's tests share (receiver.test.ts, receiver-claims.test.ts): a receiver on a
- * clock the test moves, signed deliveries of one secret, and a promise the test settles.
+ * What the receiver's tests share (receiver.test.ts, receiver-claims.test.ts,
+ * receiver-edges.test.ts): a receiver on a clock the test moves, signed deliveries of one secret,
+ * and a promise the test settles.
  */
 import { Webhooks, MemoryStore, type WebhookError } from '../../sdk/src/index';
 import { signedDelivery } from '../../sdk/src/testing';
