@@ -17,4 +17,6 @@ export interface IncrementalReport {
   [key: string]: unknown;
 }
 /** The report without what depends on the machine or the run: no paths, mutants in source order. */
-export declare function canonical(report: IncrementalReport): IncrementalReport;
+export declare function canonical(report: IncrementalReport, tracked?: string): IncrementalReport;
+/** The counted runs: each config with its tracked incremental report. */
+export declare const PARTS: readonly { config: string; report: string }[];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run mutate`: `stryker run`, incremental against the committed
- * reports/stryker-incremental.json, which is rewritten only when what it says changed.
+ * `npm run mutate`: `stryker run` for each counted part, incremental against its committed report
+ * (PARTS), which is rewritten only when what it says changed; it fails when any part does.
  *
  * Stryker writes its incremental report after every run, even one with nothing to retest, and
  * the bytes differ each time though the results do not: the absolute project folder
@@ -17,8 +17,15 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
-const TRACKED = path.join(root, 'reports', 'stryker-incremental.json');
-const WORK = path.join(root, 'reports', 'mutation', 'stryker-incremental.json');
+/**
+ * The counted runs, in order: the app (core/, src/, make/) and the receiver package (sdk/src/),
+ * each with its config and its tracked report (docs/mutation-testing.md). Apart because the
+ * package's tests also cover the core: in one run, every core mutant would run them too.
+ */
+const PARTS = [
+  { config: 'stryker.config.mjs', report: 'reports/stryker-incremental.json' },
+  { config: 'scripts/stryker/sdk.config.mjs', report: 'reports/stryker-sdk-incremental.json' },
+];
 const stryker = path.join(root, 'node_modules', '.bin', 'stryker');
 
 /** A statusReason without stack frames or paths of the machine (sandbox folders, project root). */
@@ -54,7 +61,7 @@ const sortedDeep = (value) => {
 };
 
 /** The report as it is committed: same results, nothing that depends on the machine or the run. */
-const canonical = (report) => {
+const canonical = (report, tracked = PARTS[0].report) => {
   const { projectRoot, files, config, ...rest } = report;
   const mutant = (m) => ({
     ...m,
@@ -67,9 +74,7 @@ const canonical = (report) => {
   return sortedDeep({
     ...rest,
     // the options it was written with, less where this run kept its working copy
-    ...(config
-      ? { config: { ...config, incrementalFile: 'reports/stryker-incremental.json' } }
-      : {}),
+    ...(config ? { config: { ...config, incrementalFile: tracked } } : {}),
     files: Object.fromEntries(
       Object.entries(files).map(([name, file]) => [
         name,
@@ -83,32 +88,44 @@ const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 const serialise = (report) => `${JSON.stringify(report, null, 2)}\n`;
 
 /** Writes the work copy's canonical form over the tracked report when its results differ. */
-const keepIfChanged = () => {
-  if (!fs.existsSync(WORK)) return 'Stryker wrote no incremental report';
-  const fresh = serialise(canonical(readJson(WORK)));
-  const before = fs.existsSync(TRACKED) ? serialise(canonical(readJson(TRACKED))) : undefined;
-  if (fresh === before) return `${path.relative(root, TRACKED)}: unchanged (same results)`;
-  fs.writeFileSync(TRACKED, fresh);
-  return `${path.relative(root, TRACKED)}: updated (commit it with the change)`;
+const keepIfChanged = (report, work) => {
+  const tracked = path.join(root, report);
+  if (!fs.existsSync(work)) return 'Stryker wrote no incremental report';
+  const fresh = serialise(canonical(readJson(work), report));
+  const before = fs.existsSync(tracked)
+    ? serialise(canonical(readJson(tracked), report))
+    : undefined;
+  if (fresh === before) return `${report}: unchanged (same results)`;
+  fs.writeFileSync(tracked, fresh);
+  return `${report}: updated (commit it with the change)`;
+};
+
+/** One part's run on a copy of its tracked report (reports/mutation/, not tracked); its status. */
+const runPart = ({ config, report }, args) => {
+  const work = path.join(root, 'reports', 'mutation', path.basename(report));
+  fs.mkdirSync(path.dirname(work), { recursive: true });
+  if (fs.existsSync(path.join(root, report))) fs.copyFileSync(path.join(root, report), work);
+  else fs.rmSync(work, { force: true });
+  console.log(`== stryker run ${config}`);
+  const run = spawnSync(stryker, ['run', config, '--incrementalFile', work, ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  console.log(keepIfChanged(report, work));
+  return run.status ?? 1;
 };
 
 const main = () => {
   const args = process.argv.slice(2);
   if (args.some((arg) => arg.startsWith('--incrementalFile'))) {
-    // an explicit incremental file: the caller's own, the tracked report is not involved
+    // an explicit incremental file: the caller's own, the tracked reports are not involved
     return spawnSync(stryker, ['run', ...args], { cwd: root, stdio: 'inherit' }).status ?? 1;
   }
-  fs.mkdirSync(path.dirname(WORK), { recursive: true });
-  if (fs.existsSync(TRACKED)) fs.copyFileSync(TRACKED, WORK);
-  else fs.rmSync(WORK, { force: true });
-  const run = spawnSync(stryker, ['run', '--incrementalFile', WORK, ...args], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  console.log(keepIfChanged());
-  return run.status ?? 1;
+  // every part runs, so one part's failure does not hide the other's result
+  const statuses = PARTS.map((part) => runPart(part, args));
+  return statuses.find((status) => status !== 0) ?? 0;
 };
 
 if (require.main === module) process.exitCode = main();
 
-module.exports = { canonical };
+module.exports = { canonical, PARTS };

@@ -3,7 +3,16 @@
  * scripts/stryker/mutate.js compares canonical forms, which leave out what differs from run to
  * run and machine to machine although the results are the same.
  */
-import { canonical, type IncrementalReport, type ReportMutant } from '../../scripts/stryker/mutate';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  canonical,
+  PARTS,
+  type IncrementalReport,
+  type ReportMutant,
+} from '../../scripts/stryker/mutate';
+
+const ROOT = join(__dirname, '..', '..');
 
 const at = (line: number, column: number) => ({
   start: { line, column },
@@ -64,4 +73,20 @@ test('a changed result changes the canonical report', () => {
   const first = after.files['src/lib/a.ts']!.mutants[0]!;
   after.files['src/lib/a.ts']!.mutants[0] = { ...first, status: 'Survived' };
   expect(JSON.stringify(canonical(after))).not.toBe(JSON.stringify(canonical(before)));
+});
+
+test("each counted part's canonical report names its own tracked file", () => {
+  const report = {
+    ...written('/srv/build/isao', 'asc'),
+    config: { incrementalFile: '/tmp/x.json' },
+  };
+  expect(PARTS.map((part) => part.report)).toEqual([
+    'reports/stryker-incremental.json',
+    'reports/stryker-sdk-incremental.json',
+  ]);
+  for (const part of PARTS) {
+    expect(existsSync(join(ROOT, part.config))).toBe(true);
+    expect(canonical(report, part.report).config).toEqual({ incrementalFile: part.report });
+  }
+  expect(canonical(report).config).toEqual({ incrementalFile: 'reports/stryker-incremental.json' });
 });
