@@ -17,7 +17,7 @@
 import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { quote } from '../../core/inputs';
 import { DEDUP_TTL_SECONDS } from '../../core/signatures';
-import { attempt, Deadline, DEADLINE } from './deadline';
+import { attempt, Deadline, DEADLINE, HandlerSignal } from './deadline';
 import { readOptions, systemNow } from './pipeline';
 import { refuse, type ProblemKind, type ProblemStatus } from './problems';
 import type { HeaderSource, RawBody } from './request';
@@ -239,11 +239,7 @@ export class Receiver {
   /** Runs the event's handlers, then onAny's, one at a time; why it stopped, if it did. */
   private async run(event: AnyIsaoEvent, deadline: Deadline): Promise<Stop | undefined> {
     // the signal is asked for only by a handler that reads it (deadline.ts)
-    const context = (): HandlerContext => ({
-      get signal() {
-        return deadline.signal;
-      },
-    });
+    const context = (): HandlerContext => new HandlerSignal(deadline);
     try {
       for (const handler of [...(this.handlers.get(event.name) ?? []), ...this.anyHandlers]) {
         // past the deadline (a store's completion outlasted it), a handler is still called, its
