@@ -10,14 +10,18 @@ import type { VerifyResult } from './types';
 
 export type { Vector };
 
-/** A vector's headers as node:http hands them over: lower-case names, repeats joined by ", ". */
+/**
+ * A vector's headers as node:http hands them over: lower-case names, repeats joined by ", ".
+ * Kept in a Map first: a header named `constructor` or `__proto__` is a header like any other.
+ */
 export const vectorHeaders = (vector: Vector): Record<string, string> => {
-  const headers: Record<string, string> = {};
+  const joined = new Map<string, string>();
   for (const [name, value] of vector.headers) {
     const key = name.toLowerCase();
-    headers[key] = key in headers ? `${headers[key] ?? ''}, ${value}` : value;
+    const before = joined.get(key);
+    joined.set(key, before === undefined ? value : `${before}, ${value}`);
   }
-  return headers;
+  return Object.fromEntries(joined);
 };
 
 /** A result in the vectors' terms (events and records as JSON carries them). */
@@ -36,23 +40,43 @@ export const outcomeOf = (result: VerifyResult): unknown =>
     ),
   );
 
-/** Whether a value has a vector's shape (its parts are then read as such). */
-const isVector = (value: unknown): value is Vector =>
-  isRecord(value) &&
-  typeof value.name === 'string' &&
-  Array.isArray(value.secrets) &&
-  typeof value.now === 'number' &&
-  isRecord(value.body) &&
-  typeof value.body.base64 === 'string' &&
-  Array.isArray(value.headers) &&
-  isRecord(value.expected);
+/** Each part of a vector, what it must be, and the check. */
+const PARTS: readonly (readonly [key: string, what: string, is: (value: unknown) => boolean])[] = [
+  ['name', 'a string', (value) => typeof value === 'string'],
+  ['secrets', 'a list', Array.isArray],
+  ['now', 'a number', (value) => typeof value === 'number'],
+  [
+    'body',
+    'an object with a "base64" string',
+    (value) => isRecord(value) && typeof value.base64 === 'string',
+  ],
+  ['headers', 'a list', Array.isArray],
+  ['expected', 'an object', isRecord],
+];
 
-/** The cases of a vectors file's JSON, or why it holds none. */
+/**
+ * What keeps a value from being a vector: its first part that is not as a vector has it; ''
+ * when nothing does.
+ */
+const flaw = (value: unknown): string => {
+  if (!isRecord(value)) return 'it is not an object';
+  const wrong = PARTS.find(([key, , is]) => !is(value[key]));
+  return wrong ? `its "${wrong[0]}" is not ${wrong[1]}` : '';
+};
+
+/** Whether a value has a vector's shape (its parts are then read as such). */
+const isVector = (value: unknown): value is Vector => flaw(value) === '';
+
+/** The cases of a vectors file's JSON, or why it holds none (the first case that is no vector). */
 export const vectorsIn = (parsed: unknown): Vector[] | string => {
   const cases = isRecord(parsed) ? parsed.cases : undefined;
   if (!Array.isArray(cases)) return 'it has no "cases" list';
-  const bad = cases.findIndex((item) => !isVector(item));
-  return bad >= 0 ? `case ${String(bad + 1)} is not a vector` : cases.filter(isVector);
+  const vectors: Vector[] = [];
+  for (const [i, item] of cases.entries()) {
+    if (!isVector(item)) return `case ${String(i + 1)} is not a vector: ${flaw(item)}`;
+    vectors.push(item);
+  }
+  return vectors;
 };
 
 export interface VectorRun {

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prettierFormats, sources } from '../../scripts/sdk/sources';
+import { vectorHeaders, vectorsIn } from '../../sdk/src/vectors';
 import { verify } from '../../sdk/src/verify';
 import { verify as verifyWeb } from '../../sdk/src/verify-web';
 import { bytesOf, nodeHeaders, outcome, ROOT, VECTORS } from './helpers';
@@ -117,4 +118,63 @@ describe('conformance vectors', () => {
       expect(web).toEqual(verify(bytesOf(vector), nodeHeaders(vector), options));
     },
   );
+});
+
+describe('a vectors file read (isao verify --vectors FILE)', () => {
+  const [first, second] = VECTORS;
+  if (!first || !second) throw new Error('the conformance vectors are missing');
+
+  it('takes every case of a file that holds vectors, in order', () => {
+    expect(vectorsIn({ cases: VECTORS })).toEqual(VECTORS);
+    expect(vectorsIn({ cases: [] })).toEqual([]);
+  });
+
+  it.each([
+    ['name', 'a string'],
+    ['secrets', 'a list'],
+    ['now', 'a number'],
+    ['body', 'an object with a "base64" string'],
+    ['headers', 'a list'],
+    ['expected', 'an object'],
+  ])('names a case without a vector’s %s, and which case', (key, what) => {
+    const broken = { ...second, [key]: null };
+    expect(vectorsIn({ cases: [first, broken] })).toBe(
+      `case 2 is not a vector: its "${key}" is not ${what}`,
+    );
+    // the first case too (counted from 1)
+    const without = Object.fromEntries(Object.entries(first).filter(([name]) => name !== key));
+    expect(vectorsIn({ cases: [without, second] })).toBe(
+      `case 1 is not a vector: its "${key}" is not ${what}`,
+    );
+  });
+
+  it('refuses a body without its base64 text, a case that is no object, and a file without cases', () => {
+    const noBase64 = { ...first, body: { text: '{}' } };
+    expect(vectorsIn({ cases: [noBase64] })).toBe(
+      'case 1 is not a vector: its "body" is not an object with a "base64" string',
+    );
+    expect(vectorsIn({ cases: [first, 3] })).toBe('case 2 is not a vector: it is not an object');
+    for (const parsed of [{ cases: 3 }, [first], null, { vectors: [first] }]) {
+      expect(vectorsIn(parsed)).toBe('it has no "cases" list');
+    }
+  });
+
+  it('gives the headers as node:http does: lower-case names, a repeat joined by ", "', () => {
+    const headers: [string, string][] = [
+      ['X-Isao-Hmac-Sha256', 'a'],
+      ['Content-Type', 'application/json'],
+      ['x-isao-hmac-sha256', 'b'],
+      ['X-ISAO-HMAC-SHA256', 'c'],
+      // names an object has already are headers like any other
+      ['Constructor', 'x'],
+      ['__proto__', 'y'],
+    ];
+    const given = vectorHeaders({ ...first, headers });
+    expect(Object.entries(given)).toEqual([
+      ['x-isao-hmac-sha256', 'a, b, c'],
+      ['content-type', 'application/json'],
+      ['constructor', 'x'],
+      ['__proto__', 'y'],
+    ]);
+  });
 });
