@@ -45,11 +45,10 @@ const readUpTo = (req: IncomingMessage, max: number): Promise<Uint8Array | undef
     req.on('end', () => {
       resolve(concatBytes(parts));
     });
+    // before its end, a request that fails (the client went away) or is closed (destroyed
+    // without an error) is cut off; after its end, the promise is settled and neither changes it
     req.on('error', reject);
-    req.on('close', () => {
-      // after its end, a request's close changes nothing (and no error is made for nothing)
-      if (!req.readableEnded) reject(new Error('The request ended before its body did.'));
-    });
+    req.on('close', reject);
   });
 
 /** A Node request's body as a framework left it: the stream, and what it may have read. */

@@ -1,0 +1,150 @@
+/**
+ * How createNodeMiddleware reads a request's stream that does not simply end: closed or failed
+ * before its end, partly read by something mounted before it, or handed over without a URL; and
+ * the connection after a 413. On a real node:http server on 127.0.0.1.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { createNodeMiddleware, Webhooks } from '../../sdk/src/index';
+import { signedDelivery } from '../../sdk/src/testing';
+import { listen, post } from './helpers';
+
+const SECRET = 'whsec_node_reading';
+
+/** The middleware's result and status for each request, and a promise of the first. */
+const recorded = (options: Parameters<typeof createNodeMiddleware>[1] = {}) => {
+  const middleware = createNodeMiddleware(new Webhooks({ secrets: SECRET }), options);
+  const results: [boolean, number][] = [];
+  let done: () => void = () => undefined;
+  const first = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const run = async (req: IncomingMessage, res: ServerResponse) => {
+    results.push([await middleware(req, res), res.statusCode]);
+    done();
+  };
+  return { results, first, run, middleware };
+};
+
+/**
+ * Opens a connection and sends a POST's head declaring `length` bytes (and these headers), and
+ * `start` of them.
+ */
+const sendPart = (
+  url: string,
+  length: number,
+  start: string,
+  headers: Record<string, string> = {},
+) => {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  socket.on('error', () => undefined);
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.write(
+    `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(length)}\r\n${lines.join('')}\r\n`,
+  );
+  socket.write(start);
+  return socket;
+};
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('createNodeMiddleware reading a stream', () => {
+  it('answers 400 when the request is closed without an error before its body ended', async () => {
+    const { results, first, run } = recorded();
+    const server = await listen((req, res) => {
+      // something on the way (a timeout, the application) destroys the request, no error given
+      setTimeout(() => req.destroy(), 30);
+      return run(req, res);
+    });
+    const socket = sendPart(server.url, 1000, '{"event":');
+    try {
+      await first;
+      expect(results).toEqual([[true, 400]]);
+    } finally {
+      socket.destroy();
+      await server.close();
+    }
+  });
+
+  it('answers 400 when the stream reports an error before its body ended, without closing', async () => {
+    const { results, first, run } = recorded();
+    const server = await listen((req, res) => {
+      // a wrapper of the request may report a failure and stay open
+      setTimeout(() => req.emit('error', new Error('the stream failed')), 30);
+      return run(req, res);
+    });
+    const socket = sendPart(server.url, 1000, '{"event":');
+    try {
+      await first;
+      expect(results).toEqual([[true, 400]]);
+    } finally {
+      socket.destroy();
+      await server.close();
+    }
+  });
+
+  it('answers 500 with the fix when something before it read part of the body, never a bad signature', async () => {
+    const { middleware } = recorded();
+    const server = await listen((req, res) => {
+      // a logger mounted first takes the first chunk, then passes the request on
+      req.once('data', () => {
+        void middleware(req, res);
+      });
+    });
+    const sent = signedDelivery('contact.created', { secret: SECRET, eventId: 'evt_part' });
+    try {
+      const answer = new Promise<string>((resolve) => {
+        const bytes = Buffer.from(sent.body);
+        const socket = sendPart(server.url, bytes.length, '', sent.headers);
+        socket.write(bytes.subarray(0, 10));
+        let text = '';
+        socket.on('data', (data) => {
+          text += String(data);
+          if (text.includes('}')) resolve(text);
+        });
+        void pause(50).then(() => socket.write(bytes.subarray(10)));
+      });
+      const text = await answer;
+      expect(text).toMatch(/^HTTP\/1\.1 500 /);
+      expect(text).toContain('already read by something mounted before this middleware');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('takes a request without a URL as one to /', async () => {
+    const handled: boolean[] = [];
+    const middleware = createNodeMiddleware(new Webhooks({ secrets: SECRET }), { path: '/' });
+    const server = await listen(async (req, res) => {
+      // a request made by hand (a unit test's) may have none
+      req.url = undefined;
+      handled.push(await middleware(req, res));
+    });
+    const sent = signedDelivery('contact.created', { secret: SECRET, eventId: 'evt_url' });
+    try {
+      expect((await post(`${server.url}/elsewhere`, sent.body, sent.headers)).status).toBe(200);
+      expect(handled).toEqual([true]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('closes the connection after a 413 to a declared length, without waiting for the body', async () => {
+    const { run } = recorded({ maxBodyBytes: 100 });
+    const server = await listen(run);
+    try {
+      const socket = sendPart(server.url, 5000, 'x');
+      let text = '';
+      socket.on('data', (data) => {
+        text += String(data);
+      });
+      // the server ends the connection itself, though 4999 bytes of the body were never sent
+      await new Promise((resolve) => socket.on('end', resolve));
+      expect(text).toMatch(/^HTTP\/1\.1 413 /);
+      expect(text).toMatch(/\r\nConnection: close\r\n/i);
+      socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+});
