@@ -66,6 +66,22 @@ describe('the receiver', () => {
     expect(complete).toHaveBeenCalledWith('evt_r0', expect.any(String), { now: NOW, keepMs: 0 });
   });
 
+  it('keeps a completed event for the replay window: a retry just inside it is a duplicate', async () => {
+    const { webhooks, store, advance } = setup({ tolerance: 120 });
+    const handler = jest.fn();
+    webhooks.on('deal.won', handler);
+    const complete = jest.spyOn(store, 'complete');
+    expect((await receive(webhooks)).status).toBe(200);
+    expect(complete).toHaveBeenCalledWith('evt_r1', expect.any(String), {
+      now: NOW,
+      keepMs: 120_000,
+    });
+    // signed 1 s before NOW: at NOW + 118.999 s it is still inside the 120 s window
+    advance(118_999);
+    expect((await receive(webhooks)).body).toMatchObject({ handled: 0, duplicates: 1 });
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
   it('claims an event id once for every item carrying it, and completes it after the last', async () => {
     const { webhooks, store } = setup();
     const items = ['deal_1', 'deal_2'].map((id) => {
