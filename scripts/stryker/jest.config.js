@@ -29,10 +29,9 @@ module.exports = {
     '<rootDir>/test/core/boundary.test.ts',
     '<rootDir>/test/n8n/scan.test.ts',
     '<rootDir>/test/n8n/package.test.ts',
-    // the receiver package (sdk/) is not counted yet: its tests run in its own mutation runs
-    // (sdk.config.mjs, with jest.sdk.config.js), not in the counted one, whose mutants of core/
-    // they would otherwise cover and retest; and the examples start node servers in child
-    // processes (no mutant is ever switched on in a child process)
+    // the receiver package (sdk/) is the run's second part (sdk.config.mjs, with
+    // jest.sdk.config.js): here its tests would cover the core's mutants and test them again; and
+    // the examples start node servers in child processes (no mutant is ever switched on in one)
     '<rootDir>/test/sdk/',
     '<rootDir>/test/examples/',
     // the Python package's tests run Python (and Node) in child processes, and its client's
