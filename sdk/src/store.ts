@@ -41,7 +41,7 @@ export const MEMORY_STORE_ENTRIES = 10_000;
  * than live ones: each operation costs the same on average, however full the Map is. An entry
  * is told from a later one of the same key by its value, an object set once.
  */
-class OrderedMap<V extends object> {
+export class OrderedMap<V extends object> {
   private readonly map = new Map<string, V>();
   /** Every entry in the order it was set (those before `head` passed over): live or left behind. */
   private order: (readonly [string, V])[] = [];
@@ -49,6 +49,11 @@ class OrderedMap<V extends object> {
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** How many entries the list holds, live or left behind (what it costs in memory): for tests. */
+  get listed(): number {
+    return this.order.length;
   }
 
   get(key: string): V | undefined {

@@ -2,7 +2,7 @@
  * The de-duplication store's contract (sdk/src/store.ts), on the memory store, with the time
  * passed in: first, duplicate, in flight; a lease that runs out; owner tokens; the bound.
  */
-import { MemoryStore, type Claim } from '../../sdk/src/store';
+import { MemoryStore, OrderedMap, type Claim } from '../../sdk/src/store';
 
 const LEASE = { leaseMs: 1000 };
 const KEEP = { keepMs: 60_000 };
@@ -123,5 +123,43 @@ describe('MemoryStore', () => {
         'MemoryStore needs maxEntries, a whole number from 1.',
       );
     }
+  });
+});
+
+describe('the memory store’s ordered map', () => {
+  /** Sets `key` and deletes it again: one entry left behind in the list. */
+  const churn = (map: OrderedMap<object>, key: string) => {
+    map.set(key, {});
+    map.delete(key);
+  };
+
+  it('makes its list again once longer than twice the live entries and 64 more, not before', () => {
+    const map = new OrderedMap<object>();
+    map.set('kept', {});
+    // each set lists one entry; with 2 live during it, the bound is 2 × 2 + 64 = 68
+    for (let i = 0; i < 67; i += 1) churn(map, `k${String(i)}`);
+    expect(map.listed).toBe(68);
+    churn(map, 'k67');
+    // made again from the Map at the 69th: the live entries only, with the one just set
+    expect(map.listed).toBe(2);
+    expect(map.size).toBe(1);
+    // and so on, however many: the list stays within the bound
+    for (let i = 0; i < 1000; i += 1) churn(map, `m${String(i)}`);
+    expect(map.listed).toBeLessThanOrEqual(68);
+  });
+
+  it('keeps the order of setting through a remake: an entry set again is the newest', () => {
+    const map = new OrderedMap<{ n: number }>();
+    map.set('a', { n: 1 });
+    map.set('b', { n: 2 });
+    map.set('a', { n: 3 });
+    expect(map.oldest()).toEqual(['b', { n: 2 }]);
+    for (let i = 0; i < 100; i += 1) churn(map, `k${String(i)}`);
+    expect(map.listed).toBeLessThan(100);
+    expect(map.oldest()).toEqual(['b', { n: 2 }]);
+    map.delete('b');
+    expect(map.oldest()).toEqual(['a', { n: 3 }]);
+    map.delete('a');
+    expect(map.oldest()).toBeUndefined();
   });
 });
