@@ -36,6 +36,9 @@ export interface PgQueryable {
 /** A connection of a pool (`pg`'s PoolClient): `release(true)` closes it instead. */
 export interface PgPoolClient extends PgQueryable {
   release: (destroy?: boolean) => void;
+  /** `pg`'s: a connection reports its loss as an `error` event (see `lent`). */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** `pg`'s Pool, or anything whose `connect()` lends a connection. */
@@ -146,6 +149,20 @@ export class PostgresStore implements DedupStore {
  * advisory lock), so it needs no lease: a worker that dies loses its connection, and with it the
  * claim and its writes.
  */
+/**
+ * What the store does with a lost connection's `error` event: nothing. pg emits it on a
+ * connection lost while lent (a server restart, a failover, an administrator ending it), and with
+ * nothing listening it ends the process: its pool listens only while the connection is idle. The
+ * connection's queries fail instead (a handler's write, the commit), and the event is retried.
+ */
+const lost = (): void => undefined;
+
+/** Gives a connection back to its pool (closes it with `destroy`), no longer listened to. */
+const giveBack = (client: PgPoolClient, destroy?: boolean): void => {
+  client.off?.('error', lost);
+  client.release(destroy);
+};
+
 export class PostgresTransactionalStore<C extends PgPoolClient> implements DedupStore {
   readonly table: string;
   private readonly open = new Map<string, Claimed<C>>();
@@ -170,25 +187,25 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
   }
 
   async createTable(): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await this.lent();
     try {
       await client.query(pgCreateTable(this.table));
     } finally {
-      client.release();
+      giveBack(client);
     }
   }
 
   async prune(now: number): Promise<number> {
-    const client = await this.pool.connect();
+    const client = await this.lent();
     try {
       return (await client.query(pgPrune(this.table), [now])).rowCount ?? 0;
     } finally {
-      client.release();
+      giveBack(client);
     }
   }
 
   async claim(eventId: string, { now, leaseMs }: { now: number; leaseMs: number }): Promise<Claim> {
-    const client = await this.pool.connect();
+    const client = await this.lent();
     try {
       await client.query('BEGIN');
       const [lock] = (await client.query(PG_TRY_LOCK, [this.table, eventId])).rows;
@@ -204,10 +221,10 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
         }
       }
       await client.query('ROLLBACK');
-      client.release();
+      giveBack(client);
       return claim;
     } catch (error) {
-      client.release(true);
+      giveBack(client, true);
       throw error;
     }
   }
@@ -236,7 +253,7 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
         { cause },
       );
     }
-    open.client.release();
+    giveBack(open.client);
     return true;
   }
 
@@ -254,13 +271,20 @@ export class PostgresTransactionalStore<C extends PgPoolClient> implements Dedup
    * and the event's lock is free when this resolves, so a retry can claim it.
    */
   private async end({ client, pid }: Claimed<C>): Promise<void> {
-    client.release(true);
-    const other = await this.pool.connect();
+    giveBack(client, true);
+    const other = await this.lent();
     try {
       await other.query(PG_END, [pid]);
     } finally {
-      other.release();
+      giveBack(other);
     }
+  }
+
+  /** A connection of the pool, listened to while the store holds it (`lost`). */
+  private async lent(): Promise<C> {
+    const client = await this.pool.connect();
+    client.on?.('error', lost);
+    return client;
   }
 
   private take(eventId: string, token: string): Claimed<C> | undefined {

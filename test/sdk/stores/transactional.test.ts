@@ -187,6 +187,33 @@ describe('PostgresTransactionalStore', () => {
     );
   });
 
+  it('a connection lost while its handler runs: 503, no crash, and the retry is kept once', async () => {
+    const { store, webhooks, count, write, errors } = await setup();
+    let cut = true;
+    webhooks.on('deal.won', async (event) => {
+      const db = store.transaction(event);
+      if (cut) {
+        cut = false;
+        // the server ends the claim's connection (a restart, a failover, an administrator)
+        const ended = await pool.query<{ pid: number }>(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = 'idle in transaction' AND pid <> pg_backend_pid()",
+        );
+        expect(ended.rowCount).toBe(1);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return;
+      }
+      await write(db, event.id);
+    });
+    const sent = delivery('evt_lost');
+    expect(await webhooks.receive(sent.body, sent.headers)).toMatchObject({
+      status: 503,
+      body: { problem: 'store' },
+    });
+    expect(errors.map((error) => error.answer.body.problem)).toEqual(['store']);
+    expect((await webhooks.receive(sent.body, sent.headers)).status).toBe(200);
+    expect(await count()).toBe('1');
+  });
+
   it('gives the connection back to the pool after each event, kept or not', async () => {
     const small = connect.pgPool(2);
     const store = new PostgresTransactionalStore(small, { table: 'tx_pool' });
@@ -205,5 +232,10 @@ describe('PostgresTransactionalStore', () => {
     // the first event runs once, each other one fails once first
     expect(n).toBe(19);
     expect(small.totalCount - small.idleCount).toBe(0);
+    // given back without the store's listener: none left behind on a connection lent 20 times
+    const [first, second] = [await small.connect(), await small.connect()];
+    expect([first.listenerCount('error'), second.listenerCount('error')]).toEqual([0, 0]);
+    first.release();
+    second.release();
   });
 });
