@@ -3,7 +3,7 @@
  * be accepted exactly where the core's node reading accepts them, and the plain SHA-256 its
  * build gives the core's record shape (sha256.ts, crypto-web.ts), which must be node's.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { signatureProblem } from '../../core/signatures';
 import {
   createHash as webCreateHash,
@@ -12,6 +12,9 @@ import {
 } from '../../sdk/src/crypto-web';
 import { digestOf, sameDigest } from '../../sdk/src/digest';
 import { sha256 } from '../../sdk/src/sha256';
+import { pseudoRandomBytes } from './helpers';
+
+const randomBytes = pseudoRandomBytes('digest');
 
 const SECRET = 'whsec_digest';
 const BODY = '{"event":"contact.created"}';
