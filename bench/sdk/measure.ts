@@ -54,7 +54,13 @@ export interface Throughput {
   bare: Summary;
   /** Each round's bare rps over ours (the time per request, ours over bare). */
   paired: Summary;
+  /** The servers' CPU time per request (µs), and each round's ours over bare. */
+  cpu: { ours: Summary; bare: Summary; paired: Summary };
 }
+
+/** The servers' process's CPU time so far (µs), as the server on `port` answers a GET. */
+const cpuTime = async (port: number): Promise<number> =>
+  Number(await (await fetch(`http://127.0.0.1:${String(port)}/`)).text());
 
 const fresh = (count: number, bytes: number): Delivery[] =>
   Array.from({ length: count }, () => delivery(bytes));
@@ -84,16 +90,29 @@ export const throughput = async (
     const ours: number[] = [];
     const bare: number[] = [];
     const paired: number[] = [];
+    const cpu: Record<'ours' | 'bare' | 'paired', number[]> = { ours: [], bare: [], paired: [] };
     for (let round = 0; round < rounds; round += 1) {
       const order = round % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
       const rps = { ours: 0, bare: 0 };
-      for (const name of order)
+      const used = { ours: 0, bare: 0 };
+      for (const name of order) {
+        const before = await cpuTime(port[name]);
         rps[name] = await load(port[name], fresh(requests, bytes), concurrency);
+        used[name] = ((await cpuTime(port[name])) - before) / requests;
+      }
       ours.push(rps.ours);
       bare.push(rps.bare);
       paired.push(rps.bare / rps.ours);
+      cpu.ours.push(used.ours);
+      cpu.bare.push(used.bare);
+      cpu.paired.push(used.ours / used.bare);
     }
-    return { ours: summarise(ours), bare: summarise(bare), paired: summarise(paired) };
+    return {
+      ours: summarise(ours),
+      bare: summarise(bare),
+      paired: summarise(paired),
+      cpu: { ours: summarise(cpu.ours), bare: summarise(cpu.bare), paired: summarise(cpu.paired) },
+    };
   } finally {
     child.stdin.end();
   }

@@ -76,6 +76,9 @@ const main = async () => {
       fixed(rps.ours.median, 0),
       fixed(rps.bare.median, 0),
       ratio(rps.paired.median),
+      `${fixed(rps.cpu.ours.median, 1)} µs`,
+      `${fixed(rps.cpu.bare.median, 1)} µs`,
+      ratio(rps.cpu.paired.median),
     ]);
     target(
       `middleware, ${size.label}: time per request, ours / bare`,
@@ -91,8 +94,8 @@ const main = async () => {
     table(['measure', 'ratio', 'target', ''], targetRows),
     `### Verify + parse per delivery (median of ${String(ROUNDS.verify)} rounds; ratio over the floor)`,
     table(['size', 'contender', 'per delivery', 'over floor'], verifyRows),
-    `### Requests per second on loopback (${String(CONCURRENCY)} keep-alive connections, median of ${String(ROUNDS.http)} rounds; paired: each round's bare rps over ours)`,
-    table(['size', 'ours', 'bare', 'paired'], httpRows),
+    `### Requests per second on loopback (${String(CONCURRENCY)} keep-alive connections, median of ${String(ROUNDS.http)} rounds; paired: each round's bare rps over ours; and the servers' CPU time per request, user and system, ours over bare)`,
+    table(['size', 'ours', 'bare', 'paired', 'CPU, ours', 'CPU, bare', 'CPU paired'], httpRows),
   ].join('\n\n');
   await publish({ file: RESULTS, tracked: TRACKED, root: ROOT }, generated, missed);
 };
