@@ -1,7 +1,8 @@
 /**
  * The shared stores' code samples of docs/stores.md run as the page says, each in a clean
  * project beside the built package, against the servers: a delivery handled once, its retry a
- * duplicate, a tampered copy refused.
+ * duplicate, a tampered copy refused; then the server ends the sample's connections, and the
+ * sample lives on and handles the next event.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -34,8 +35,11 @@ const samples: [string, string][] = [
   ])
   .filter(([file]) => SERVER_SAMPLES.includes(file));
 
-/** Runs a sample as a server on a port, sends it `sent` twice and a tampered copy. */
-const serve = async (file: string, env: Record<string, string>) => {
+/**
+ * Runs a sample as a server on a port, sends it `sent` twice and a tampered copy; then has the
+ * store's server end the sample's connections (`cut`) and sends another event.
+ */
+const serve = async (file: string, env: Record<string, string>, cut: () => Promise<unknown>) => {
   const port = await freePort();
   const child = spawn(process.execPath, [file], {
     cwd: project,
@@ -57,6 +61,18 @@ const serve = async (file: string, env: Record<string, string>) => {
     if (first) replies.push(first);
     replies.push(await post(url, sent.body, sent.headers));
     replies.push(await post(url, sent.text.replace('deal_docs', 'deal_doc5'), sent.headers));
+    await cut();
+    // the sample was told of its lost connections (an 'error' event) and lives on
+    await sleep(200);
+    expect(child.exitCode).toBeNull();
+    const next = signedDelivery('deal.won', { secret: SECRET, data: { id: 'deal_next' } });
+    let after: Reply | undefined;
+    await eventually(async () => {
+      after = await post(url, next.body, next.headers);
+      if (after.status !== 200) await sleep(50);
+      return after.status === 200;
+    }, `${file} handling an event after its connections were ended: ${out}`);
+    if (after) replies.push(after);
   } finally {
     child.kill();
   }
@@ -73,18 +89,34 @@ describe('the shared stores’ code samples', () => {
     async (file, code) => {
       writeFileSync(join(project, file), code);
       if (file === 'redis-receiver.mjs') {
-        const { statuses, replies, out } = await serve(file, { REDIS_URL: servers().redis.url });
-        expect(statuses).toEqual([200, 200, 401]);
+        const admin = await connect.nodeRedis();
+        const { statuses, replies, out } = await serve(
+          file,
+          { REDIS_URL: servers().redis.url },
+          () => admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']),
+        );
+        expect(statuses).toEqual([200, 200, 401, 200]);
         expect(replies[1]?.body).toMatchObject({ handled: 0, duplicates: 1 });
-        expect(out()).toBe('won: deal_docs\n');
+        expect(out()).toMatch(/^won: deal_docs\n(redis: .+\n)+won: deal_next\n$/);
       } else {
-        const { statuses, replies } = await serve(file, { DATABASE_URL: servers().postgres.url });
-        expect(statuses).toEqual([200, 200, 401]);
+        const admin = await connect.pgClient();
+        const { statuses, replies, out } = await serve(
+          file,
+          { DATABASE_URL: servers().postgres.url },
+          () =>
+            admin.query(
+              'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = $1',
+              ['client backend'],
+            ),
+        );
+        expect(statuses).toEqual([200, 200, 401, 200]);
         expect(replies[1]?.body).toMatchObject({ handled: 0, duplicates: 1 });
-        const won = await (
-          await connect.pgClient()
-        ).query('SELECT deal_id, value::text FROM won_deals');
-        expect(won.rows).toEqual([{ deal_id: 'deal_docs', value: '12000' }]);
+        expect(out()).toMatch(/^(postgres: .+\n)+$/);
+        const won = await admin.query('SELECT deal_id, value::text FROM won_deals ORDER BY 1');
+        expect(won.rows).toEqual([
+          { deal_id: 'deal_docs', value: '12000' },
+          { deal_id: 'deal_next', value: '12000' },
+        ]);
       }
     },
     60_000,
