@@ -12,7 +12,7 @@ import {
 } from '../../sdk/src/crypto-web';
 import { digestOf, sameDigest } from '../../sdk/src/digest';
 import { sha256 } from '../../sdk/src/sha256';
-import { pseudoRandomBytes } from './helpers';
+import { pseudoRandomBytes } from './seeded';
 
 const randomBytes = pseudoRandomBytes('digest');
 

@@ -10,7 +10,6 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
@@ -141,23 +140,3 @@ export const answerToHeadersOnly = (url: string, length: number): Promise<string
     socket.once('error', reject);
     socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(length)}\r\n\r\n`);
   });
-
-/**
- * Bytes that look random and are the same on every run (SHA-256 of the seed and a counter): what
- * a test covers must not change from run to run, since the mutation report records it.
- */
-export const pseudoRandomBytes = (seed: string) => {
-  let counter = 0;
-  return (length: number): Buffer => {
-    const blocks: Buffer[] = [];
-    for (let made = 0; made < length; made += 32) {
-      counter += 1;
-      blocks.push(
-        createHash('sha256')
-          .update(`${seed}:${String(counter)}`)
-          .digest(),
-      );
-    }
-    return Buffer.concat(blocks).subarray(0, length);
-  };
-};

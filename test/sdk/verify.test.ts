@@ -7,7 +7,8 @@ import { DEDUP_TTL_SECONDS, replayProblem, signatureProblem } from '../../core/s
 import { PARSED_BODY, WebhookVerificationError } from '../../sdk/src/problems';
 import { verify, verifyOrThrow } from '../../sdk/src/verify';
 import * as web from '../../sdk/src/verify-web';
-import { outcome, pseudoRandomBytes } from './helpers';
+import { outcome } from './helpers';
+import { pseudoRandomBytes } from './seeded';
 
 const SECRET = 'whsec_verify_test';
 const NOW = Date.parse('2024-11-08T12:00:00.000Z');
