@@ -142,14 +142,6 @@ export class PostgresStore implements DedupStore {
 }
 
 /**
- * The transactional store: each claim holds a transaction on a connection of `pool` until the
- * event completes (COMMIT: the handler's writes and the completion together) or is released
- * (its connection closed and its server process ended: PostgreSQL rolls everything back).
- * Another claim of the event while one is open answers in flight at once (a transaction-scoped
- * advisory lock), so it needs no lease: a worker that dies loses its connection, and with it the
- * claim and its writes.
- */
-/**
  * What the store does with a lost connection's `error` event: nothing. pg emits it on a
  * connection lost while lent (a server restart, a failover, an administrator ending it), and with
  * nothing listening it ends the process: its pool listens only while the connection is idle. The
@@ -163,6 +155,14 @@ const giveBack = (client: PgPoolClient, destroy?: boolean): void => {
   client.release(destroy);
 };
 
+/**
+ * The transactional store: each claim holds a transaction on a connection of `pool` until the
+ * event completes (COMMIT: the handler's writes and the completion together) or is released
+ * (its connection closed and its server process ended: PostgreSQL rolls everything back).
+ * Another claim of the event while one is open answers in flight at once (a transaction-scoped
+ * advisory lock), so it needs no lease: a worker that dies loses its connection, and with it the
+ * claim and its writes.
+ */
 export class PostgresTransactionalStore<C extends PgPoolClient> implements DedupStore {
   readonly table: string;
   private readonly open = new Map<string, Claimed<C>>();
