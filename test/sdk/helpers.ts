@@ -11,7 +11,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Vector } from '../../scripts/sdk/vectors';
 
@@ -132,11 +132,30 @@ export const expectVectorsOverHttp = async (url: string): Promise<void> => {
 /** The first bytes answered to a POST that declares `length` bytes of body and sends none. */
 export const answerToHeadersOnly = (url: string, length: number): Promise<string> =>
   new Promise((resolve, reject) => {
-    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    const socket = sendPart(url, length, '');
     socket.once('data', (data) => {
       socket.destroy();
       resolve(String(data));
     });
     socket.once('error', reject);
-    socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(length)}\r\n\r\n`);
   });
+
+/**
+ * Opens a connection and sends a POST's head declaring `length` bytes (and these headers), and
+ * `start` of them; the rest is the caller's to send, or not.
+ */
+export const sendPart = (
+  url: string,
+  length: number,
+  start: string,
+  headers: Record<string, string> = {},
+): Socket => {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  socket.on('error', () => undefined);
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.write(
+    `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(length)}\r\n${lines.join('')}\r\n`,
+  );
+  socket.write(start);
+  return socket;
+};

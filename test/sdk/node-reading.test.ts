@@ -1,13 +1,14 @@
 /**
- * How createNodeMiddleware reads a request's stream that does not simply end: closed or failed
- * before its end, partly read by something mounted before it, or handed over without a URL; and
+ * How createNodeMiddleware reads a request's stream that does not simply end: closed, failed or
+ * cut off by the client before its end, partly read by something mounted before it, or handed
+ * over without a URL; and
  * the connection after a 413. On a real node:http server on 127.0.0.1.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { createNodeMiddleware, Webhooks } from '../../sdk/src/index';
 import { signedDelivery } from '../../sdk/src/testing';
-import { listen, post } from './helpers';
+import { listen, post, sendPart } from './helpers';
 
 const SECRET = 'whsec_node_reading';
 
@@ -26,41 +27,23 @@ const recorded = (options: Parameters<typeof createNodeMiddleware>[1] = {}) => {
   return { results, first, run, middleware };
 };
 
-/**
- * Opens a connection and sends a POST's head declaring `length` bytes (and these headers), and
- * `start` of them.
- */
-const sendPart = (
-  url: string,
-  length: number,
-  start: string,
-  headers: Record<string, string> = {},
-) => {
-  const socket = connect(Number(new URL(url).port), '127.0.0.1');
-  socket.on('error', () => undefined);
-  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  socket.write(
-    `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(length)}\r\n${lines.join('')}\r\n`,
-  );
-  socket.write(start);
-  return socket;
-};
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('createNodeMiddleware reading a stream', () => {
   it.each([
     // something on the way (a timeout, the application) destroys the request, no error given
-    ['is closed without an error', (req: IncomingMessage) => req.destroy()],
+    ['the request is closed without an error', (req: IncomingMessage) => req.destroy()],
     // a wrapper of the request may report a failure and stay open
     [
-      'reports an error without closing',
+      'the request reports an error without closing',
       (req: IncomingMessage) => req.emit('error', new Error('the stream failed')),
     ],
-  ])('answers 400 when the request %s before its body ended', async (_how, cut) => {
+    // answered 400 though nobody is left to read it
+    ['the client goes away', (_req: IncomingMessage, client: Socket) => client.destroy()],
+  ])('answers 400, without a hang, when %s before its body ended', async (_how, cut) => {
     const { results, first, run } = recorded();
     const server = await listen((req, res) => {
-      setTimeout(() => cut(req), 30);
+      setTimeout(() => cut(req, socket), 30);
       return run(req, res);
     });
     const socket = sendPart(server.url, 1000, '{"event":');

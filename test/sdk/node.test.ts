@@ -5,7 +5,6 @@
  * sandbox's dispatcher, retries included) into it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { connect } from 'node:net';
 import { createNodeMiddleware, MemoryStore, RetryableError, Webhooks } from '../../sdk/src/index';
 import type { NodeRequest } from '../../sdk/src/node';
 import { PARSED_BODY } from '../../sdk/src/problems';
@@ -246,31 +245,6 @@ describe('createNodeMiddleware', () => {
       const full = 'x'.repeat(100);
       expect((await post(server.url, full, { 'Transfer-Encoding': 'chunked' })).status).toBe(401);
       expect((await post(server.url, full)).status).toBe(401);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('lets go of a request cut off before its body ended, without a hang', async () => {
-    const webhooks = new Webhooks({ secrets: SECRET });
-    const middleware = createNodeMiddleware(webhooks);
-    const results: [boolean, number][] = [];
-    let done: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    const server = await listen(async (req, res) => {
-      results.push([await middleware(req, res), res.statusCode]);
-      done();
-    });
-    try {
-      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
-      socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{"event":');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      socket.destroy();
-      await finished;
-      // answered 400 (cut off), though nobody is left to read it
-      expect(results).toEqual([[true, 400]]);
     } finally {
       await server.close();
     }
