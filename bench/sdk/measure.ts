@@ -1,12 +1,13 @@
 /**
  * The two measurements: verify + parse per delivery, in this process, contenders interleaved
- * in rotated order each round; and requests per second through each receiver on loopback, the
- * two servers in a child process, alternating each round.
+ * in a balanced order (bench/order.ts); and requests per second through each receiver on
+ * loopback, the two servers in a child process, alternating each round.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { rotated, summarise, type Summary } from '../report';
+import { balancedOrder } from '../order';
+import { summarise, type Summary } from '../report';
 import { CONTENDERS, type ContenderName } from './contenders';
 import { delivery, type Delivery } from './deliveries';
 import { load } from './load';
@@ -37,7 +38,7 @@ export const perDelivery = (
   };
   for (const name of CONTENDER_NAMES) run(name); // warm-up, not counted
   for (let round = 0; round < rounds; round += 1) {
-    for (const name of rotated(CONTENDER_NAMES, round)) samples.get(name)?.push(run(name));
+    for (const name of balancedOrder(CONTENDER_NAMES, round)) samples.get(name)?.push(run(name));
   }
   if (kept === 0) throw new Error('no contender returned anything');
   const of = (name: ContenderName) => summarise(samples.get(name) ?? []);

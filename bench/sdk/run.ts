@@ -21,7 +21,7 @@ const SIZES = [
   { label: '1 KB', bytes: 1_024, ops: 4_000, requests: 4_000 },
   { label: '64 KB', bytes: 65_536, ops: 400, requests: 800 },
 ] as const;
-const ROUNDS = { verify: 15, http: 7 };
+const ROUNDS = { verify: 16, http: 7 };
 const CONCURRENCY = 8;
 
 const µs = (summary: Summary) => `${fixed(summary.median, 2)} µs`;
