@@ -18,10 +18,10 @@ import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { quote } from '../../core/inputs';
 import { DEDUP_TTL_SECONDS } from '../../core/signatures';
 import { attempt, Deadline, DEADLINE, HandlerSignal } from './deadline';
-import { readOptions, systemNow } from './pipeline';
 import { refuse, type ProblemKind, type ProblemStatus } from './problems';
+import { receiverOptions, type WebhooksOptions } from './receiver-options';
 import type { HeaderSource, RawBody } from './request';
-import { MemoryStore, type DedupStore } from './store';
+import type { DedupStore } from './store';
 import type { AnyIsaoEvent, EventOf, VerifyOptions, VerifyResult } from './types';
 
 /** Throw it from a handler to have ISAO retry the event (answered 503, its claim released). */
@@ -62,27 +62,11 @@ export interface HandlerContext {
 
 type Handler = (event: AnyIsaoEvent, context: HandlerContext) => unknown;
 
-export interface WebhooksOptions extends Omit<VerifyOptions, 'now'> {
-  /** Where event ids are claimed (default: a MemoryStore). */
-  store?: DedupStore;
-  /** How long handlers may take for one delivery, in ms (default 10 000; ISAO waits 30 000). */
-  deadline?: number;
-  /** How long a claim holds if its worker dies, in ms (default: the deadline plus 5 000). */
-  lease?: number;
-  /** Events not in the table: acknowledged unhandled (`ignore`, the default) or refused (400). */
-  unknownEvents?: 'ignore' | 'refuse';
-  /** The clock, in epoch ms (default: the system's). */
-  now?: () => number;
-}
-
 export type Verifier = (
   raw: RawBody,
   headers: HeaderSource,
   options: VerifyOptions,
 ) => VerifyResult | Promise<VerifyResult>;
-
-export const DEFAULT_DEADLINE_MS = 10_000;
-const LEASE_MARGIN_MS = 5_000;
 
 const answer = (status: Answer['status'], body: Answer['body']): Answer => ({ status, body });
 
@@ -119,18 +103,17 @@ export class Receiver {
   private readonly now: () => number;
 
   constructor(
-    { store, deadline, lease, unknownEvents, now, ...verifyOptions }: WebhooksOptions,
+    options: WebhooksOptions,
     private readonly verifier: Verifier,
   ) {
-    this.verifyOptions = verifyOptions;
-    this.store = store ?? new MemoryStore();
-    this.deadlineMs = deadline ?? DEFAULT_DEADLINE_MS;
-    this.leaseMs = lease ?? this.deadlineMs + LEASE_MARGIN_MS;
-    // Stryker disable next-line StringLiteral: only 'refuse' is acted on, any other value ignores
-    this.unknownEvents = unknownEvents ?? 'ignore';
-    this.now = now ?? systemNow;
-    // a bad secret or tolerance is the code's mistake: say so now, not at the first delivery
-    readOptions({ ...verifyOptions, now: 0 });
+    ({
+      verifyOptions: this.verifyOptions,
+      store: this.store,
+      deadlineMs: this.deadlineMs,
+      leaseMs: this.leaseMs,
+      unknownEvents: this.unknownEvents,
+      now: this.now,
+    } = receiverOptions(options));
   }
 
   /** Runs `handler` for each event of these names, its `data` and `record` typed by the name. */
