@@ -121,7 +121,8 @@ export class Receiver {
     events: E | readonly E[],
     handler: (event: EventOf<E>, context: HandlerContext) => unknown,
   ): this {
-    const names: readonly E[] = typeof events === 'string' ? [events] : events;
+    // a name given twice runs the handler once
+    const names: readonly E[] = typeof events === 'string' ? [events] : [...new Set(events)];
     for (const name of names) {
       if (!isIsaoEvent(name)) {
         throw new TypeError(
