@@ -15,7 +15,8 @@ export interface WebhooksOptions extends Omit<VerifyOptions, 'now'> {
   deadline?: number;
   /**
    * How long a claim holds if its worker dies, in ms (default: the deadline plus 5 000). The
-   * store's completion or release is waited for until the deadline, or the lease if longer.
+   * store's completion or release is waited for until the deadline, or the lease if longer,
+   * counted from the delivery's start: a completion not answered by then is answered 503.
    */
   lease?: number;
   /** Events not in the table: acknowledged unhandled (`ignore`, the default) or refused (400). */
@@ -46,6 +47,8 @@ export interface ReceiverOptions {
   store: DedupStore;
   deadlineMs: number;
   leaseMs: number;
+  /** How long a completion or release is waited for: the deadline, or the lease if longer. */
+  storeWaitMs: number;
   unknownEvents: 'ignore' | 'refuse';
   now: () => number;
 }
@@ -62,11 +65,14 @@ export const receiverOptions = ({
   // a bad secret or tolerance is the code's mistake: say so now, not at the first delivery
   readOptions({ ...verifyOptions, now: 0 });
   const deadlineMs = delayOf(deadline, 'deadline', DEFAULT_DEADLINE_MS);
+  const leaseMs = delayOf(lease, 'lease', Math.min(deadlineMs + LEASE_MARGIN_MS, MAX_DELAY_MS));
   return {
     verifyOptions,
     store: store ?? new MemoryStore(),
     deadlineMs,
-    leaseMs: delayOf(lease, 'lease', Math.min(deadlineMs + LEASE_MARGIN_MS, MAX_DELAY_MS)),
+    leaseMs,
+    // while the lease holds, the claim is still this delivery's: its completion can be kept
+    storeWaitMs: Math.max(deadlineMs, leaseMs),
     // Stryker disable next-line StringLiteral: only 'refuse' is acted on, any other value ignores
     unknownEvents: unknownEvents ?? 'ignore',
     now: now ?? systemNow,

@@ -3,11 +3,14 @@
  * for its name within a deadline, and answer as ISAO needs. ISAO waits 30 s and retries a
  * non-2xx answer up to 3 times with the same event id, so:
  *
- * - 200: every event was handled (or was a duplicate, not run again).
+ * - 200: every event was handled (or was a duplicate, not run again). A store that could not
+ *   mark one done (it failed) is told to onError: a retry may run it.
  * - 400 / 401: refused (problems.ts); retrying the same bytes will not help.
  * - 503: retry later: a handler threw a RetryableError, the deadline passed, another worker is
- *   handling the event now, or the store failed (fail closed). The claims not completed are
- *   released first, so ISAO's retry runs those events.
+ *   handling the event now, the store failed (fail closed), or its completion of an event
+ *   handled kept nothing or did not answer in time (the deadline, or the lease if longer; the
+ *   retry finds the event a duplicate if it was kept after all). The claims not completed are
+ *   released first, waited for no longer than that, so ISAO's retry runs those events.
  * - 500: a handler threw any other error. Released too, so ISAO's retry runs it again (it
  *   retries any non-2xx): an event is never dropped for a bug. To drop one on purpose, return.
  *
@@ -99,6 +102,7 @@ export class Receiver {
   private readonly store: DedupStore;
   private readonly deadlineMs: number;
   private readonly leaseMs: number;
+  private readonly storeWaitMs: number;
   private readonly unknownEvents: 'ignore' | 'refuse';
   private readonly now: () => number;
 
@@ -111,6 +115,7 @@ export class Receiver {
       store: this.store,
       deadlineMs: this.deadlineMs,
       leaseMs: this.leaseMs,
+      storeWaitMs: this.storeWaitMs,
       unknownEvents: this.unknownEvents,
       now: this.now,
     } = receiverOptions(options));
@@ -170,10 +175,14 @@ export class Receiver {
       this.deadlineMs,
       () => new RetryableError('The deadline passed.'),
     );
+    // what the store's completions and releases are waited for until (receiver-options.ts)
+    const storeWait = new Deadline(this.storeWaitMs, () => undefined);
     try {
-      return await this.handle(result.events, deadline);
+      return await this.handle(result.events, deadline, storeWait);
     } finally {
       deadline.clear();
+      // Stryker disable next-line BlockStatement,ExpressionStatement: a wait's timer left running past the answer only keeps the process up until it fires
+      storeWait.clear();
     }
   }
 
@@ -255,17 +264,25 @@ export class Receiver {
   /**
    * Marks the event id done; a store that cannot is told to onError (the event was handled). A
    * store whose completion kept nothing (a transaction that could not commit) throws a
-   * RetryableError: the delivery then stops with 503, so ISAO's retry runs the event again.
+   * RetryableError: the delivery then stops with 503, so ISAO's retry runs the event again. A
+   * completion not answered within storeWaitMs may yet keep
+   * it or not: the delivery stops with 503, the claim not released; the retry finds the event a
+   * duplicate if it was kept, and runs it again if not.
    */
   private async complete(
     event: AnyIsaoEvent,
-    id: string,
-    token: string,
+    [id, token]: readonly [string, string],
     deadline: Deadline,
+    storeWait: Deadline,
   ): Promise<Stop | undefined> {
     const keepMs = (this.verifyOptions.tolerance ?? DEDUP_TTL_SECONDS) * 1000;
+    let done;
     try {
-      await deadline.running(this.store.complete(id, token, { now: this.now(), keepMs }));
+      // the deadline's timer is started too: what follows in the body meets it passed
+      const completing = deadline.running(
+        this.store.complete(id, token, { now: this.now(), keepMs }),
+      );
+      done = await storeWait.race(completing);
     } catch (cause) {
       if (cause instanceof RetryableError) {
         const message = `Event ${named(event)} was not kept: ${cause.message.slice(0, 200)}. ISAO will retry it.`;
@@ -273,12 +290,21 @@ export class Receiver {
       }
       const message = `Event ${named(event)} was handled, but the de-duplication store could not mark it done: a retry may run it again.`;
       this.report(failure('store', message), event, cause);
+      return undefined;
+    }
+    if (done === DEADLINE) {
+      const message = `Event ${named(event)} was handled, but the de-duplication store did not say within ${String(this.storeWaitMs)} ms whether it was kept. ISAO will retry it: a retry runs it again unless it was kept.`;
+      return { stop: failure('deadline', message) };
     }
     return undefined;
   }
 
   /** The events in order, each claimed, run and completed; the answer once done or stopped. */
-  private async handle(events: readonly AnyIsaoEvent[], deadline: Deadline): Promise<Answer> {
+  private async handle(
+    events: readonly AnyIsaoEvent[],
+    deadline: Deadline,
+    storeWait: Deadline,
+  ): Promise<Answer> {
     const lastOf = new Map(
       // Stryker disable next-line ConditionalExpression: lastOf is read only for an id that is not null
       events.flatMap((event, i) => (event.id === null ? [] : [[event.id, i]])),
@@ -288,10 +314,17 @@ export class Receiver {
     const claimed = new Set<string>();
     let handled = 0;
     let duplicates = 0;
+    /** Releases the claims held, waiting for them no longer than storeWait; then the answer. */
     const stop = async ({ stop: given, cause }: Stop, event: AnyIsaoEvent): Promise<Answer> => {
-      await Promise.allSettled(
-        [...held].map(([id, token]) => Promise.resolve().then(() => this.store.release(id, token))),
+      const releases = [...held].map(([id, token]) =>
+        Promise.resolve()
+          .then(() => this.store.release(id, token))
+          .catch((failed: unknown) => {
+            const message = `Could not release the claim of event id ${quote(id, 60)}: the de-duplication store failed. ISAO's retry finds it in flight until its \`lease\` of ${String(this.leaseMs)} ms runs out.`;
+            this.report(failure('store', message), event, failed);
+          }),
       );
+      await storeWait.race(Promise.all(releases));
       return this.report(given, event, cause);
     };
     for (const [i, event] of events.entries()) {
@@ -315,7 +348,7 @@ export class Receiver {
       // Stryker disable next-line ConditionalExpression,LogicalOperator: an item with an id reaches here only with its claim held, so its token is there (the checks narrow the types)
       if (id !== null && token !== undefined && lastOf.get(id) === i) {
         held.delete(id);
-        const lost = await this.complete(event, id, token, deadline);
+        const lost = await this.complete(event, [id, token], deadline, storeWait);
         if (lost) return stop(lost, event);
       }
     }
