@@ -4,7 +4,7 @@
  * non-2xx answer up to 3 times with the same event id, so:
  *
  * - 200: every event was handled (or was a duplicate, not run again). A store that could not
- *   mark one done (it failed) is told to onError: a retry may run it.
+ *   mark one done (it failed, or its claim had expired) is told to onError: a retry may run it.
  * - 400 / 401: refused (problems.ts); retrying the same bytes will not help.
  * - 503: retry later: a handler threw a RetryableError, the deadline passed, another worker is
  *   handling the event now, the store failed (fail closed), or its completion of an event
@@ -262,7 +262,8 @@ export class Receiver {
   }
 
   /**
-   * Marks the event id done; a store that cannot is told to onError (the event was handled). A
+   * Marks the event id done; a store that cannot (it fails, or answers false: the claim was no
+   * longer in force) is told to onError, and the delivery goes on (the event was handled). A
    * store whose completion kept nothing (a transaction that could not commit) throws a
    * RetryableError: the delivery then stops with 503, so ISAO's retry runs the event again. A
    * completion not answered within storeWaitMs may yet keep
@@ -295,6 +296,10 @@ export class Receiver {
     if (done === DEADLINE) {
       const message = `Event ${named(event)} was handled, but the de-duplication store did not say within ${String(this.storeWaitMs)} ms whether it was kept. ISAO will retry it: a retry runs it again unless it was kept.`;
       return { stop: failure('deadline', message) };
+    }
+    if (!done) {
+      const message = `Event ${named(event)} was handled, but its claim had expired before it could be marked done (the \`lease\` of ${String(this.leaseMs)} ms ran out): a retry or another worker may run it again. Set a \`lease\` longer than its handlers take.`;
+      this.report(failure('store', message), event);
     }
     return undefined;
   }

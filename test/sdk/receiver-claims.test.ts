@@ -252,6 +252,24 @@ describe('the receiver waiting for its store', () => {
     expect((await receive(webhooks)).body.duplicates).toBe(1);
   });
 
+  it('tells onError when the store answers that the claim had expired, and answers 200', async () => {
+    const { store } = storeWith({ complete: () => false });
+    const { webhooks, errors } = setup({ store, deadline: 1000, lease: 6000 });
+    webhooks.on('deal.won', () => undefined);
+    expect(await receive(webhooks)).toMatchObject({ status: 200, body: { handled: 1 } });
+    expect(errors.map((error) => [error.answer.body, error.event?.id])).toEqual([
+      [
+        {
+          ok: false,
+          problem: 'store',
+          message:
+            'Event deal.won "evt_r1" was handled, but its claim had expired before it could be marked done (the `lease` of 6000 ms ran out): a retry or another worker may run it again. Set a `lease` longer than its handlers take.',
+        },
+        'evt_r1',
+      ],
+    ]);
+  });
+
   it('answers by the deadline or the lease when a release does not answer', async () => {
     const { store } = storeWith({ release: () => new Promise(() => undefined) });
     const { webhooks } = setup({ store, deadline: 20, lease: 60 });
