@@ -265,8 +265,8 @@ export class Receiver {
    * Marks the event id done; a store that cannot (it fails, or answers false: the claim was no
    * longer in force) is told to onError, and the delivery goes on (the event was handled). A
    * store whose completion kept nothing (a transaction that could not commit) throws a
-   * RetryableError: the delivery then stops with 503, so ISAO's retry runs the event again. A
-   * completion not answered within storeWaitMs may yet keep
+   * RetryableError: the delivery then stops with 503 (`keptNothing`: its claim is released), so
+   * ISAO's retry runs the event again. A completion not answered within storeWaitMs may yet keep
    * it or not: the delivery stops with 503, the claim not released; the retry finds the event a
    * duplicate if it was kept, and runs it again if not.
    */
@@ -275,7 +275,7 @@ export class Receiver {
     [id, token]: readonly [string, string],
     deadline: Deadline,
     storeWait: Deadline,
-  ): Promise<Stop | undefined> {
+  ): Promise<(Stop & { keptNothing?: true }) | undefined> {
     const keepMs = (this.verifyOptions.tolerance ?? DEDUP_TTL_SECONDS) * 1000;
     let done;
     try {
@@ -287,7 +287,7 @@ export class Receiver {
     } catch (cause) {
       if (cause instanceof RetryableError) {
         const message = `Event ${named(event)} was not kept: ${cause.message.slice(0, 200)}. ISAO will retry it.`;
-        return { stop: failure('store', message), cause };
+        return { stop: failure('store', message), cause, keptNothing: true };
       }
       const message = `Event ${named(event)} was handled, but the de-duplication store could not mark it done: a retry may run it again.`;
       this.report(failure('store', message), event, cause);
@@ -352,8 +352,9 @@ export class Receiver {
       const token = id === null ? undefined : held.get(id);
       // Stryker disable next-line ConditionalExpression,LogicalOperator: an item with an id reaches here only with its claim held, so its token is there (the checks narrow the types)
       if (id !== null && token !== undefined && lastOf.get(id) === i) {
-        held.delete(id);
         const lost = await this.complete(event, [id, token], deadline, storeWait);
+        // a completion that kept nothing is released with the rest; one that may have kept it is not
+        if (lost?.keptNothing !== true) held.delete(id);
         if (lost) return stop(lost, event);
       }
     }

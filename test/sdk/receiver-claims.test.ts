@@ -270,6 +270,24 @@ describe('the receiver waiting for its store', () => {
     ]);
   });
 
+  it('releases the claim of a completion that kept nothing, so an immediate retry runs it', async () => {
+    let fail = true;
+    const { store, memory, released } = storeWith({
+      complete: (id, token, keep) => {
+        if (!fail) return memory.complete(id, token, keep);
+        fail = false;
+        throw new RetryableError('the transaction could not commit');
+      },
+    });
+    const { webhooks } = setup({ store });
+    const handler = jest.fn();
+    webhooks.on('deal.won', handler);
+    expect((await receive(webhooks)).body.problem).toBe('store');
+    expect(released).toEqual(['evt_r1']);
+    expect((await receive(webhooks)).status).toBe(200);
+    expect(handler).toHaveBeenCalledTimes(2);
+  });
+
   it('answers by the deadline or the lease when a release does not answer', async () => {
     const { store } = storeWith({ release: () => new Promise(() => undefined) });
     const { webhooks } = setup({ store, deadline: 20, lease: 60 });
