@@ -19,7 +19,7 @@ import {
 } from '../../core/signatures';
 import { EMPTY_BODY } from '../../core/webhook';
 import { PROBLEMS, signatureWords } from '../../sdk/src/problems';
-import { DEFAULT_DEADLINE_MS } from '../../sdk/src/receiver';
+import { DEFAULT_DEADLINE_MS } from '../../sdk/src/receiver-options';
 import { MEMORY_STORE_ENTRIES } from '../../sdk/src/store';
 import { eventTypesPython } from './python-types';
 

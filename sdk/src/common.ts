@@ -10,15 +10,14 @@ export {
   type ProblemStatus,
   type Refused,
 } from './problems';
+export { DEFAULT_DEADLINE_MS, type WebhooksOptions } from './receiver-options';
 export {
-  DEFAULT_DEADLINE_MS,
   Receiver,
   RetryableError,
   WebhookError,
   type Answer,
   type FailureKind,
   type HandlerContext,
-  type WebhooksOptions,
 } from './receiver';
 export type { HeaderSource, RawBody } from './request';
 export { MEMORY_STORE_ENTRIES, MemoryStore, type Claim, type DedupStore } from './store';

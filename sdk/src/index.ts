@@ -3,7 +3,8 @@
  * event, de-duplicated across ISAO's retries, answered in time. `@isao/webhooks/web` is the same
  * without node:crypto (Web Crypto), `@isao/webhooks/testing` signs deliveries for tests.
  */
-import { Receiver, type WebhooksOptions } from './receiver';
+import { Receiver } from './receiver';
+import type { WebhooksOptions } from './receiver-options';
 import { verify } from './verify';
 
 export { verify, verifyOrThrow } from './verify';

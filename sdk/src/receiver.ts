@@ -3,11 +3,14 @@
  * for its name within a deadline, and answer as ISAO needs. ISAO waits 30 s and retries a
  * non-2xx answer up to 3 times with the same event id, so:
  *
- * - 200: every event was handled (or was a duplicate, not run again).
+ * - 200: every event was handled (or was a duplicate, not run again). A store that could not
+ *   mark one done (it failed, or its claim had expired) is told to onError: a retry may run it.
  * - 400 / 401: refused (problems.ts); retrying the same bytes will not help.
  * - 503: retry later: a handler threw a RetryableError, the deadline passed, another worker is
- *   handling the event now, or the store failed (fail closed). The claims not completed are
- *   released first, so ISAO's retry runs those events.
+ *   handling the event now, the store failed (fail closed), or its completion of an event
+ *   handled kept nothing or did not answer in time (the deadline, or the lease if longer; the
+ *   retry finds the event a duplicate if it was kept after all). The claims not completed are
+ *   released first, waited for no longer than that, so ISAO's retry runs those events.
  * - 500: a handler threw any other error. Released too, so ISAO's retry runs it again (it
  *   retries any non-2xx): an event is never dropped for a bug. To drop one on purpose, return.
  *
@@ -18,10 +21,10 @@ import { EVENT_NAMES, isIsaoEvent, type IsaoEvent } from '../../core/events';
 import { quote } from '../../core/inputs';
 import { DEDUP_TTL_SECONDS } from '../../core/signatures';
 import { attempt, Deadline, DEADLINE, HandlerSignal } from './deadline';
-import { readOptions, systemNow } from './pipeline';
 import { refuse, type ProblemKind, type ProblemStatus } from './problems';
+import { receiverOptions, type WebhooksOptions } from './receiver-options';
 import type { HeaderSource, RawBody } from './request';
-import { MemoryStore, type DedupStore } from './store';
+import type { DedupStore } from './store';
 import type { AnyIsaoEvent, EventOf, VerifyOptions, VerifyResult } from './types';
 
 /** Throw it from a handler to have ISAO retry the event (answered 503, its claim released). */
@@ -62,27 +65,11 @@ export interface HandlerContext {
 
 type Handler = (event: AnyIsaoEvent, context: HandlerContext) => unknown;
 
-export interface WebhooksOptions extends Omit<VerifyOptions, 'now'> {
-  /** Where event ids are claimed (default: a MemoryStore). */
-  store?: DedupStore;
-  /** How long handlers may take for one delivery, in ms (default 10 000; ISAO waits 30 000). */
-  deadline?: number;
-  /** How long a claim holds if its worker dies, in ms (default: the deadline plus 5 000). */
-  lease?: number;
-  /** Events not in the table: acknowledged unhandled (`ignore`, the default) or refused (400). */
-  unknownEvents?: 'ignore' | 'refuse';
-  /** The clock, in epoch ms (default: the system's). */
-  now?: () => number;
-}
-
 export type Verifier = (
   raw: RawBody,
   headers: HeaderSource,
   options: VerifyOptions,
 ) => VerifyResult | Promise<VerifyResult>;
-
-export const DEFAULT_DEADLINE_MS = 10_000;
-const LEASE_MARGIN_MS = 5_000;
 
 const answer = (status: Answer['status'], body: Answer['body']): Answer => ({ status, body });
 
@@ -115,22 +102,23 @@ export class Receiver {
   private readonly store: DedupStore;
   private readonly deadlineMs: number;
   private readonly leaseMs: number;
+  private readonly storeWaitMs: number;
   private readonly unknownEvents: 'ignore' | 'refuse';
   private readonly now: () => number;
 
   constructor(
-    { store, deadline, lease, unknownEvents, now, ...verifyOptions }: WebhooksOptions,
+    options: WebhooksOptions,
     private readonly verifier: Verifier,
   ) {
-    this.verifyOptions = verifyOptions;
-    this.store = store ?? new MemoryStore();
-    this.deadlineMs = deadline ?? DEFAULT_DEADLINE_MS;
-    this.leaseMs = lease ?? this.deadlineMs + LEASE_MARGIN_MS;
-    // Stryker disable next-line StringLiteral: only 'refuse' is acted on, any other value ignores
-    this.unknownEvents = unknownEvents ?? 'ignore';
-    this.now = now ?? systemNow;
-    // a bad secret or tolerance is the code's mistake: say so now, not at the first delivery
-    readOptions({ ...verifyOptions, now: 0 });
+    ({
+      verifyOptions: this.verifyOptions,
+      store: this.store,
+      deadlineMs: this.deadlineMs,
+      leaseMs: this.leaseMs,
+      storeWaitMs: this.storeWaitMs,
+      unknownEvents: this.unknownEvents,
+      now: this.now,
+    } = receiverOptions(options));
   }
 
   /** Runs `handler` for each event of these names, its `data` and `record` typed by the name. */
@@ -138,7 +126,8 @@ export class Receiver {
     events: E | readonly E[],
     handler: (event: EventOf<E>, context: HandlerContext) => unknown,
   ): this {
-    const names: readonly E[] = typeof events === 'string' ? [events] : events;
+    // a name given twice runs the handler once
+    const names: readonly E[] = typeof events === 'string' ? [events] : [...new Set(events)];
     for (const name of names) {
       if (!isIsaoEvent(name)) {
         throw new TypeError(
@@ -186,10 +175,14 @@ export class Receiver {
       this.deadlineMs,
       () => new RetryableError('The deadline passed.'),
     );
+    // what the store's completions and releases are waited for until (receiver-options.ts)
+    const storeWait = new Deadline(this.storeWaitMs, () => undefined);
     try {
-      return await this.handle(result.events, deadline);
+      return await this.handle(result.events, deadline, storeWait);
     } finally {
       deadline.clear();
+      // Stryker disable next-line BlockStatement,ExpressionStatement: a wait's timer left running past the answer only keeps the process up until it fires
+      storeWait.clear();
     }
   }
 
@@ -269,32 +262,54 @@ export class Receiver {
   }
 
   /**
-   * Marks the event id done; a store that cannot is told to onError (the event was handled). A
+   * Marks the event id done; a store that cannot (it fails, or answers false: the claim was no
+   * longer in force) is told to onError, and the delivery goes on (the event was handled). A
    * store whose completion kept nothing (a transaction that could not commit) throws a
-   * RetryableError: the delivery then stops with 503, so ISAO's retry runs the event again.
+   * RetryableError: the delivery then stops with 503 (`keptNothing`: its claim is released), so
+   * ISAO's retry runs the event again. A completion not answered within storeWaitMs may yet keep
+   * it or not: the delivery stops with 503, the claim not released; the retry finds the event a
+   * duplicate if it was kept, and runs it again if not.
    */
   private async complete(
     event: AnyIsaoEvent,
-    id: string,
-    token: string,
+    [id, token]: readonly [string, string],
     deadline: Deadline,
-  ): Promise<Stop | undefined> {
+    storeWait: Deadline,
+  ): Promise<(Stop & { keptNothing?: true }) | undefined> {
     const keepMs = (this.verifyOptions.tolerance ?? DEDUP_TTL_SECONDS) * 1000;
+    let done;
     try {
-      await deadline.running(this.store.complete(id, token, { now: this.now(), keepMs }));
+      // the deadline's timer is started too: what follows in the body meets it passed
+      const completing = deadline.running(
+        this.store.complete(id, token, { now: this.now(), keepMs }),
+      );
+      done = await storeWait.race(completing);
     } catch (cause) {
       if (cause instanceof RetryableError) {
         const message = `Event ${named(event)} was not kept: ${cause.message.slice(0, 200)}. ISAO will retry it.`;
-        return { stop: failure('store', message), cause };
+        return { stop: failure('store', message), cause, keptNothing: true };
       }
       const message = `Event ${named(event)} was handled, but the de-duplication store could not mark it done: a retry may run it again.`;
       this.report(failure('store', message), event, cause);
+      return undefined;
+    }
+    if (done === DEADLINE) {
+      const message = `Event ${named(event)} was handled, but the de-duplication store did not say within ${String(this.storeWaitMs)} ms whether it was kept. ISAO will retry it: a retry runs it again unless it was kept.`;
+      return { stop: failure('deadline', message) };
+    }
+    if (!done) {
+      const message = `Event ${named(event)} was handled, but its claim had expired before it could be marked done (the \`lease\` of ${String(this.leaseMs)} ms ran out): a retry or another worker may run it again. Set a \`lease\` longer than its handlers take.`;
+      this.report(failure('store', message), event);
     }
     return undefined;
   }
 
   /** The events in order, each claimed, run and completed; the answer once done or stopped. */
-  private async handle(events: readonly AnyIsaoEvent[], deadline: Deadline): Promise<Answer> {
+  private async handle(
+    events: readonly AnyIsaoEvent[],
+    deadline: Deadline,
+    storeWait: Deadline,
+  ): Promise<Answer> {
     const lastOf = new Map(
       // Stryker disable next-line ConditionalExpression: lastOf is read only for an id that is not null
       events.flatMap((event, i) => (event.id === null ? [] : [[event.id, i]])),
@@ -304,10 +319,17 @@ export class Receiver {
     const claimed = new Set<string>();
     let handled = 0;
     let duplicates = 0;
+    /** Releases the claims held, waiting for them no longer than storeWait; then the answer. */
     const stop = async ({ stop: given, cause }: Stop, event: AnyIsaoEvent): Promise<Answer> => {
-      await Promise.allSettled(
-        [...held].map(([id, token]) => Promise.resolve().then(() => this.store.release(id, token))),
+      const releases = [...held].map(([id, token]) =>
+        Promise.resolve()
+          .then(() => this.store.release(id, token))
+          .catch((failed: unknown) => {
+            const message = `Could not release the claim of event id ${quote(id, 60)}: the de-duplication store failed. ISAO's retry finds it in flight until its \`lease\` of ${String(this.leaseMs)} ms runs out.`;
+            this.report(failure('store', message), event, failed);
+          }),
       );
+      await storeWait.race(Promise.all(releases));
       return this.report(given, event, cause);
     };
     for (const [i, event] of events.entries()) {
@@ -330,8 +352,9 @@ export class Receiver {
       const token = id === null ? undefined : held.get(id);
       // Stryker disable next-line ConditionalExpression,LogicalOperator: an item with an id reaches here only with its claim held, so its token is there (the checks narrow the types)
       if (id !== null && token !== undefined && lastOf.get(id) === i) {
-        held.delete(id);
-        const lost = await this.complete(event, id, token, deadline);
+        const lost = await this.complete(event, [id, token], deadline, storeWait);
+        // a completion that kept nothing is released with the rest; one that may have kept it is not
+        if (lost?.keptNothing !== true) held.delete(id);
         if (lost) return stop(lost, event);
       }
     }

@@ -3,7 +3,8 @@
  * functions, browsers): `verify` is asynchronous (Web Crypto) and gives the same results as the
  * node entry's; the fetch handler and the receiver are the same.
  */
-import { Receiver, type WebhooksOptions } from './receiver';
+import { Receiver } from './receiver';
+import type { WebhooksOptions } from './receiver-options';
 import { verify } from './verify-web';
 
 export { verify, verifyOrThrow } from './verify-web';

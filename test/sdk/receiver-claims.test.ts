@@ -3,7 +3,7 @@
  * that no event is lost between a claim and its completion (the lease runs out on the injected
  * clock), nor when the store fails or answers late.
  */
-import { MemoryStore, type DedupStore } from '../../sdk/src/index';
+import { MemoryStore, RetryableError, type DedupStore } from '../../sdk/src/index';
 import { signedDelivery } from '../../sdk/src/testing';
 import { NOW, SECRET, delivery, gate, receive, setup } from './receiving';
 
@@ -184,5 +184,137 @@ describe('the receiver', () => {
     open();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(release).not.toHaveBeenCalled();
+  });
+});
+
+/** A memory store with its completion and release replaced where given. */
+const storeWith = (
+  replace: Partial<Pick<DedupStore, 'complete' | 'release'>>,
+): { store: DedupStore; memory: MemoryStore; released: string[] } => {
+  const memory = new MemoryStore();
+  const released: string[] = [];
+  const store: DedupStore = {
+    claim: (id, lease) => memory.claim(id, lease),
+    complete: replace.complete ?? ((id, token, keep) => memory.complete(id, token, keep)),
+    release:
+      replace.release ??
+      ((id, token) => {
+        released.push(id);
+        return memory.release(id, token);
+      }),
+  };
+  return { store, memory, released };
+};
+
+const after = <T>(ms: number, value: () => T): Promise<T> =>
+  new Promise((resolve) => {
+    setTimeout(() => {
+      resolve(value());
+    }, ms);
+  });
+
+describe('the receiver waiting for its store', () => {
+  it('answers 503 when a completion does not answer by the deadline or the lease, the claim kept', async () => {
+    const { store, memory, released } = storeWith({ complete: () => new Promise(() => undefined) });
+    const { webhooks, errors } = setup({ store, deadline: 20, lease: 60 });
+    const handler = jest.fn();
+    webhooks.on('deal.won', handler);
+    const started = Date.now();
+    const answer = {
+      status: 503,
+      body: {
+        ok: false,
+        problem: 'deadline',
+        message:
+          'Event deal.won "evt_r1" was handled, but the de-duplication store did not say within 60 ms whether it was kept. ISAO will retry it: a retry runs it again unless it was kept.',
+      },
+    };
+    expect(await receive(webhooks)).toEqual(answer);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    expect(errors.map((error) => error.answer)).toEqual([answer]);
+    expect(handler).toHaveBeenCalledTimes(1);
+    // the completion may yet keep it: the claim is not released, its lease holds it
+    expect(released).toEqual([]);
+    expect(memory.size).toBe(1);
+  });
+
+  it.each([
+    ['past the deadline, within the lease', { deadline: 20, lease: 150 }],
+    ['within the deadline, past a shorter lease', { deadline: 150, lease: 20 }],
+  ])('waits for a completion %s', async (_when, times) => {
+    const { store, memory } = storeWith({
+      complete: (id, token, keep) => after(60, () => memory.complete(id, token, keep)),
+    });
+    const { webhooks, errors } = setup({ store, ...times });
+    webhooks.on('deal.won', () => undefined);
+    expect((await receive(webhooks)).status).toBe(200);
+    expect(errors).toEqual([]);
+    expect((await receive(webhooks)).body.duplicates).toBe(1);
+  });
+
+  it('tells onError when the store answers that the claim had expired, and answers 200', async () => {
+    const { store } = storeWith({ complete: () => false });
+    const { webhooks, errors } = setup({ store, deadline: 1000, lease: 6000 });
+    webhooks.on('deal.won', () => undefined);
+    expect(await receive(webhooks)).toMatchObject({ status: 200, body: { handled: 1 } });
+    expect(errors.map((error) => [error.answer.body, error.event?.id])).toEqual([
+      [
+        {
+          ok: false,
+          problem: 'store',
+          message:
+            'Event deal.won "evt_r1" was handled, but its claim had expired before it could be marked done (the `lease` of 6000 ms ran out): a retry or another worker may run it again. Set a `lease` longer than its handlers take.',
+        },
+        'evt_r1',
+      ],
+    ]);
+  });
+
+  it('releases the claim of a completion that kept nothing, so an immediate retry runs it', async () => {
+    let fail = true;
+    const { store, memory, released } = storeWith({
+      complete: (id, token, keep) => {
+        if (!fail) return memory.complete(id, token, keep);
+        fail = false;
+        throw new RetryableError('the transaction could not commit');
+      },
+    });
+    const { webhooks } = setup({ store });
+    const handler = jest.fn();
+    webhooks.on('deal.won', handler);
+    expect((await receive(webhooks)).body.problem).toBe('store');
+    expect(released).toEqual(['evt_r1']);
+    expect((await receive(webhooks)).status).toBe(200);
+    expect(handler).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers by the deadline or the lease when a release does not answer', async () => {
+    const { store } = storeWith({ release: () => new Promise(() => undefined) });
+    const { webhooks } = setup({ store, deadline: 20, lease: 60 });
+    webhooks.on('deal.won', () => {
+      throw new Error('broken');
+    });
+    const started = Date.now();
+    expect((await receive(webhooks)).status).toBe(500);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+  });
+
+  it('tells onError of a release that fails, then answers', async () => {
+    const { store } = storeWith({ release: () => Promise.reject(new Error('store down')) });
+    const { webhooks, errors } = setup({ store });
+    webhooks.on('deal.won', () => {
+      throw new RetryableError('later');
+    });
+    expect((await receive(webhooks)).body.problem).toBe('retryable');
+    expect(errors.map((error) => [error.answer.body.message, String(error.cause)])).toEqual([
+      [
+        'Could not release the claim of event id "evt_r1": the de-duplication store failed. ISAO\'s retry finds it in flight until its `lease` of 15000 ms runs out.',
+        'Error: store down',
+      ],
+      [
+        'A handler asked to retry event deal.won "evt_r1": "later". ISAO will retry it.',
+        'RetryableError: later',
+      ],
+    ]);
   });
 });

@@ -33,6 +33,14 @@ describe('the receiver', () => {
     ]);
   });
 
+  it('runs a handler given a name twice once for each event of that name', async () => {
+    const { webhooks } = setup();
+    const handler = jest.fn();
+    webhooks.on(['deal.won', 'deal.lost', 'deal.won'], handler);
+    expect((await receive(webhooks)).status).toBe(200);
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
   it('answers a retry 200 without running the handlers again', async () => {
     const { webhooks } = setup();
     const handler = jest.fn();
