@@ -50,6 +50,8 @@ const readUpTo = (req: IncomingMessage, max: number): Promise<Uint8Array | undef
     // without an error) is cut off; after its end, the promise is settled and neither changes it
     req.on('error', reject);
     req.on('close', reject);
+    // a 'data' listener does not restart a stream paused by something before this (req.pause())
+    req.resume();
   });
 
 /** A Node request's body as a framework left it: the stream, and what it may have read. */

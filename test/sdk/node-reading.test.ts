@@ -1,7 +1,7 @@
 /**
  * How createNodeMiddleware reads a request's stream that does not simply end: closed, failed or
- * cut off by the client before its end (even before the middleware runs), partly read by
- * something mounted before it, or handed over without a URL; and
+ * cut off by the client before its end (even before the middleware runs), paused or partly read
+ * by something mounted before it, or handed over without a URL; and
  * the connection after a 413. On a real node:http server on 127.0.0.1.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -87,6 +87,22 @@ describe('createNodeMiddleware reading a stream', () => {
       expect(await resultsOfCut(cut, start)).toEqual([[true, 400]]);
     },
   );
+
+  it('reads a request that something before it paused', async () => {
+    const middleware = createNodeMiddleware(new Webhooks({ secrets: SECRET }));
+    const server = await listen(async (req, res) => {
+      // a middleware that pauses the stream while it awaits, and does not resume it
+      req.pause();
+      await pause(30);
+      await middleware(req, res);
+    });
+    const sent = signedDelivery('contact.created', { secret: SECRET, eventId: 'evt_paused' });
+    try {
+      expect((await post(server.url, sent.body, sent.headers)).body).toMatchObject({ handled: 1 });
+    } finally {
+      await server.close();
+    }
+  });
 
   it('answers 500 with the fix when something before it read part of the body, never a bad signature', async () => {
     const { middleware } = recorded();
