@@ -78,7 +78,8 @@ export interface IncomingDelivery extends RequestStart {
   read: (max: number) => Promise<RawBody | HttpAnswer | undefined>;
 }
 
-const CUT_OFF: HttpAnswer = {
+/** The answer to a request cut off before its body ended (a rejected `read` gets it too). */
+export const CUT_OFF: HttpAnswer = {
   status: 400,
   body: { ok: false, message: 'The webhook request was cut off before its body ended.' },
 };

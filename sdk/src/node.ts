@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   answerDelivery,
   answerText,
+  CUT_OFF,
   JSON_TYPE,
   NOT_FOUND,
   type HttpAnswer,
@@ -49,6 +50,8 @@ const readUpTo = (req: IncomingMessage, max: number): Promise<Uint8Array | undef
     // without an error) is cut off; after its end, the promise is settled and neither changes it
     req.on('error', reject);
     req.on('close', reject);
+    // a 'data' listener does not restart a stream paused by something before this (req.pause())
+    req.resume();
   });
 
 /** A Node request's body as a framework left it: the stream, and what it may have read. */
@@ -68,7 +71,11 @@ export const nodeBodyReader =
   async (max: number): Promise<string | Uint8Array | HttpAnswer | undefined> => {
     if (isBytes(rawBody)) return rawBody;
     if (isBytes(body)) return body;
-    if (!stream.readableDidRead && !stream.readableEnded) return readUpTo(stream, max);
+    // a request destroyed before this ran (the client went away while a middleware before it
+    // awaited) fired its 'close' already: it is cut off, answered at once rather than waited for
+    if (!stream.readableDidRead && !stream.readableEnded) {
+      return stream.destroyed ? CUT_OFF : readUpTo(stream, max);
+    }
     const message = body !== undefined && body !== null ? parsed : CONSUMED;
     return { status: 500, body: { ok: false, problem: 'unread', message } };
   };

@@ -31,7 +31,7 @@ const USED: HttpAnswer = {
     ok: false,
     problem: 'unread',
     message:
-      "The webhook request's body was already read before this handler: pass the request as received.",
+      "The webhook request's body was already read, or taken for reading, before this handler: pass the request as received.",
   },
 };
 
@@ -47,7 +47,8 @@ export const createWebHandler =
         length: request.headers.get('content-length'),
         headers: request.headers,
         read: async (max) => {
-          if (request.bodyUsed) return USED;
+          // a body read, or locked by a reader taken before this handler, is a setup mistake
+          if (request.bodyUsed || request.body?.locked) return USED;
           return request.body ? readUpTo(request.body, max) : new Uint8Array();
         },
       },

@@ -1,7 +1,7 @@
 /**
  * How createNodeMiddleware reads a request's stream that does not simply end: closed, failed or
- * cut off by the client before its end, partly read by something mounted before it, or handed
- * over without a URL; and
+ * cut off by the client before its end (even before the middleware runs), paused or partly read
+ * by something mounted before it, or handed over without a URL; and
  * the connection after a 413. On a real node:http server on 127.0.0.1.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -29,29 +29,77 @@ const recorded = (options: Parameters<typeof createNodeMiddleware>[1] = {}) => {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A way a request is cut off: by something on the server's side, or by its client. */
+type Cut = (req: IncomingMessage, client: Socket) => unknown;
+
+/** Cuts that end the request: 'close' is fired. */
+const CLOSING: [string, Cut][] = [
+  // something on the way (a timeout, the application) destroys the request, no error given
+  ['the request is closed without an error', (req) => req.destroy()],
+  // answered 400 though nobody is left to read it
+  ['the client goes away', (_req, client) => client.destroy()],
+];
+
+/**
+ * The middleware's results for a request cut 30 ms after it arrived, 10 of its 1000 bytes sent;
+ * `start` runs the middleware.
+ */
+const resultsOfCut = async (
+  cut: Cut,
+  start: (run: () => Promise<void>, req: IncomingMessage) => void,
+): Promise<[boolean, number][]> => {
+  const { results, first, run } = recorded();
+  const server = await listen((req, res) => {
+    setTimeout(() => cut(req, socket), 30);
+    start(() => run(req, res), req);
+  });
+  const socket = sendPart(server.url, 1000, '{"event":');
+  try {
+    await first;
+    return results;
+  } finally {
+    socket.destroy();
+    await server.close();
+  }
+};
+
 describe('createNodeMiddleware reading a stream', () => {
-  it.each([
-    // something on the way (a timeout, the application) destroys the request, no error given
-    ['the request is closed without an error', (req: IncomingMessage) => req.destroy()],
+  it.each<[string, Cut]>([
+    ...CLOSING,
     // a wrapper of the request may report a failure and stay open
     [
       'the request reports an error without closing',
-      (req: IncomingMessage) => req.emit('error', new Error('the stream failed')),
+      (req) => req.emit('error', new Error('the stream failed')),
     ],
-    // answered 400 though nobody is left to read it
-    ['the client goes away', (_req: IncomingMessage, client: Socket) => client.destroy()],
   ])('answers 400, without a hang, when %s before its body ended', async (_how, cut) => {
-    const { results, first, run } = recorded();
-    const server = await listen((req, res) => {
-      setTimeout(() => cut(req, socket), 30);
-      return run(req, res);
+    const start = (run: () => Promise<void>) => {
+      void run();
+    };
+    expect(await resultsOfCut(cut, start)).toEqual([[true, 400]]);
+  });
+
+  it.each(CLOSING)(
+    'answers 400 at once when %s before it runs (a middleware before it awaited)',
+    async (_how, cut) => {
+      const start = (run: () => Promise<void>, req: IncomingMessage) => {
+        req.once('close', () => void run());
+      };
+      expect(await resultsOfCut(cut, start)).toEqual([[true, 400]]);
+    },
+  );
+
+  it('reads a request that something before it paused', async () => {
+    const middleware = createNodeMiddleware(new Webhooks({ secrets: SECRET }));
+    const server = await listen(async (req, res) => {
+      // a middleware that pauses the stream while it awaits, and does not resume it
+      req.pause();
+      await pause(30);
+      await middleware(req, res);
     });
-    const socket = sendPart(server.url, 1000, '{"event":');
+    const sent = signedDelivery('contact.created', { secret: SECRET, eventId: 'evt_paused' });
     try {
-      await first;
-      expect(results).toEqual([[true, 400]]);
+      expect((await post(server.url, sent.body, sent.headers)).body).toMatchObject({ handled: 1 });
     } finally {
-      socket.destroy();
       await server.close();
     }
   });

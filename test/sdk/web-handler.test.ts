@@ -11,6 +11,9 @@ import { toRequest, writeResponse } from './frameworks/bridge';
 
 const SECRET = 'whsec_web_handler';
 
+const USED =
+  "The webhook request's body was already read, or taken for reading, before this handler: pass the request as received.";
+
 const serve = (handler: (request: Request) => Promise<Response>) =>
   listen(async (req: IncomingMessage, res: ServerResponse) => {
     await writeResponse(await handler(toRequest(req)), res);
@@ -96,11 +99,29 @@ describe('createWebHandler', () => {
     expect(await answer.json()).toEqual({
       ok: false,
       problem: 'unread',
-      message:
-        "The webhook request's body was already read before this handler: pass the request as received.",
+      message: USED,
     });
     // no body at all is an empty one
     const empty = await handler(new Request('http://127.0.0.1/', { method: 'POST' }));
     expect(await empty.json()).toMatchObject({ problem: 'missing' });
+  });
+
+  it('answers 500 unread, not 400 cut off, to a body that something before it took a reader of', async () => {
+    const handler = createWebHandler(new Webhooks({ secrets: SECRET }));
+    const made = () => new Request('http://127.0.0.1/', { method: 'POST', body: '{}' });
+    // a reader taken and kept, nothing read: the body is locked but not used
+    const locked = made();
+    locked.body?.getReader();
+    // a part read and the reader let go: the body is used but not locked
+    const part = made();
+    const reader = part.body?.getReader();
+    await reader?.read();
+    reader?.releaseLock();
+    const answers = [await handler(locked), await handler(part)];
+    expect(await Promise.all(answers.map((answer) => answer.json()))).toEqual([
+      { ok: false, problem: 'unread', message: USED },
+      { ok: false, problem: 'unread', message: USED },
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([500, 500]);
   });
 });
