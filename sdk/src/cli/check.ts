@@ -1,10 +1,11 @@
 /**
  * `isao check URL --secret S`: a receiver graded as ISAO's deliveries would stress it, one line
  * of a report card each. What a receiver must do: take a valid delivery (2xx within ISAO's 30 s),
- * refuse a tampered, an unsigned and a stale one (4xx: never run them), run one event once when
- * it arrives five times at once (one answer says handled; the others say duplicate, as a 200 whose
- * JSON has `duplicates` and no `handled`, or `duplicate: true`, or are 503 in-flight), and take
- * the bytes as sent: emoji and U+2028, a pretty-printed body, a body arriving in slow chunks.
+ * refuse a tampered one (a letter changed after signing), an unsigned and a stale one (4xx: never
+ * run them), run one event once when it arrives five times at once (one answer says handled; the
+ * others say duplicate, as a 200 whose JSON has `duplicates` and no `handled`, or
+ * `duplicate: true`, or are 503 in-flight), and take the bytes as sent: emoji and U+2028, a
+ * pretty-printed body, a body arriving in slow chunks.
  * An effect cannot be seen from outside: the duplicate line grades the answers.
  */
 import type { IsaoEvent } from '../../../core/events';
@@ -86,10 +87,10 @@ const CASES: readonly Case[] = [
     'refused',
     (make) => {
       const sent = make();
-      return {
-        body: encoder.encode(sent.text.replace('"data":{', '"data":{"tampered":true,')),
-        headers: sent.headers,
-      };
+      // the first letter of data.id (each event's sample has one, a letter first) in upper case:
+      // the body keeps its length and shape, so that only the signature can tell
+      const text = sent.text.replace(/(?<="data":\{"id":")[a-z]/, (letter) => letter.toUpperCase());
+      return { body: encoder.encode(text), headers: sent.headers };
     },
     'Verify the X-Isao-Hmac-Sha256 signature over the exact bytes received, and answer 401 when it does not match.',
   ),
