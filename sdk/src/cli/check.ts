@@ -14,7 +14,7 @@ import { delivered, ISAO_DELIVERY } from '../../../core/schedule';
 import { DEDUP_TTL_SECONDS } from '../../../core/signatures';
 import { signedDelivery, type DeliveryOptions, type SignedDelivery } from '../testing';
 import type { Output } from './output';
-import { described, send, type Sent, type SendOptions } from './send';
+import { described, send, type Sent } from './send';
 
 export interface Grade {
   check: string;
@@ -60,20 +60,25 @@ const one = (
   build: (make: Make) => {
     body: Uint8Array;
     headers: Record<string, string>;
+    /** Where to cut the body, its pieces sent `gapMs` apart (send.ts). */
+    cuts?: readonly number[];
   },
   fix: string,
-  sendOptions: SendOptions = TIMEOUT,
+  gapMs = 0,
 ): Case => ({
   check,
   run: async (url, make) => {
-    const { body, headers } = build(make);
-    const sent = await send(url, body, headers, sendOptions);
+    const { body, headers, cuts } = build(make);
+    const sent = await send(url, body, headers, { ...TIMEOUT, cuts, gapMs });
     const passed = expect === 'taken' ? delivered(sent.status) : refused(sent);
     return { check, passed, got: described(sent), ...(passed ? {} : { fix }) };
   },
 });
 
 const encoder = new TextEncoder();
+
+/** The emoji line's name: a character of 2, 4, 2 and 3 bytes in UTF-8. */
+const NAME = 'Zoë 🚀 Ünal\u2028line two';
 
 const CASES: readonly Case[] = [
   one(
@@ -136,8 +141,16 @@ const CASES: readonly Case[] = [
   one(
     'emoji and U+2028 in the body are taken',
     'taken',
-    (make) => make({ data: { name: 'Zoë 🚀 Ünal\u2028line two' } }),
-    'Verify the bytes as received, not text decoded and encoded again.',
+    (make) => {
+      const sent = make({ data: { name: NAME } });
+      // cut inside each of its characters of more than one byte: a receiver decoding each
+      // piece as text by itself garbles them
+      const at = (char: string): number =>
+        encoder.encode(sent.text.slice(0, sent.text.indexOf(char))).length + 1;
+      return { ...sent, cuts: ['ë', '🚀', 'Ü', '\u2028'].map(at) };
+    },
+    'Verify the bytes as received, not text decoded (piece by piece) and encoded again.',
+    50,
   ),
   one(
     'a pretty-printed body is taken',
@@ -152,9 +165,14 @@ const CASES: readonly Case[] = [
   one(
     'a body arriving in slow chunks is taken',
     'taken',
-    (make) => make(),
+    (make) => {
+      const sent = make();
+      const size = Math.ceil(sent.body.length / 5);
+      // in 5 pieces
+      return { ...sent, cuts: [1, 2, 3, 4].map((n) => n * size) };
+    },
     'Read the whole body before verifying it, however slowly it arrives.',
-    { ...TIMEOUT, chunks: 5, gapMs: 300 },
+    300,
   ),
 ];
 

@@ -195,7 +195,7 @@ it('fails a receiver that refuses everything on each line that must be taken, wi
     expect(fixes).toEqual([
       '      fix: Answer 2xx within 30 s once the signature is verified; do slow work after answering, or within a deadline.',
       expect.stringMatching(/^ {6}fix: Claim each metadata\.eventId/),
-      '      fix: Verify the bytes as received, not text decoded and encoded again.',
+      '      fix: Verify the bytes as received, not text decoded (piece by piece) and encoded again.',
       '      fix: Verify the bytes as received: a body parser that re-serialises the JSON changes them.',
       '      fix: Read the whole body before verifying it, however slowly it arrives.',
     ]);
