@@ -267,9 +267,32 @@ describe("trigger's --set", () => {
     'title=x',
     'data.title',
     'metadata=x',
+    // no "=": not read as the key without its last character
+    'eventIdX',
+    'metadata.eventIdX',
+    'timestampZ',
   ])('refuses --set %s, saying what it takes', (set) => {
     expect(() => overrides('deal.won', [set])).toThrow(
       `--set ${JSON.stringify(set)}: expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME.`,
     );
+  });
+
+  it.each(['eventId=', 'metadata.eventId= '])('refuses --set %j: a blank event id', (set) => {
+    expect(() => overrides('deal.won', [set])).toThrow(
+      `--set ${JSON.stringify(set)}: an event id cannot be blank.`,
+    );
+  });
+
+  it('exits 2 on a --set without "=", naming it, before sending anything', async () => {
+    const ran = await isao(
+      ['trigger', 'deal.won', '--forward-to', 'http://127.0.0.1:1/', '--set', 'eventIdX'],
+      { env: { ISAO_WEBHOOK_SECRET: 's' } },
+    );
+    expect(ran).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'isao: --set "eventIdX": expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME.\nRun isao --help for the commands.\n',
+    });
   });
 });
