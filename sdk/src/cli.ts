@@ -83,10 +83,16 @@ const urlOf = (raw: string | undefined, what: string): URL => {
   return url;
 };
 
-/** The signing secret given, else ISAO_WEBHOOK_SECRET; a blank one is none. */
-const secretOf = (given: string | undefined, env: Env): string => {
+/** The signing secret given, else ISAO_WEBHOOK_SECRET; a blank one is none (null). */
+const secretIn = (given: string | undefined, env: Env): string | null => {
   const secret = given ?? env.ISAO_WEBHOOK_SECRET;
-  if (!secret?.trim())
+  return secret?.trim() ? secret : null;
+};
+
+/** The signing secret a command cannot do without (secretIn's). */
+const secretOf = (given: string | undefined, env: Env): string => {
+  const secret = secretIn(given, env);
+  if (secret === null)
     throw new UsageError('Give the signing secret: --secret S (or ISAO_WEBHOOK_SECRET).');
   return secret;
 };
@@ -159,12 +165,11 @@ export const run = async (
           `--times must be a whole number from 1 to 1000, not "${values.times}".`,
         );
       }
-      const secret = values.secret ?? io.env.ISAO_WEBHOOK_SECRET ?? null;
       const ok = await trigger(
         {
           event: eventOf(positionals[0]),
           forwardTo: urlOf(values['forward-to'], '--forward-to'),
-          secret,
+          secret: secretIn(values.secret, io.env),
           sets: values.set,
           times,
           likeIsao: values['like-isao'],

@@ -85,7 +85,7 @@ export const trigger = async (args: TriggerArgs, out: Output): Promise<boolean> 
   const options = overrides(args.event, args.sets);
   // said once the command line is known to be good
   if (args.secret === null)
-    out.line('No --secret (or ISAO_WEBHOOK_SECRET): sending unsigned deliveries.');
+    out.line('No --secret (or ISAO_WEBHOOK_SECRET), or a blank one: sending unsigned deliveries.');
   const schedule = args.likeIsao ? ISAO_DELIVERY : { ...ISAO_DELIVERY, retries: 0 };
   const report = [];
   for (let n = 1; n <= args.times; n += 1) {

@@ -118,15 +118,28 @@ describe('trigger', () => {
     try {
       const ran = await isao(['trigger', 'deal.won', '--forward-to', server.url]);
       expect(ran.code).toBe(0);
-      expect(ran.stdout).toMatch(
-        /^No --secret \(or ISAO_WEBHOOK_SECRET\): sending unsigned deliveries\.\n✓ 1\/1 deal\.won /,
-      );
+      const unsigned =
+        /^No --secret \(or ISAO_WEBHOOK_SECRET\), or a blank one: sending unsigned deliveries\.\n✓ 1\/1 deal\.won /;
+      expect(ran.stdout).toMatch(unsigned);
       expect(headers).toEqual(['undefined']);
       const signed = await isao(['trigger', 'deal.won', '--forward-to', server.url], {
         env: { ISAO_WEBHOOK_SECRET: 'whsec_env' },
       });
       expect(signed.stdout).not.toContain('No --secret');
       expect(headers[1]).not.toBe('undefined');
+      // a blank secret is none, as for the other commands: not an HMAC keyed with nothing
+      const blankOption = await isao(
+        ['trigger', 'deal.won', '--forward-to', server.url, '--secret='],
+        { env: { ISAO_WEBHOOK_SECRET: 'whsec_env' } },
+      );
+      const blankEnv = await isao(['trigger', 'deal.won', '--forward-to', server.url], {
+        env: { ISAO_WEBHOOK_SECRET: ' ' },
+      });
+      expect([blankOption.stdout, blankEnv.stdout]).toEqual([
+        expect.stringMatching(unsigned),
+        expect.stringMatching(unsigned),
+      ]);
+      expect(headers.slice(2)).toEqual(['undefined', 'undefined']);
     } finally {
       await server.close();
     }
