@@ -129,17 +129,21 @@ export const run = async (
   const [command, ...rest] = argv;
   // --json and --help, which every command takes, before the command's own options
   const out: Output = outputFor(rest.includes('--json'), io.stdout, io.stderr, io.env);
+  // asked for, help is printed with --json too
+  const help = (text: string): void => {
+    io.stdout.write(`${text}\n`);
+  };
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      out.line(USAGE);
+      help(USAGE);
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
     if (!(command in OPTIONS)) throw new UsageError(`Unknown command "${command}".`);
     if (rest.includes('--help')) {
-      out.line(command === 'webhooks' ? WEBHOOKS_USAGE : USAGE);
+      help(command === 'webhooks' ? WEBHOOKS_USAGE : USAGE);
       return EXIT.ok;
     }
-    const parse = <O extends ParseArgsConfig['options']>(options: O) => {
+    const parseAll = <O extends ParseArgsConfig['options']>(options: O) => {
       try {
         return parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
       } catch (error) {
@@ -147,8 +151,19 @@ export const run = async (
         throw new UsageError(messageOf(error));
       }
     };
+    /** The command line of a command taking one argument at most (the others are refused). */
+    const parse = <O extends ParseArgsConfig['options']>(options: O) => {
+      const parsed = parseAll(options);
+      const extra = parsed.positionals[1];
+      if (extra !== undefined) {
+        throw new UsageError(
+          `isao ${command} takes one argument at most; "${extra}" is one too many.`,
+        );
+      }
+      return parsed;
+    };
     if (command === 'webhooks') {
-      const { values, positionals } = parse(OPTIONS.webhooks);
+      const { values, positionals } = parseAll(OPTIONS.webhooks);
       const client = clientOf(values['api-key'], values['base-url'], io.env);
       await webhooks(
         client,

@@ -39,6 +39,36 @@ describe('help', () => {
     expect(trigger.stdout).toMatch(/^Usage: isao COMMAND/);
   });
 
+  it('help asked for with --json: the usage all the same', async () => {
+    const usage = (await isao(['--help'])).stdout;
+    for (const args of [
+      ['help', '--json'],
+      ['--help', '--json'],
+      ['trigger', '--help', '--json'],
+    ]) {
+      expect(await isao(args)).toEqual({ code: 0, stdout: usage, stderr: '' });
+    }
+    expect(await isao(['webhooks', '--json', '--help'])).toEqual({
+      code: 0,
+      stdout: `${WEBHOOKS_USAGE}\n`,
+      stderr: '',
+    });
+  });
+
+  it.each([
+    ['trigger', 'deal.won', 'deal.lost', '--forward-to', 'http://127.0.0.1:1/'],
+    ['check', 'http://127.0.0.1:1/', 'deal.lost', '--secret', 's'],
+    ['sign', '--secret', 's', 'a.json', 'deal.lost'],
+    ['verify', '--vectors', 'a.json', 'deal.lost'],
+    ['verify', '--secret', 's', 'a.json', 'deal.lost'],
+  ])('isao %s with an argument too many: exit 2, naming it', async (...args) => {
+    expect(await isao(args)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `isao: isao ${args[0]} takes one argument at most; "deal.lost" is one too many.\nRun isao --help for the commands.\n`,
+    });
+  });
+
   it('an unknown command: exit 2, naming it', async () => {
     expect(await isao(['triger'])).toEqual({
       code: 2,
