@@ -248,6 +248,11 @@ export const run = async (
 // process, never in a test's (its mutants could only be "not covered"); run() is tested
 // Stryker disable all
 if (require.main === module) {
+  // the reader gone (`isao … | head`): the rest of the output has nowhere to go; end quietly
+  process.stdout.on('error', (error: Error) => {
+    if (!('code' in error) || error.code !== 'EPIPE') throw error;
+    process.exit();
+  });
   void run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
