@@ -83,10 +83,16 @@ const urlOf = (raw: string | undefined, what: string): URL => {
   return url;
 };
 
-/** The signing secret given, else ISAO_WEBHOOK_SECRET; a blank one is none. */
-const secretOf = (given: string | undefined, env: Env): string => {
+/** The signing secret given, else ISAO_WEBHOOK_SECRET; a blank one is none (null). */
+const secretIn = (given: string | undefined, env: Env): string | null => {
   const secret = given ?? env.ISAO_WEBHOOK_SECRET;
-  if (!secret?.trim())
+  return secret?.trim() ? secret : null;
+};
+
+/** The signing secret a command cannot do without (secretIn's). */
+const secretOf = (given: string | undefined, env: Env): string => {
+  const secret = secretIn(given, env);
+  if (secret === null)
     throw new UsageError('Give the signing secret: --secret S (or ISAO_WEBHOOK_SECRET).');
   return secret;
 };
@@ -123,17 +129,21 @@ export const run = async (
   const [command, ...rest] = argv;
   // --json and --help, which every command takes, before the command's own options
   const out: Output = outputFor(rest.includes('--json'), io.stdout, io.stderr, io.env);
+  // asked for, help is printed with --json too
+  const help = (text: string): void => {
+    io.stdout.write(`${text}\n`);
+  };
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      out.line(USAGE);
+      help(USAGE);
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
     if (!(command in OPTIONS)) throw new UsageError(`Unknown command "${command}".`);
     if (rest.includes('--help')) {
-      out.line(command === 'webhooks' ? WEBHOOKS_USAGE : USAGE);
+      help(command === 'webhooks' ? WEBHOOKS_USAGE : USAGE);
       return EXIT.ok;
     }
-    const parse = <O extends ParseArgsConfig['options']>(options: O) => {
+    const parseAll = <O extends ParseArgsConfig['options']>(options: O) => {
       try {
         return parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
       } catch (error) {
@@ -141,8 +151,19 @@ export const run = async (
         throw new UsageError(messageOf(error));
       }
     };
+    /** The command line of a command taking one argument at most (the others are refused). */
+    const parse = <O extends ParseArgsConfig['options']>(options: O) => {
+      const parsed = parseAll(options);
+      const extra = parsed.positionals[1];
+      if (extra !== undefined) {
+        throw new UsageError(
+          `isao ${command} takes one argument at most; "${extra}" is one too many.`,
+        );
+      }
+      return parsed;
+    };
     if (command === 'webhooks') {
-      const { values, positionals } = parse(OPTIONS.webhooks);
+      const { values, positionals } = parseAll(OPTIONS.webhooks);
       const client = clientOf(values['api-key'], values['base-url'], io.env);
       await webhooks(
         client,
@@ -159,12 +180,11 @@ export const run = async (
           `--times must be a whole number from 1 to 1000, not "${values.times}".`,
         );
       }
-      const secret = values.secret ?? io.env.ISAO_WEBHOOK_SECRET ?? null;
       const ok = await trigger(
         {
           event: eventOf(positionals[0]),
           forwardTo: urlOf(values['forward-to'], '--forward-to'),
-          secret,
+          secret: secretIn(values.secret, io.env),
           sets: values.set,
           times,
           likeIsao: values['like-isao'],
@@ -228,6 +248,11 @@ export const run = async (
 // process, never in a test's (its mutants could only be "not covered"); run() is tested
 // Stryker disable all
 if (require.main === module) {
+  // the reader gone (`isao … | head`): the rest of the output has nowhere to go; end quietly
+  process.stdout.on('error', (error: Error) => {
+    if (!('code' in error) || error.code !== 'EPIPE') throw error;
+    process.exit();
+  });
   void run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -40,17 +40,32 @@ export const outcomeOf = (result: VerifyResult): unknown =>
     ),
   );
 
+const isText = (value: unknown): value is string => typeof value === 'string';
+
 /** Each part of a vector, what it must be, and the check. */
 const PARTS: readonly (readonly [key: string, what: string, is: (value: unknown) => boolean])[] = [
-  ['name', 'a string', (value) => typeof value === 'string'],
-  ['secrets', 'a list', Array.isArray],
+  ['name', 'a string', isText],
+  [
+    'secrets',
+    'a list of one or more non-blank strings',
+    (value) =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((secret) => isText(secret) && secret.trim() !== ''),
+  ],
   ['now', 'a number', (value) => typeof value === 'number'],
   [
     'body',
     'an object with a "base64" string',
     (value) => isRecord(value) && typeof value.base64 === 'string',
   ],
-  ['headers', 'a list', Array.isArray],
+  [
+    'headers',
+    'a list of [name, value] pairs of strings',
+    (value) =>
+      Array.isArray(value) &&
+      value.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isText)),
+  ],
   ['expected', 'an object', isRecord],
 ];
 

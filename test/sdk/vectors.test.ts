@@ -131,10 +131,10 @@ describe('a vectors file read (isao verify --vectors FILE)', () => {
 
   it.each([
     ['name', 'a string'],
-    ['secrets', 'a list'],
+    ['secrets', 'a list of one or more non-blank strings'],
     ['now', 'a number'],
     ['body', 'an object with a "base64" string'],
-    ['headers', 'a list'],
+    ['headers', 'a list of [name, value] pairs of strings'],
     ['expected', 'an object'],
   ])('names a case without a vector’s %s, and which case', (key, what) => {
     const broken = { ...second, [key]: null };
@@ -145,6 +145,28 @@ describe('a vectors file read (isao verify --vectors FILE)', () => {
     const without = Object.fromEntries(Object.entries(first).filter(([name]) => name !== key));
     expect(vectorsIn({ cases: [without, second] })).toBe(
       `case 1 is not a vector: its "${key}" is not ${what}`,
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ['secrets', []],
+    ['secrets', [5]],
+    ['secrets', ['whsec_1', '']],
+    ['secrets', ['  ']],
+    ['headers', [5]],
+    // a string of two characters is no pair
+    ['headers', ['ab']],
+    ['headers', [['X-Isao-Event']]],
+    ['headers', [['X-Isao-Event', 'deal.won', 'x']]],
+    ['headers', [['X-Isao-Event', 5]]],
+    ['headers', [[5, 'deal.won']]],
+  ])('names a case whose %s hold %j, and which case', (key, value) => {
+    const what =
+      key === 'secrets'
+        ? 'a list of one or more non-blank strings'
+        : 'a list of [name, value] pairs of strings';
+    expect(vectorsIn({ cases: [first, { ...second, [key]: value }] })).toBe(
+      `case 2 is not a vector: its "${key}" is not ${what}`,
     );
   });
 

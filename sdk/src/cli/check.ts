@@ -1,10 +1,11 @@
 /**
  * `isao check URL --secret S`: a receiver graded as ISAO's deliveries would stress it, one line
  * of a report card each. What a receiver must do: take a valid delivery (2xx within ISAO's 30 s),
- * refuse a tampered, an unsigned and a stale one (4xx: never run them), run one event once when
- * it arrives five times at once (one answer says handled; the others say duplicate, as a 200 whose
- * JSON has `duplicates` and no `handled`, or `duplicate: true`, or are 503 in-flight), and take
- * the bytes as sent: emoji and U+2028, a pretty-printed body, a body arriving in slow chunks.
+ * refuse a tampered one (a letter changed after signing), an unsigned and a stale one (4xx: never
+ * run them), run one event once when it arrives five times at once (one answer says handled; the
+ * others say duplicate, as a 200 whose JSON has `duplicates` and no `handled`, or
+ * `duplicate: true`, or are 503 in-flight), and take the bytes as sent: emoji and U+2028, a
+ * pretty-printed body, a body arriving in slow chunks.
  * An effect cannot be seen from outside: the duplicate line grades the answers.
  */
 import type { IsaoEvent } from '../../../core/events';
@@ -13,7 +14,7 @@ import { delivered, ISAO_DELIVERY } from '../../../core/schedule';
 import { DEDUP_TTL_SECONDS } from '../../../core/signatures';
 import { signedDelivery, type DeliveryOptions, type SignedDelivery } from '../testing';
 import type { Output } from './output';
-import { described, send, type Sent, type SendOptions } from './send';
+import { described, send, type Sent } from './send';
 
 export interface Grade {
   check: string;
@@ -59,20 +60,25 @@ const one = (
   build: (make: Make) => {
     body: Uint8Array;
     headers: Record<string, string>;
+    /** Where to cut the body, its pieces sent `gapMs` apart (send.ts). */
+    cuts?: readonly number[];
   },
   fix: string,
-  sendOptions: SendOptions = TIMEOUT,
+  gapMs = 0,
 ): Case => ({
   check,
   run: async (url, make) => {
-    const { body, headers } = build(make);
-    const sent = await send(url, body, headers, sendOptions);
+    const { body, headers, cuts } = build(make);
+    const sent = await send(url, body, headers, { ...TIMEOUT, cuts, gapMs });
     const passed = expect === 'taken' ? delivered(sent.status) : refused(sent);
     return { check, passed, got: described(sent), ...(passed ? {} : { fix }) };
   },
 });
 
 const encoder = new TextEncoder();
+
+/** The emoji line's name: a character of 2, 4, 2 and 3 bytes in UTF-8. */
+const NAME = 'Zoë 🚀 Ünal\u2028line two';
 
 const CASES: readonly Case[] = [
   one(
@@ -86,10 +92,10 @@ const CASES: readonly Case[] = [
     'refused',
     (make) => {
       const sent = make();
-      return {
-        body: encoder.encode(sent.text.replace('"data":{', '"data":{"tampered":true,')),
-        headers: sent.headers,
-      };
+      // the first letter of data.id (each event's sample has one, a letter first) in upper case:
+      // the body keeps its length and shape, so that only the signature can tell
+      const text = sent.text.replace(/(?<="data":\{"id":")[a-z]/, (letter) => letter.toUpperCase());
+      return { body: encoder.encode(text), headers: sent.headers };
     },
     'Verify the X-Isao-Hmac-Sha256 signature over the exact bytes received, and answer 401 when it does not match.',
   ),
@@ -135,8 +141,16 @@ const CASES: readonly Case[] = [
   one(
     'emoji and U+2028 in the body are taken',
     'taken',
-    (make) => make({ data: { name: 'Zoë 🚀 Ünal\u2028line two' } }),
-    'Verify the bytes as received, not text decoded and encoded again.',
+    (make) => {
+      const sent = make({ data: { name: NAME } });
+      // cut inside each of its characters of more than one byte: a receiver decoding each
+      // piece as text by itself garbles them
+      const at = (char: string): number =>
+        encoder.encode(sent.text.slice(0, sent.text.indexOf(char))).length + 1;
+      return { ...sent, cuts: ['ë', '🚀', 'Ü', '\u2028'].map(at) };
+    },
+    'Verify the bytes as received, not text decoded (piece by piece) and encoded again.',
+    50,
   ),
   one(
     'a pretty-printed body is taken',
@@ -151,9 +165,14 @@ const CASES: readonly Case[] = [
   one(
     'a body arriving in slow chunks is taken',
     'taken',
-    (make) => make(),
+    (make) => {
+      const sent = make();
+      const size = Math.ceil(sent.body.length / 5);
+      // in 5 pieces
+      return { ...sent, cuts: [1, 2, 3, 4].map((n) => n * size) };
+    },
     'Read the whole body before verifying it, however slowly it arrives.',
-    { ...TIMEOUT, chunks: 5, gapMs: 300 },
+    300,
   ),
 ];
 

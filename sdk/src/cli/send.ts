@@ -1,7 +1,7 @@
 /**
  * One POST of exact bytes to a receiver, as ISAO sends a delivery: a timeout per attempt, the
- * answer's status, time and text; optionally the body in slow chunks. Never throws: a refused
- * connection or a timeout is the result's `error`.
+ * answer's status, time and text; optionally the body in pieces, cut where asked, sent apart.
+ * Never throws: a refused connection or a timeout is the result's `error`.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -16,8 +16,8 @@ export interface Sent {
 
 export interface SendOptions {
   timeoutMs: number;
-  /** Send the body in this many pieces, `gapMs` apart (the slow path). */
-  chunks?: number;
+  /** Where to cut the body: byte offsets, ascending; each piece is sent `gapMs` after the last. */
+  cuts?: readonly number[];
   gapMs?: number;
 }
 
@@ -30,7 +30,7 @@ export const send = (
   url: URL,
   body: Uint8Array,
   headers: Readonly<Record<string, string>>,
-  { timeoutMs, chunks = 1, gapMs = 0 }: SendOptions,
+  { timeoutMs, cuts = [], gapMs = 0 }: SendOptions,
 ): Promise<Sent> =>
   new Promise((resolve) => {
     const started = Date.now();
@@ -64,10 +64,8 @@ export const send = (
     req.on('error', (error) => {
       done({ error: error.message });
     });
-    const size = Math.ceil(body.length / chunks);
-    const pieces = Array.from({ length: chunks }, (_, i) =>
-      body.subarray(i * size, (i + 1) * size),
-    );
+    const starts = [0, ...cuts];
+    const pieces = [...cuts, body.length].map((end, i) => body.subarray(starts[i], end));
     void (async () => {
       // a pause after each piece, the last too: the receiver has the whole body by its
       // Content-Length then, whenever the request ends; node drops a write after an answer or

@@ -42,26 +42,31 @@ const setIn = (record: RawRecord, path: readonly string[], value: unknown): RawR
   };
 };
 
+const EXPECTED =
+  'expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME';
+
 /** The delivery's overrides from every `--set`: `data.…`, `eventId`, `timestamp`. */
 export const overrides = (event: IsaoEvent, sets: readonly string[]): Partial<DeliveryOptions> => {
   let data = sampleOf(event);
   const options: Partial<DeliveryOptions> = {};
   for (const set of sets) {
+    const refused = (what: string): UsageError =>
+      new UsageError(`--set ${JSON.stringify(set)}: ${what}.`);
     const at = set.indexOf('=');
+    if (at === -1) throw refused(EXPECTED);
     const key = set.slice(0, at);
     const value = set.slice(at + 1);
     const [root, ...path] = key.split('.');
-    if (at !== -1 && root === 'data' && path.length > 0 && path.every(Boolean)) {
+    if (root === 'data' && path.length > 0 && path.every(Boolean)) {
       data = setIn(data, path, valueOf(value));
     } else if (key === 'eventId' || key === 'metadata.eventId') {
+      if (!value.trim()) throw refused('an event id cannot be blank');
       options.eventId = value;
     } else if (key === 'timestamp') {
       const parsed = valueOf(value);
       options.timestamp = typeof parsed === 'number' ? parsed : value;
     } else {
-      throw new UsageError(
-        `--set ${JSON.stringify(set)}: expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME.`,
-      );
+      throw refused(EXPECTED);
     }
   }
   return { ...options, data };
@@ -80,7 +85,7 @@ export const trigger = async (args: TriggerArgs, out: Output): Promise<boolean> 
   const options = overrides(args.event, args.sets);
   // said once the command line is known to be good
   if (args.secret === null)
-    out.line('No --secret (or ISAO_WEBHOOK_SECRET): sending unsigned deliveries.');
+    out.line('No --secret (or ISAO_WEBHOOK_SECRET), or a blank one: sending unsigned deliveries.');
   const schedule = args.likeIsao ? ISAO_DELIVERY : { ...ISAO_DELIVERY, retries: 0 };
   const report = [];
   for (let n = 1; n <= args.times; n += 1) {

@@ -2,7 +2,8 @@
  * `isao check` on receivers on 127.0.0.1 that each get one thing wrong (or right) in a way the
  * guide's receivers do not: the report card on a terminal (progress, colours), a refusal as a
  * 400 (a 4xx) or a 500 (no refusal: ISAO retries it), each way a burst of copies can go wrong,
- * a body decoded as Latin-1, a body verified as re-serialised JSON, and a body deadline of 1 s.
+ * a body decoded as Latin-1 or piece by piece as UTF-8, a body verified as re-serialised JSON,
+ * and a body deadline of 1 s.
  */
 import type { IncomingMessage } from 'node:http';
 import { verify } from '../../../sdk/src/index';
@@ -22,8 +23,8 @@ interface Policy {
   refuse?: number;
   /** The answer to the n-th verified copy of an event (1 for its first). */
   copy?: (n: number) => [number, string];
-  /** The bytes verified, from the bytes received. */
-  read?: (bytes: Buffer) => Buffer;
+  /** The bytes verified, from the pieces received. */
+  read?: (pieces: Buffer[]) => Buffer;
   /** The answer when the whole body took longer than this many ms to arrive. */
   deadlineMs?: number;
 }
@@ -33,7 +34,12 @@ const claiming = (n: number): [number, string] =>
   n === 1 ? [200, '{"handled":1}'] : [200, '{"handled":0,"duplicates":1}'];
 
 /** A receiver verifying each delivery with SECRET and answering as `policy` says. */
-const receiver = ({ refuse = 401, copy = claiming, read = (b) => b, deadlineMs }: Policy) => {
+const receiver = ({
+  refuse = 401,
+  copy = claiming,
+  read = (pieces) => Buffer.concat(pieces),
+  deadlineMs,
+}: Policy) => {
   const seen = new Map<string, number>();
   return listen(async (req: IncomingMessage, res) => {
     const started = Date.now();
@@ -44,7 +50,7 @@ const receiver = ({ refuse = 401, copy = claiming, read = (b) => b, deadlineMs }
       res.writeHead(408).end();
       return;
     }
-    const result = verify(read(Buffer.concat(chunks)), req.headers, { secrets: SECRET });
+    const result = verify(read(chunks), req.headers, { secrets: SECRET });
     if (!result.ok) {
       res.writeHead(refuse).end();
       return;
@@ -149,14 +155,21 @@ it.each<[string, (n: number) => [number, string], RegExp]>([
   ]);
 });
 
-it('fails the emoji line alone for a body decoded as Latin-1, and the pretty-printed line alone for re-serialised JSON', async () => {
-  const latin1 = await graded({ read: (bytes) => Buffer.from(bytes.toString('latin1'), 'utf8') });
-  expect(failing(latin1.grades)).toEqual([
+it.each<[string, (pieces: Buffer[]) => Buffer]>([
+  ['decoded as Latin-1', (pieces) => Buffer.from(Buffer.concat(pieces).toString('latin1'))],
+  // `text += chunk.toString()`: a character cut between two pieces is garbled
+  ['decoded piece by piece', (pieces) => Buffer.from(pieces.map(String).join(''))],
+])('fails the emoji line alone for a body %s', async (_name, read) => {
+  const { grades } = await graded({ read });
+  expect(failing(grades)).toEqual([
     expect.objectContaining({ check: 'emoji and U+2028 in the body are taken' }),
   ]);
+});
+
+it('fails the pretty-printed line alone for re-serialised JSON', async () => {
   const reserialised = await graded({
-    read: (bytes) => {
-      const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    read: (pieces) => {
+      const parsed: unknown = JSON.parse(Buffer.concat(pieces).toString('utf8'));
       return Buffer.from(JSON.stringify(parsed));
     },
   });

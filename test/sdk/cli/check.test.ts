@@ -6,7 +6,9 @@
  */
 import express from 'express';
 import type { Server } from 'node:http';
+import { isRecord } from '../../../core/inputs';
 import { createNodeMiddleware, verify, Webhooks } from '../../../sdk/src/index';
+import { signedDelivery } from '../../../sdk/src/testing';
 import { listen } from '../helpers';
 import { isao } from './run';
 
@@ -138,6 +140,41 @@ it('fails a receiver that verifies but runs every duplicate again, on that line 
   }
 });
 
+/** A JSON value's shape: each object's keys, and the type of everything else. */
+const shapeOf = (value: unknown): unknown =>
+  isRecord(value)
+    ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shapeOf(inner)]))
+    : typeof value;
+
+it('fails a receiver that only looks for the signature header, however strictly it reads the body', async () => {
+  // the shape of a contact.created delivery: an unknown field, or a known one of another type, is a 400
+  const shape = JSON.stringify(
+    shapeOf(JSON.parse(signedDelivery('contact.created', { secret: null }).text)),
+  );
+  const server = await listen(async (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise((resolve) => req.on('end', resolve));
+    const strict = JSON.stringify(shapeOf(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+    const status =
+      req.headers['x-isao-hmac-sha256'] === undefined ? 401 : strict === shape ? 200 : 400;
+    res.writeHead(status).end();
+  });
+  try {
+    const ran = await isao(['check', server.url, '--secret', SECRET]);
+    expect(card(ran.stdout)).toEqual(
+      expected([
+        'a tampered copy is refused',
+        'a stale event is refused',
+        'the same event 5 times at once runs once',
+      ]),
+    );
+    expect(ran.stdout).toMatch(/^FAIL {2}a tampered copy is refused \(4xx\): 200 in \d+ ms$/m);
+  } finally {
+    await server.close();
+  }
+});
+
 it('fails a receiver that refuses everything on each line that must be taken, with its fix', async () => {
   const server = await listen((req, res) => {
     req.resume();
@@ -158,7 +195,7 @@ it('fails a receiver that refuses everything on each line that must be taken, wi
     expect(fixes).toEqual([
       '      fix: Answer 2xx within 30 s once the signature is verified; do slow work after answering, or within a deadline.',
       expect.stringMatching(/^ {6}fix: Claim each metadata\.eventId/),
-      '      fix: Verify the bytes as received, not text decoded and encoded again.',
+      '      fix: Verify the bytes as received, not text decoded (piece by piece) and encoded again.',
       '      fix: Verify the bytes as received: a body parser that re-serialises the JSON changes them.',
       '      fix: Read the whole body before verifying it, however slowly it arrives.',
     ]);

@@ -200,6 +200,23 @@ describe('verify --vectors', () => {
     );
   });
 
+  it.each([
+    ['headers', 'a list of [name, value] pairs of strings'],
+    ['secrets', 'a list of one or more non-blank strings'],
+  ])(
+    'a case whose %s are not strings: exit 2 naming the case and the part, no stack',
+    async (key, what) => {
+      const malformed = join(dir, 'malformed.json');
+      const cases = VECTORS.map((vector, i) => (i === 1 ? { ...vector, [key]: [5] } : vector));
+      writeFileSync(malformed, JSON.stringify({ cases }));
+      expect(await isao(['verify', '--vectors', malformed])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `isao: ${malformed} holds no conformance vectors: case 2 is not a vector: its "${key}" is not ${what}.\nRun isao --help for the commands.\n`,
+      });
+    },
+  );
+
   it('a file holding no case: nothing passed, exit 1', async () => {
     const empty = join(dir, 'empty.json');
     writeFileSync(empty, '{"cases": []}');

@@ -4,6 +4,7 @@
  * 127.0.0.1 verifies, with overrides, several times, and with ISAO's retries in order; a
  * signature made and checked by hand; the conformance vectors through the package's verify.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,6 +173,25 @@ it('signs and verifies a body by hand, from a file or stdin', async () => {
   );
   expect(bad.code).toBe(1);
   expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, status: 401, problem: 'mismatch' });
+});
+
+it('the bin piped into a reader that goes away (| head -n 1): the rest ends quietly, no EPIPE', async () => {
+  const { received, server } = await receiver();
+  try {
+    const args = ['trigger', 'deal.won', '--forward-to', server.url, '--secret', SECRET];
+    const child = spawn('sh', ['-c', '"$0" "$@" --times 20 | head -n 1', cli.bin, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(stdout).toMatch(/^✓ 1\/20 deal\.won \S+ attempt 1: 200 in \d+ ms/);
+    expect(stderr).toBe('');
+    // the bin stopped once its reader was gone: not every delivery was sent
+    expect(received.length).toBeLessThan(20);
+  } finally {
+    await server.close();
+  }
 });
 
 it('verify --vectors passes the packaged vectors and a given file, and fails a wrong one', async () => {

@@ -39,6 +39,36 @@ describe('help', () => {
     expect(trigger.stdout).toMatch(/^Usage: isao COMMAND/);
   });
 
+  it('help asked for with --json: the usage all the same', async () => {
+    const usage = (await isao(['--help'])).stdout;
+    for (const args of [
+      ['help', '--json'],
+      ['--help', '--json'],
+      ['trigger', '--help', '--json'],
+    ]) {
+      expect(await isao(args)).toEqual({ code: 0, stdout: usage, stderr: '' });
+    }
+    expect(await isao(['webhooks', '--json', '--help'])).toEqual({
+      code: 0,
+      stdout: `${WEBHOOKS_USAGE}\n`,
+      stderr: '',
+    });
+  });
+
+  it.each([
+    ['trigger', 'deal.won', 'deal.lost', '--forward-to', 'http://127.0.0.1:1/'],
+    ['check', 'http://127.0.0.1:1/', 'deal.lost', '--secret', 's'],
+    ['sign', '--secret', 's', 'a.json', 'deal.lost'],
+    ['verify', '--vectors', 'a.json', 'deal.lost'],
+    ['verify', '--secret', 's', 'a.json', 'deal.lost'],
+  ])('isao %s with an argument too many: exit 2, naming it', async (...args) => {
+    expect(await isao(args)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `isao: isao ${args[0]} takes one argument at most; "deal.lost" is one too many.\nRun isao --help for the commands.\n`,
+    });
+  });
+
   it('an unknown command: exit 2, naming it', async () => {
     expect(await isao(['triger'])).toEqual({
       code: 2,
@@ -118,15 +148,28 @@ describe('trigger', () => {
     try {
       const ran = await isao(['trigger', 'deal.won', '--forward-to', server.url]);
       expect(ran.code).toBe(0);
-      expect(ran.stdout).toMatch(
-        /^No --secret \(or ISAO_WEBHOOK_SECRET\): sending unsigned deliveries\.\n✓ 1\/1 deal\.won /,
-      );
+      const unsigned =
+        /^No --secret \(or ISAO_WEBHOOK_SECRET\), or a blank one: sending unsigned deliveries\.\n✓ 1\/1 deal\.won /;
+      expect(ran.stdout).toMatch(unsigned);
       expect(headers).toEqual(['undefined']);
       const signed = await isao(['trigger', 'deal.won', '--forward-to', server.url], {
         env: { ISAO_WEBHOOK_SECRET: 'whsec_env' },
       });
       expect(signed.stdout).not.toContain('No --secret');
       expect(headers[1]).not.toBe('undefined');
+      // a blank secret is none, as for the other commands: not an HMAC keyed with nothing
+      const blankOption = await isao(
+        ['trigger', 'deal.won', '--forward-to', server.url, '--secret='],
+        { env: { ISAO_WEBHOOK_SECRET: 'whsec_env' } },
+      );
+      const blankEnv = await isao(['trigger', 'deal.won', '--forward-to', server.url], {
+        env: { ISAO_WEBHOOK_SECRET: ' ' },
+      });
+      expect([blankOption.stdout, blankEnv.stdout]).toEqual([
+        expect.stringMatching(unsigned),
+        expect.stringMatching(unsigned),
+      ]);
+      expect(headers.slice(2)).toEqual(['undefined', 'undefined']);
     } finally {
       await server.close();
     }
@@ -267,9 +310,32 @@ describe("trigger's --set", () => {
     'title=x',
     'data.title',
     'metadata=x',
+    // no "=": not read as the key without its last character
+    'eventIdX',
+    'metadata.eventIdX',
+    'timestampZ',
   ])('refuses --set %s, saying what it takes', (set) => {
     expect(() => overrides('deal.won', [set])).toThrow(
       `--set ${JSON.stringify(set)}: expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME.`,
     );
+  });
+
+  it.each(['eventId=', 'metadata.eventId= '])('refuses --set %j: a blank event id', (set) => {
+    expect(() => overrides('deal.won', [set])).toThrow(
+      `--set ${JSON.stringify(set)}: an event id cannot be blank.`,
+    );
+  });
+
+  it('exits 2 on a --set without "=", naming it, before sending anything', async () => {
+    const ran = await isao(
+      ['trigger', 'deal.won', '--forward-to', 'http://127.0.0.1:1/', '--set', 'eventIdX'],
+      { env: { ISAO_WEBHOOK_SECRET: 's' } },
+    );
+    expect(ran).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'isao: --set "eventIdX": expected data.FIELD=VALUE (a dotted path under data), eventId=ID or timestamp=TIME.\nRun isao --help for the commands.\n',
+    });
   });
 });
