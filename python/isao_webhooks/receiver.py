@@ -305,15 +305,22 @@ class Receiver(TypedDispatch):
         return None
 
     def _complete(self, event: AnyIsaoEvent, event_id: str, token: str, delivery: _Delivery) -> Optional[_Stop]:
-        """Marks the event id done; a store that kept nothing (RetryableError) stops with 503."""
+        """Marks the event id done; a store that cannot (it fails, or answers False: the claim was
+        no longer in force) is said to on_error, the event handled. A store that kept nothing
+        (RetryableError) stops with 503, its claim given back so ISAO's retry runs the event."""
         try:
-            self._store.complete(event_id, token, now=int(self._now()), keep_ms=self._keep_ms)
+            kept = self._store.complete(event_id, token, now=int(self._now()), keep_ms=self._keep_ms)
         except RetryableError as cause:
+            self._release(event_id, token)
             message = f"Event {_named(event)} was not kept: {str(cause)[:200]}. ISAO will retry it."
             return _Stop(_failure("store", message), cause)
         except Exception as cause:  # noqa: BLE001 - handled, but not marked: said to on_error
             message = f"Event {_named(event)} was handled, but the de-duplication store could not mark it done: a retry may run it again."
             self._report(delivery.loop, _failure("store", message), event, cause)
+            return None
+        if not kept:
+            message = f"Event {_named(event)} was handled, but its claim had expired before it could be marked done (the `lease` of {self._lease_ms / 1000:g} s ran out): a retry or another worker may run it again. Set a `lease` longer than its handlers take."
+            self._report(delivery.loop, _failure("store", message), event)
         return None
 
     def _handle(self, events: List[AnyIsaoEvent], delivery: _Delivery) -> Answer:

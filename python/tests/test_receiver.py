@@ -216,6 +216,8 @@ class BrokenStore:
             raise ConnectionError("redis is down")
         if self.where == "rollback":
             raise RetryableError("the transaction could not commit")
+        if self.where == "expired":
+            return False
         return self.inner.complete(event_id, token, now=now, keep_ms=keep_ms)
 
     def release(self, event_id: str, token: str) -> bool:
@@ -223,17 +225,19 @@ class BrokenStore:
 
 
 def test_a_failing_store_fails_closed_or_is_told() -> None:
-    for where, status, problem in (("claim", 503, "store"), ("rollback", 503, "store"), ("complete", 200, None)):
+    cases = (("claim", 503, "store", 0), ("rollback", 503, "store", 0), ("complete", 200, None, 1), ("expired", 200, None, 1))
+    for where, status, problem, held in cases:
         store = BrokenStore(where)
         receiver = Receiver(secrets=SECRET, store=store, now=lambda: NOW)
         errors: List[WebhookError] = []
         receiver.on_error(errors.append)
         answer = receive(receiver)
         assert (answer.status, answer.body.get("problem")) == (status, problem)
-        assert errors[0].answer.body["problem"] == "store"
-        # a claim failed holds nothing; a completion failed leaves the claim to the store (a
-        # transaction rolled back drops it, a lease runs out)
-        assert store.inner.size == (0 if where == "claim" else 1)
+        assert [error.answer.body["problem"] for error in errors] == ["store"]
+        # a claim failed holds nothing, nor a completion that kept nothing (its claim given back,
+        # so the retry runs it at once); one failed or expired leaves the claim to its lease
+        assert store.inner.size == held
+    assert "the `lease` of 15 s ran out" in str(errors[0])
 
 
 def test_a_store_that_answers_after_the_deadline_gives_its_claim_back() -> None:
