@@ -77,6 +77,13 @@ const one = (
 
 const encoder = new TextEncoder();
 
+/**
+ * A delivery's text with the first letter of data.id in upper case (every event's sample has one,
+ * a letter first): the body keeps its length and shape, so that only the signature can tell.
+ */
+export const tampered = (text: string): string =>
+  text.replace(/(?<="data":\{"id":")[a-z]/, (letter) => letter.toUpperCase());
+
 /** The emoji line's name: a character of 2, 4, 2 and 3 bytes in UTF-8. */
 const NAME = 'Zoë 🚀 Ünal\u2028line two';
 
@@ -92,10 +99,7 @@ const CASES: readonly Case[] = [
     'refused',
     (make) => {
       const sent = make();
-      // the first letter of data.id (each event's sample has one, a letter first) in upper case:
-      // the body keeps its length and shape, so that only the signature can tell
-      const text = sent.text.replace(/(?<="data":\{"id":")[a-z]/, (letter) => letter.toUpperCase());
-      return { body: encoder.encode(text), headers: sent.headers };
+      return { body: encoder.encode(tampered(sent.text)), headers: sent.headers };
     },
     'Verify the X-Isao-Hmac-Sha256 signature over the exact bytes received, and answer 401 when it does not match.',
   ),

@@ -6,8 +6,10 @@
  */
 import express from 'express';
 import type { Server } from 'node:http';
+import { EVENT_NAMES } from '../../../core/events';
 import { isRecord } from '../../../core/inputs';
 import { createNodeMiddleware, verify, Webhooks } from '../../../sdk/src/index';
+import { tampered } from '../../../sdk/src/cli/check';
 import { signedDelivery } from '../../../sdk/src/testing';
 import { listen } from '../helpers';
 import { isao } from './run';
@@ -145,6 +147,22 @@ const shapeOf = (value: unknown): unknown =>
   isRecord(value)
     ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shapeOf(inner)]))
     : typeof value;
+
+it.each(EVENT_NAMES)(
+  'tampers with a %s delivery by one letter, its length and shape kept',
+  (event) => {
+    const { text } = signedDelivery(event, { secret: null });
+    const copy = tampered(text);
+    const at = [...text].findIndex((char, i) => char !== copy[i]);
+    expect(at).toBeGreaterThan(-1);
+    expect([copy.length, copy.slice(0, at), copy.slice(at + 1)]).toEqual([
+      text.length,
+      text.slice(0, at),
+      text.slice(at + 1),
+    ]);
+    expect(shapeOf(JSON.parse(copy))).toEqual(shapeOf(JSON.parse(text)));
+  },
+);
 
 it('fails a receiver that only looks for the signature header, however strictly it reads the body', async () => {
   // the shape of a contact.created delivery: an unknown field, or a known one of another type, is a 400
