@@ -153,8 +153,9 @@ it.each(EVENT_NAMES)(
   (event) => {
     const { text } = signedDelivery(event, { secret: null });
     const copy = tampered(text);
-    const at = [...text].findIndex((char, i) => char !== copy[i]);
-    expect(at).toBeGreaterThan(-1);
+    let at = 0;
+    while (at < text.length && text[at] === copy[at]) at += 1;
+    expect(at).toBeLessThan(text.length);
     expect([copy.length, copy.slice(0, at), copy.slice(at + 1)]).toEqual([
       text.length,
       text.slice(0, at),
