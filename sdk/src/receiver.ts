@@ -181,8 +181,7 @@ export class Receiver {
       return await this.handle(result.events, deadline, storeWait);
     } finally {
       deadline.clear();
-      // no test sees this one: a wait's timer left running past the answer only keeps the
-      // process up until it fires
+      // a wait's timer left running past the answer would keep the process up until it fires
       storeWait.clear();
     }
   }

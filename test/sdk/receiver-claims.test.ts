@@ -214,6 +214,19 @@ const after = <T>(ms: number, value: () => T): Promise<T> =>
   });
 
 describe('the receiver waiting for its store', () => {
+  it('leaves no timer running once it answers, after waiting for a completion', async () => {
+    const { store, memory } = storeWith({
+      complete: (id, token, keep) => after(10, () => memory.complete(id, token, keep)),
+    });
+    const { webhooks } = setup({ store });
+    webhooks.on('deal.won', () => undefined);
+    const timers = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    expect((await receive(webhooks)).status).toBe(200);
+    expect(timers()).toBe(before);
+  });
+
   it('answers 503 when a completion does not answer by the deadline or the lease, the claim kept', async () => {
     const { store, memory, released } = storeWith({ complete: () => new Promise(() => undefined) });
     const { webhooks, errors } = setup({ store, deadline: 20, lease: 60 });
@@ -306,12 +319,20 @@ describe('the receiver waiting for its store', () => {
       throw new RetryableError('later');
     });
     expect((await receive(webhooks)).body.problem).toBe('retryable');
-    expect(errors.map((error) => [error.answer.body.message, String(error.cause)])).toEqual([
+    expect(
+      errors.map((error) => [
+        error.answer.body.problem,
+        error.answer.body.message,
+        String(error.cause),
+      ]),
+    ).toEqual([
       [
+        'store',
         'Could not release the claim of event id "evt_r1": the de-duplication store failed. ISAO\'s retry finds it in flight until its `lease` of 15000 ms runs out.',
         'Error: store down',
       ],
       [
+        'retryable',
         'A handler asked to retry event deal.won "evt_r1": "later". ISAO will retry it.',
         'RetryableError: later',
       ],

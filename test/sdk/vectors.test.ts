@@ -160,6 +160,8 @@ describe('a vectors file read (isao verify --vectors FILE)', () => {
     ['headers', [['X-Isao-Event', 'deal.won', 'x']]],
     ['headers', [['X-Isao-Event', 5]]],
     ['headers', [[5, 'deal.won']]],
+    // every pair, not only the first
+    ['headers', [['X-Isao-Event', 'deal.won'], 5]],
   ])('names a case whose %s hold %j, and which case', (key, value) => {
     const what =
       key === 'secrets'

@@ -147,11 +147,16 @@ const CASES: readonly Case[] = [
     'taken',
     (make) => {
       const sent = make({ data: { name: NAME } });
-      // cut inside each of its characters of more than one byte: a receiver decoding each
-      // piece as text by itself garbles them
-      const at = (char: string): number =>
-        encoder.encode(sent.text.slice(0, sent.text.indexOf(char))).length + 1;
-      return { ...sent, cuts: ['ë', '🚀', 'Ü', '\u2028'].map(at) };
+      // cut inside each character of more than one byte: a receiver decoding each piece as
+      // text by itself garbles them
+      const cuts: number[] = [];
+      let offset = 0;
+      for (const char of sent.text) {
+        const size = encoder.encode(char).length;
+        if (size > 1) cuts.push(offset + 1);
+        offset += size;
+      }
+      return { ...sent, cuts };
     },
     'Verify the bytes as received, not text decoded (piece by piece) and encoded again.',
     50,

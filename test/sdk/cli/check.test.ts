@@ -194,6 +194,27 @@ it('fails a receiver that only looks for the signature header, however strictly 
   }
 });
 
+it('sends the emoji body cut inside each of its 4 characters of several bytes, and the slow one in 5 pieces', async () => {
+  const pieces: number[] = [];
+  const server = await listen((req, res) => {
+    let count = 0;
+    req.on('data', () => {
+      count += 1;
+    });
+    req.on('end', () => {
+      pieces.push(count);
+      res.writeHead(200).end();
+    });
+  });
+  try {
+    await isao(['check', server.url, '--secret', SECRET]);
+    // every other delivery in one piece
+    expect(pieces.filter((count) => count > 1)).toEqual([5, 5]);
+  } finally {
+    await server.close();
+  }
+});
+
 it('fails a receiver that refuses everything on each line that must be taken, with its fix', async () => {
   const server = await listen((req, res) => {
     req.resume();
