@@ -149,13 +149,12 @@ const CASES: readonly Case[] = [
       const sent = make({ data: { name: NAME } });
       // cut inside each character of more than one byte: a receiver decoding each piece as
       // text by itself garbles them
-      const cuts: number[] = [];
       let offset = 0;
-      for (const char of sent.text) {
-        const size = encoder.encode(char).length;
-        if (size > 1) cuts.push(offset + 1);
-        offset += size;
-      }
+      const cuts = Array.from(sent.text).flatMap((char) => {
+        const at = offset;
+        offset += encoder.encode(char).length;
+        return offset - at > 1 ? [at + 1] : [];
+      });
       return { ...sent, cuts };
     },
     'Verify the bytes as received, not text decoded (piece by piece) and encoded again.',
