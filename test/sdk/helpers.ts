@@ -1,6 +1,6 @@
 /**
  * What the sdk's tests share: the conformance vectors as inputs and outcomes, a node:http server
- * on 127.0.0.1 around a handler, and a POST of exact bytes to it.
+ * on 127.0.0.1 around a handler, a request's whole body, and a POST of exact bytes to it.
  */
 import {
   createServer,
@@ -34,6 +34,16 @@ export const freePort = (): Promise<number> =>
       server.close(() => {
         resolve(typeof address === 'object' && address ? address.port : 0);
       });
+    });
+  });
+
+/** Reads the whole body as a framework's body parser would. */
+export const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      resolve(Buffer.concat(chunks));
     });
   });
 

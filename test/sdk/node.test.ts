@@ -4,28 +4,25 @@
  * express.text, express.json first), paths, methods, sizes, and ISAO's own delivery (the
  * sandbox's dispatcher, retries included) into it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { createNodeMiddleware, MemoryStore, RetryableError, Webhooks } from '../../sdk/src/index';
 import type { NodeRequest } from '../../sdk/src/node';
 import { PARSED_BODY } from '../../sdk/src/problems';
 import { signedDelivery } from '../../sdk/src/testing';
 import { createDispatcher, envelope } from '../../sandbox/webhooks';
-import { answerToHeadersOnly, expectVectorsOverHttp, listen, post, VECTORS } from './helpers';
+import {
+  answerToHeadersOnly,
+  expectVectorsOverHttp,
+  listen,
+  post,
+  readBody,
+  VECTORS,
+} from './helpers';
 
 const SECRET = 'whsec_node_middleware';
 
 const signed = (eventId = 'evt_n1') =>
   signedDelivery('contact.created', { secret: SECRET, eventId });
-
-/** Reads the whole body as a framework's body parser would. */
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      resolve(Buffer.concat(chunks));
-    });
-  });
 
 describe('createNodeMiddleware', () => {
   it('answers every conformance vector over HTTP as verify does', async () => {

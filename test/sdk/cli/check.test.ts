@@ -5,13 +5,13 @@
  * right lines of the report card, with exit code 1.
  */
 import express from 'express';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { EVENT_NAMES } from '../../../core/events';
 import { isRecord } from '../../../core/inputs';
 import { createNodeMiddleware, verify, Webhooks } from '../../../sdk/src/index';
 import { tampered } from '../../../sdk/src/cli/check';
 import { signedDelivery } from '../../../sdk/src/testing';
-import { listen } from '../helpers';
+import { listen, readBody } from '../helpers';
 import { isao } from './run';
 
 // check takes seconds by design (a stale event, slow chunks)
@@ -42,6 +42,20 @@ const card = (stdout: string): Record<string, string> =>
 
 const expected = (failing: readonly string[]): Record<string, string> =>
   Object.fromEntries(LINES.map((line) => [line, failing.includes(line) ? 'FAIL' : 'PASS']));
+
+/** `isao check` run against a receiver on 127.0.0.1 answering with `handler`, then closed. */
+const checkAgainst = async (
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
+  ...options: string[]
+) => {
+  const server = await listen(handler);
+  try {
+    const ran = await isao(['check', server.url, '--secret', SECRET, ...options]);
+    return { ...ran, url: server.url };
+  } finally {
+    await server.close();
+  }
+};
 
 it("passes the package's own receiver on node:http, and says so as JSON", async () => {
   const handled: string[] = [];
@@ -119,27 +133,23 @@ it("fails a receiver written like ISAO's guide (express.json(), no verification)
 });
 
 it('fails a receiver that verifies but runs every duplicate again, on that line only', async () => {
-  const server = await listen(async (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise((resolve) => req.on('end', resolve));
-    const result = verify(Buffer.concat(chunks), req.headers, { secrets: SECRET });
-    res.writeHead(result.ok ? 200 : result.status, { 'Content-Type': 'application/json' });
-    res.end(
-      JSON.stringify(result.ok ? { ok: true, handled: result.events.length } : { ok: false }),
-    );
-  });
-  try {
-    const ran = await isao(['check', server.url, '--secret', SECRET, '--event', 'deal.won']);
-    expect(ran.stdout.startsWith(`isao check ${server.url}/ (deal.won)\n`)).toBe(true);
-    expect(card(ran.stdout)).toEqual(expected(['the same event 5 times at once runs once']));
-    expect(ran.stdout).toMatch(
-      /FAIL {2}the same event 5 times .*: handled, handled, handled, handled, handled; a retry after them: handled/,
-    );
-    expect(ran.code).toBe(1);
-  } finally {
-    await server.close();
-  }
+  const ran = await checkAgainst(
+    async (req, res) => {
+      const result = verify(await readBody(req), req.headers, { secrets: SECRET });
+      res.writeHead(result.ok ? 200 : result.status, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify(result.ok ? { ok: true, handled: result.events.length } : { ok: false }),
+      );
+    },
+    '--event',
+    'deal.won',
+  );
+  expect(ran.stdout.startsWith(`isao check ${ran.url}/ (deal.won)\n`)).toBe(true);
+  expect(card(ran.stdout)).toEqual(expected(['the same event 5 times at once runs once']));
+  expect(ran.stdout).toMatch(
+    /FAIL {2}the same event 5 times .*: handled, handled, handled, handled, handled; a retry after them: handled/,
+  );
+  expect(ran.code).toBe(1);
 });
 
 /** A JSON value's shape: each object's keys, and the type of everything else. */
@@ -170,33 +180,25 @@ it('fails a receiver that only looks for the signature header, however strictly 
   const shape = JSON.stringify(
     shapeOf(JSON.parse(signedDelivery('contact.created', { secret: null }).text)),
   );
-  const server = await listen(async (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise((resolve) => req.on('end', resolve));
-    const strict = JSON.stringify(shapeOf(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+  const ran = await checkAgainst(async (req, res) => {
+    const strict = JSON.stringify(shapeOf(JSON.parse((await readBody(req)).toString('utf8'))));
     const status =
       req.headers['x-isao-hmac-sha256'] === undefined ? 401 : strict === shape ? 200 : 400;
     res.writeHead(status).end();
   });
-  try {
-    const ran = await isao(['check', server.url, '--secret', SECRET]);
-    expect(card(ran.stdout)).toEqual(
-      expected([
-        'a tampered copy is refused',
-        'a stale event is refused',
-        'the same event 5 times at once runs once',
-      ]),
-    );
-    expect(ran.stdout).toMatch(/^FAIL {2}a tampered copy is refused \(4xx\): 200 in \d+ ms$/m);
-  } finally {
-    await server.close();
-  }
+  expect(card(ran.stdout)).toEqual(
+    expected([
+      'a tampered copy is refused',
+      'a stale event is refused',
+      'the same event 5 times at once runs once',
+    ]),
+  );
+  expect(ran.stdout).toMatch(/^FAIL {2}a tampered copy is refused \(4xx\): 200 in \d+ ms$/m);
 });
 
 it('sends the emoji body cut inside each of its 4 characters of several bytes, and the slow one in 5 pieces', async () => {
   const pieces: number[] = [];
-  const server = await listen((req, res) => {
+  await checkAgainst((req, res) => {
     let count = 0;
     req.on('data', () => {
       count += 1;
@@ -206,46 +208,36 @@ it('sends the emoji body cut inside each of its 4 characters of several bytes, a
       res.writeHead(200).end();
     });
   });
-  try {
-    await isao(['check', server.url, '--secret', SECRET]);
-    // every other delivery in one piece
-    expect(pieces.filter((count) => count > 1)).toEqual([5, 5]);
-  } finally {
-    await server.close();
-  }
+  // every other delivery in one piece
+  expect(pieces.filter((count) => count > 1)).toEqual([5, 5]);
 });
 
 it('fails a receiver that refuses everything on each line that must be taken, with its fix', async () => {
-  const server = await listen((req, res) => {
+  const ran = await checkAgainst((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(401).end());
   });
-  try {
-    const ran = await isao(['check', server.url, '--secret', SECRET]);
-    expect(card(ran.stdout)).toEqual(
-      expected([
-        'a valid event is taken',
-        'the same event 5 times at once runs once',
-        'emoji and U+2028 in the body are taken',
-        'a pretty-printed body is taken',
-        'a body arriving in slow chunks is taken',
-      ]),
-    );
-    const fixes = ran.stdout.split('\n').filter((line) => line.startsWith('      fix: '));
-    expect(fixes).toEqual([
-      '      fix: Answer 2xx within 30 s once the signature is verified; do slow work after answering, or within a deadline.',
-      expect.stringMatching(/^ {6}fix: Claim each metadata\.eventId/),
-      '      fix: Verify the bytes as received, not text decoded (piece by piece) and encoded again.',
-      '      fix: Verify the bytes as received: a body parser that re-serialises the JSON changes them.',
-      '      fix: Read the whole body before verifying it, however slowly it arrives.',
-    ]);
-    expect(ran.stdout).toContain(
-      'FAIL  the same event 5 times at once runs once (one handled, others duplicate or 503): other, other, other, other, other; a retry after them: other (401 in ',
-    );
-    expect(ran.code).toBe(1);
-  } finally {
-    await server.close();
-  }
+  expect(card(ran.stdout)).toEqual(
+    expected([
+      'a valid event is taken',
+      'the same event 5 times at once runs once',
+      'emoji and U+2028 in the body are taken',
+      'a pretty-printed body is taken',
+      'a body arriving in slow chunks is taken',
+    ]),
+  );
+  const fixes = ran.stdout.split('\n').filter((line) => line.startsWith('      fix: '));
+  expect(fixes).toEqual([
+    '      fix: Answer 2xx within 30 s once the signature is verified; do slow work after answering, or within a deadline.',
+    expect.stringMatching(/^ {6}fix: Claim each metadata\.eventId/),
+    '      fix: Verify the bytes as received, not text decoded (piece by piece) and encoded again.',
+    '      fix: Verify the bytes as received: a body parser that re-serialises the JSON changes them.',
+    '      fix: Read the whole body before verifying it, however slowly it arrives.',
+  ]);
+  expect(ran.stdout).toContain(
+    'FAIL  the same event 5 times at once runs once (one handled, others duplicate or 503): other, other, other, other, other; a retry after them: other (401 in ',
+  );
+  expect(ran.code).toBe(1);
 });
 
 it('exits 2 on a command line that cannot run, naming what is wrong', async () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verify } from '../../../sdk/src/verify';
-import { listen, ROOT, VECTORS } from '../helpers';
+import { listen, readBody, ROOT, VECTORS } from '../helpers';
 import { builtCli, isao } from './run';
 
 // --like-isao takes seconds by design, and the bin's commands are child processes
@@ -34,10 +34,7 @@ const receiver = async (fail = 0) => {
   const received: Received[] = [];
   let left = fail;
   const server = await listen(async (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise((resolve) => req.on('end', resolve));
-    const result = verify(Buffer.concat(chunks), req.headers, { secrets: SECRET });
+    const result = verify(await readBody(req), req.headers, { secrets: SECRET });
     const attempt = req.headers['x-isao-delivery-attempt'];
     const first = result.ok ? result.events[0] : undefined;
     received.push({
